@@ -1,0 +1,52 @@
+"""The narrow protocol every platform adapter implements.
+
+Adapters depend only on ``bot.domain``, ``bot.errors`` and this module. They raise
+the project's error types (``AuthFailed``, ``RateLimited``, ``TransientError``,
+``PermanentError``/``TargetGone``/``Unsupported``, ``MalformedPayload``) and never
+retry or sleep themselves: the core owns retry and backoff.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+from bot.domain import AccountInfo, ActionKind, ActionOrder, Batch, Item, Platform
+
+
+@runtime_checkable
+class Adapter(Protocol):
+    platform: Platform
+    #: What this platform can really do for a non-admin account.
+    capabilities: frozenset[ActionKind]
+
+    def check(self) -> AccountInfo:
+        """Verify credentials; raise ``AuthFailed`` if they do not work."""
+        ...
+
+    def fetch(self, cursor: str | None) -> Batch:
+        """New items since ``cursor`` (None: first poll) and the cursor to store next.
+
+        Must be safe to call again with the same cursor (the core may crash before
+        committing); the core de-duplicates by remote id.
+        """
+        ...
+
+    def send_dm_reply(self, item: Item, text: str, idempotency_key: str) -> None:
+        """Send the automatic 'contact the office instead' reply to a DM."""
+        ...
+
+    def apply(self, order: ActionOrder) -> None:
+        """Carry out one approved action."""
+        ...
+
+
+# What each action means on a platform, for the clerk's page. Adapters may refine it.
+ACTION_LABELS: dict[ActionKind, str] = {
+    ActionKind.HIDE_REPLY: "Hide the reply under the council's post",
+    ActionKind.DETACH_QUOTE: "Detach the quote of the council's post",
+    ActionKind.BLOCK: "Block the author",
+    ActionKind.MUTE: "Mute the author",
+    ActionKind.REPORT: "Report to the platform's moderators",
+    ActionKind.REMOVE_FOLLOWER: "Remove the author from the council's followers",
+    ActionKind.DOMAIN_BLOCK: "Block the author's whole server",
+}

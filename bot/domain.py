@@ -1,0 +1,220 @@
+"""Domain types shared by the core, the policy engine and the adapters.
+
+Plain frozen dataclasses and enums: no database, no HTTP. Adapters build ``Item``s
+from platform payloads; the core stores them; the policy engine turns them into
+``Finding``s; the clerk's decisions become ``Action``s that adapters ``apply``.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+class Platform(enum.StrEnum):
+    MASTODON = "mastodon"
+    BLUESKY = "bluesky"
+    SIMULATED = "simulated"
+
+
+class ItemKind(enum.StrEnum):
+    REPLY = "reply"
+    MENTION = "mention"
+    QUOTE = "quote"
+    DM = "dm"
+
+
+class Ground(enum.StrEnum):
+    HATE = "hate"
+    HARASSMENT = "harassment"
+    THREAT = "threat"
+    OBSCENE = "obscene"
+    DEFAMATION = "defamation"
+    PERSONAL_DATA = "personal_data"
+    OFF_TOPIC = "off_topic"
+    SPAM = "spam"
+    IMPERSONATION = "impersonation"
+    COPYRIGHT = "copyright"
+    REPEAT_OFFENDER = "repeat_offender"
+    RULE_ERROR = "rule_error"
+
+
+class Severity(enum.IntEnum):
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+
+    @classmethod
+    def parse(cls, value: str | int | Severity) -> Severity:
+        if isinstance(value, Severity):
+            return value
+        if isinstance(value, int):
+            return cls(value)
+        return cls[str(value).strip().upper()]
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+class ActionKind(enum.StrEnum):
+    HIDE_REPLY = "hide_reply"
+    DETACH_QUOTE = "detach_quote"
+    BLOCK = "block"
+    MUTE = "mute"
+    REPORT = "report"
+    REMOVE_FOLLOWER = "remove_follower"
+    DOMAIN_BLOCK = "domain_block"
+
+
+class ActionState(enum.StrEnum):
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    EXECUTING = "executing"
+    DONE = "done"
+    REJECTED = "rejected"
+    FAILED = "failed"
+
+
+# The action state machine of DESIGN.md. ``executing -> approved`` is the retry path
+# (transient failure, or recovery of an action whose executor died mid-way).
+ACTION_TRANSITIONS: dict[ActionState, frozenset[ActionState]] = {
+    ActionState.PROPOSED: frozenset({ActionState.APPROVED, ActionState.REJECTED}),
+    ActionState.APPROVED: frozenset({ActionState.EXECUTING}),
+    ActionState.EXECUTING: frozenset({ActionState.DONE, ActionState.APPROVED, ActionState.FAILED}),
+    ActionState.DONE: frozenset(),
+    ActionState.REJECTED: frozenset(),
+    ActionState.FAILED: frozenset(),
+}
+
+
+def can_transition(current: ActionState, new: ActionState) -> bool:
+    return new in ACTION_TRANSITIONS[current]
+
+
+class ReviewStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class Author:
+    """An author's identity as the platform showed it when the item was captured."""
+
+    remote_id: str
+    handle: str
+    display_name: str = ""
+    avatar_url: str = ""
+    is_bot: bool = False
+    created_at: datetime | None = None
+    domain: str = ""
+    verified_links: tuple[str, ...] = ()
+    followers_count: int | None = None
+    posts_count: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "remote_id": self.remote_id,
+            "handle": self.handle,
+            "display_name": self.display_name,
+            "avatar_url": self.avatar_url,
+            "is_bot": self.is_bot,
+            "created_at": self.created_at.isoformat() if self.created_at else None,
+            "domain": self.domain,
+            "verified_links": list(self.verified_links),
+            "followers_count": self.followers_count,
+            "posts_count": self.posts_count,
+        }
+
+
+@dataclass(frozen=True)
+class Item:
+    """One reply, mention, quote or direct message seen on a council account.
+
+    ``raw`` is the payload exactly as the platform sent it (JSON-able) and is kept as
+    evidence. ``text`` is plain text (HTML stripped) for the policy engine; ``html``
+    is the platform's markup, untrusted, for sanitised display. ``meta`` carries what
+    the adapter needs later to act on the item (e.g. a Bluesky CID or thread root).
+    """
+
+    remote_id: str
+    kind: ItemKind
+    author: Author
+    text: str
+    created_at: datetime
+    raw: dict[str, Any]
+    html: str = ""
+    url: str = ""
+    in_reply_to_id: str | None = None
+    in_reply_to_author_id: str | None = None
+    thread_root_id: str | None = None
+    context_text: str = ""
+    language: str | None = None
+    links: tuple[str, ...] = ()
+    mentions: tuple[str, ...] = ()
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What one ``fetch`` returns: items in the order they happened, and the next cursor.
+
+    ``skipped`` counts malformed entities the adapter logged and dropped; the cursor
+    still moves past them so one bad entity never blocks the account.
+    """
+
+    items: tuple[Item, ...]
+    cursor: str | None
+    skipped: int = 0
+    requests: int = 0
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    remote_id: str
+    handle: str
+    display_name: str = ""
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule's verdict on one item, explained for the clerk."""
+
+    rule_id: str
+    ground: Ground
+    severity: Severity
+    clauses: tuple[str, ...]
+    explanation: str
+    spans: tuple[Span, ...] = ()
+    proposed_actions: tuple[ActionKind, ...] = ()
+    police_referral: bool = False
+    score: float | None = None
+
+
+@dataclass(frozen=True)
+class ActionOrder:
+    """What the core asks an adapter to do, after a clerk approved it.
+
+    ``idempotency_key`` is stable for the action, so a retry after a crash can be
+    recognised by platforms that support it.
+    """
+
+    action_id: int
+    kind: ActionKind
+    author_remote_id: str
+    author_handle: str
+    item_remote_id: str
+    item_meta: dict[str, Any]
+    params: dict[str, Any]
+    idempotency_key: str
