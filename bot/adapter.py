@@ -8,7 +8,7 @@ retry or sleep themselves: the core owns retry and backoff.
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from bot.domain import AccountInfo, ActionKind, ActionOrder, Batch, Item, Platform
 
@@ -35,8 +35,12 @@ class Adapter(Protocol):
         """Send the automatic 'contact the office instead' reply to a DM."""
         ...
 
-    def apply(self, order: ActionOrder) -> None:
-        """Carry out one approved action."""
+    def apply(self, order: ActionOrder) -> dict[str, Any] | None:
+        """Carry out one approved action; optionally return facts to keep (e.g. a record key).
+
+        Should be idempotent for the same ``order.idempotency_key`` where the platform
+        allows it: after a crash the core may call it again for the same action.
+        """
         ...
 
 

@@ -23,6 +23,7 @@ import migrations
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None  # let the "begin" hook issue BEGIN itself
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
@@ -31,11 +32,20 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+def _sqlite_begin_immediate(conn: Any) -> None:
+    # Take the write lock at the start of every transaction: a read-then-write
+    # transaction in WAL mode would otherwise fail with "database is locked" when
+    # another thread committed in between (the scheduler and the web page share
+    # the file). Waiting writers queue behind busy_timeout instead.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
     if "poolclass" not in kwargs:
         kwargs.update(pool_size=5, max_overflow=5)

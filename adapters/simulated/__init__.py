@@ -1,0 +1,171 @@
+"""``SimulatedAdapter``: a scripted platform for the demo and the core's tests.
+
+It behaves like a well-kept real server: pages of new items after a cursor, every
+action kind, DM replies, idempotency keys honoured (a repeated key is not applied
+twice), and its own state in a JSON file in the data directory so it survives the
+bot being killed and restarted, as a real server would. Faults can be injected
+(``inject``) to exercise retry, rate limits, revoked tokens and malformed payloads.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+import threading
+from collections import deque
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from adapters.simulated.traffic import ScriptedPost, scripted_post
+from bot.domain import AccountInfo, ActionKind, ActionOrder, Author, Batch, Item, ItemKind, Platform
+from bot.errors import MalformedPayload, PlatformError, TargetGone, Unsupported
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+class SimulatedAdapter:
+    platform = Platform.SIMULATED
+    capabilities = frozenset(ActionKind)
+
+    def __init__(self, handle: str, state_file: Path, *, council_name: str = "Town Council",
+                 seed: int = 1, initial: int = 16, per_minute: float = 6.0, page_size: int = 40,
+                 total: int | None = None, clock: Clock | None = None):
+        self.handle = handle
+        self.state_file = Path(state_file)
+        self.council_name = council_name
+        self.seed = seed
+        self.initial = initial
+        self.per_minute = per_minute
+        self.page_size = page_size
+        self.total = total
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self._faults: deque[tuple[str, PlatformError]] = deque()
+        self._lock = threading.Lock()
+        self._state = self._load()
+        if "started_at" not in self._state:
+            self._state["started_at"] = self.clock().isoformat()
+            self._save()
+
+    # -- the platform's own persistent state ------------------------------------
+    def _load(self) -> dict[str, Any]:
+        if self.state_file.exists():
+            data: dict[str, Any] = json.loads(self.state_file.read_text(encoding="utf-8"))
+            return data
+        return {"applied": {}, "dm_replies": {}, "deleted": []}
+
+    def _save(self) -> None:
+        self.state_file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.state_file.parent, prefix=".sim-")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(self._state, fh, sort_keys=True)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.state_file)
+
+    @property
+    def applied(self) -> dict[str, dict[str, Any]]:
+        """Actions the platform carried out, by idempotency key."""
+        return dict(self._load()["applied"])
+
+    @property
+    def dm_replies(self) -> dict[str, dict[str, Any]]:
+        return dict(self._load()["dm_replies"])
+
+    def inject(self, operation: str, error: PlatformError, times: int = 1) -> None:
+        """Make the next ``times`` calls of ``operation`` (fetch/apply/dm) raise ``error``."""
+        for _ in range(times):
+            self._faults.append((operation, error))
+
+    def delete_post(self, remote_id: str) -> None:
+        """The author deletes a post (actions on it then fail with TargetGone)."""
+        with self._lock:
+            self._state["deleted"].append(remote_id)
+            self._save()
+
+    def _maybe_fail(self, operation: str) -> None:
+        if self._faults and self._faults[0][0] == operation:
+            raise self._faults.popleft()[1]
+
+    # -- Adapter protocol -------------------------------------------------------------
+    def check(self) -> AccountInfo:
+        self._maybe_fail("check")
+        return AccountInfo(remote_id="council", handle=self.handle, display_name=self.council_name)
+
+    def released(self) -> int:
+        started = datetime.fromisoformat(self._state["started_at"])
+        minutes = max((self.clock() - started).total_seconds(), 0) / 60
+        count = self.initial + int(minutes * self.per_minute)
+        return min(count, self.total) if self.total is not None else count
+
+    def fetch(self, cursor: str | None) -> Batch:
+        self._maybe_fail("fetch")
+        start = int(cursor) if cursor else 0
+        end = min(start + self.page_size, self.released())
+        items: list[Item] = []
+        skipped = 0
+        for n in range(start, end):
+            try:
+                items.append(self._item(scripted_post(self.seed, n, self.council_name)))
+            except MalformedPayload as exc:
+                log.warning("simulated platform: malformed post %d skipped: %s", n, exc)
+                skipped += 1
+        return Batch(items=tuple(items), cursor=str(max(end, start)), skipped=skipped, requests=1)
+
+    def _item(self, p: ScriptedPost) -> Item:
+        raw = self._raw(p)
+        if p.malformed:
+            raise MalformedPayload(f"post {p.n} has no author")
+        author = Author(remote_id=p.author_id, handle=p.handle, display_name=p.display_name,
+                        is_bot=p.is_bot, created_at=p.account_created, domain="social.example")
+        kind = ItemKind(p.kind)
+        return Item(remote_id=f"sim-{p.n}", kind=kind, author=author, text=p.text, created_at=p.created_at,
+                    raw=raw, html=f"<p>{_escape(p.text)}</p>", url=f"https://social.example/@{p.handle}/{p.n}",
+                    in_reply_to_id="council-post-1" if kind is ItemKind.REPLY else None,
+                    in_reply_to_author_id="council" if kind is ItemKind.REPLY else None,
+                    thread_root_id="council-post-1" if kind is ItemKind.REPLY else None,
+                    context_text="Roadworks on High Street start on Monday for two weeks." if kind is ItemKind.REPLY else "",
+                    meta={"n": p.n, "root_is_council": kind is ItemKind.REPLY})
+
+    def _raw(self, p: ScriptedPost) -> dict[str, Any]:
+        raw: dict[str, Any] = {"id": f"sim-{p.n}", "type": p.kind, "content": p.text,
+                               "created_at": p.created_at.isoformat()}
+        if not p.malformed:
+            raw["account"] = {"id": p.author_id, "acct": p.handle, "display_name": p.display_name,
+                              "bot": p.is_bot, "created_at": p.account_created.isoformat()}
+        return raw
+
+    def send_dm_reply(self, item: Item, text: str, idempotency_key: str) -> None:
+        self._maybe_fail("dm")
+        with self._lock:
+            self._state = self._load()
+            if idempotency_key in self._state["dm_replies"]:
+                return  # a retry with the same key: the server returns the first reply
+            self._state["dm_replies"][idempotency_key] = {
+                "to": item.author.remote_id, "in_reply_to": item.remote_id, "text": text,
+                "at": self.clock().isoformat()}
+            self._save()
+
+    def apply(self, order: ActionOrder) -> dict[str, Any] | None:
+        self._maybe_fail("apply")
+        if order.kind not in self.capabilities:
+            raise Unsupported(order.kind.value)
+        with self._lock:
+            self._state = self._load()
+            if order.item_remote_id in self._state["deleted"] and order.kind in (
+                    ActionKind.HIDE_REPLY, ActionKind.DETACH_QUOTE):
+                raise TargetGone(f"post {order.item_remote_id} was deleted")
+            record = self._state["applied"].setdefault(order.idempotency_key, {
+                "kind": order.kind.value, "author": order.author_remote_id, "item": order.item_remote_id,
+                "params": order.params, "at": self.clock().isoformat(), "record_key": f"rk-{order.action_id}"})
+            self._save()
+        return {"record_key": record["record_key"]}
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
