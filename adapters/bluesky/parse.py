@@ -115,6 +115,8 @@ def parse_notification(notification: dict[str, Any], council_did: str) -> Item:
         "root_uri": root_uri, "root_cid": root.get("cid") or (None if parent else notification.get("cid")),
         "parent_uri": parent.get("uri"), "parent_cid": parent.get("cid"),
         "root_is_council": bool(root_uri) and repo_of(root_uri) == council_did,
+        # Bluesky lets only the thread's root author hide replies (threadgate).
+        "can_hide": bool(parent) and bool(root_uri) and repo_of(root_uri) == council_did,
         "author_did": author.remote_id,
         "quoted_uri": (quoted or {}).get("uri"), "quoted_cid": (quoted or {}).get("cid"),
         "quotes_council": bool(quoted) and repo_of(quoted["uri"]) == council_did,

@@ -18,7 +18,7 @@ from atproto_core.exceptions import AtProtocolError
 
 from adapters.bluesky.errors import is_token_error, translate, translated
 from adapters.bluesky.store import LoginGuard, SessionFile
-from bot.errors import AuthFailed
+from bot.errors import AuthFailed, TransientError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -37,6 +37,7 @@ class Connection:
         self.session_file, self.guard = session_file, guard
         self.session: Session | None = None
         self.requests = 0
+        self._proxies: dict[str, Client] = {}
         client.on_session_change(self._on_session_change)
 
     @property
@@ -118,3 +119,19 @@ class Connection:
         self.requests += 1
         with translated():
             return fn(*args, **kwargs)
+
+    def query(self, nsid: str, params: Any = None, *, via: Client | None = None) -> dict[str, Any]:
+        """One XRPC query; the answer as the JSON the server sent (not SDK models)."""
+        client = via or self.client
+        response = self.call(client.invoke_query, nsid, params=params)
+        if not isinstance(response.content, dict):
+            raise TransientError(f"{nsid}: Bluesky answered with something that is not JSON")
+        return response.content
+
+    def proxied(self, service_type: str, did: str) -> Client:
+        """A client sharing this session whose requests the PDS forwards to ``did``."""
+        self.ensure()
+        key = f"{did}#{service_type}"
+        if key not in self._proxies:
+            self._proxies[key] = self.client.with_proxy(service_type, did)
+        return self._proxies[key]
