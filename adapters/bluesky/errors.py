@@ -32,6 +32,15 @@ GONE_ERRORS = frozenset({"RecordNotFound", "NotFound", "AccountNotFound", "RepoN
 SCOPE_MARKERS = ("bad token scope", "bad token method")
 
 
+class ChatAccessDenied(PermanentError):
+    """The app password was created without access to direct messages."""
+
+    title = "The Bluesky app password does not allow access to direct messages."
+    advice = ("Create a new app password in Bluesky (Settings > Privacy and security > "
+              "App passwords) with 'Allow access to your direct messages' ticked, "
+              "and give it to the bot; until then DMs are not read or answered.")
+
+
 def xrpc_error(exc: BaseException) -> tuple[str, str]:
     """The ``(error, message)`` pair of an XRPC error response, or empty strings."""
     response = getattr(exc, "response", None)
@@ -83,6 +92,8 @@ def translate(exc: BaseException) -> Exception:
         return TransientError("Bluesky did not answer in time")
     if isinstance(exc, sdk.NetworkError):
         return TransientError(f"network problem talking to Bluesky: {exc}")
+    if is_scope_error(exc):
+        return ChatAccessDenied(ChatAccessDenied.advice)
     if is_token_error(exc):
         return AuthFailed(f"Bluesky rejected the session: {exc}")
     error, message = xrpc_error(exc)

@@ -93,6 +93,9 @@ def scripted_post(seed: int, n: int, council_name: str) -> ScriptedPost:
     roll = rng.random()
     if n % 37 == 36:
         return _impersonator(n, council_name, created)
+    if n % 53 == 52:  # one malformed payload in every 53, as real platforms occasionally send
+        handle, name = rng.choice(RESIDENTS)
+        return _post(n, "reply", "", rng.choice(CIVIL), handle, name, created, rng, malformed=True)
     if roll < 0.14:
         text = rng.choice(DMS)
         handle, name = rng.choice(RESIDENTS)
@@ -103,7 +106,7 @@ def scripted_post(seed: int, n: int, council_name: str) -> ScriptedPost:
         return _post(n, rng.choice(("reply", "reply", "mention", "quote")), ground, text, handle, name, created, rng)
     handle, name = rng.choice(RESIDENTS)
     return _post(n, rng.choice(("reply", "reply", "reply", "mention", "quote")), "", rng.choice(CIVIL),
-                 handle, name, created, rng, malformed=(n % 53 == 52))
+                 handle, name, created, rng)
 
 
 def _post(n: int, kind: str, ground: str, text: str, handle: str, name: str, created: datetime,

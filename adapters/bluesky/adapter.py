@@ -1,0 +1,139 @@
+"""``BlueskyAdapter``: the council's Bluesky account through the atproto SDK.
+
+``build_adapter(account_settings, data_dir)`` is what the core's wiring calls. State
+kept in the data directory, owner-only: the session string (re-used across restarts,
+saved on every token refresh), the login guard, and the write-point budget.
+
+``apply`` returns an outcome dict for the core to keep with the action, e.g.
+``{"block_uri": ..., "block_rkey": ...}`` for a block (needed to undo it),
+``{"record_uri": ..., "count": ...}`` for a hide or detach, ``{"report_id": ...}``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from atproto_client import Client, models
+from atproto_client.request import Request
+
+from adapters.bluesky import notifications
+from adapters.bluesky.actions import BSKY_MODERATION_DID, Actions
+from adapters.bluesky.chat import CHAT_DID, Chat
+from adapters.bluesky.cursor import FetchCursor
+from adapters.bluesky.errors import ChatAccessDenied
+from adapters.bluesky.parse import parse_author
+from adapters.bluesky.session import Connection
+from adapters.bluesky.store import LoginGuard, SessionFile, WriteBudget
+from bot.domain import AccountInfo, ActionKind, ActionOrder, Batch, Item, Platform
+from bot.errors import PermanentError, Unsupported
+from bot.settings import AccountSettings
+
+log = logging.getLogger(__name__)
+DEFAULT_PDS = "https://bsky.social"
+
+
+class BlueskyAdapter:
+    """Reads replies, mentions, quotes and DMs; hides, detaches, blocks, mutes, reports."""
+
+    platform = Platform.BLUESKY
+    capabilities = frozenset({ActionKind.HIDE_REPLY, ActionKind.DETACH_QUOTE, ActionKind.BLOCK,
+                              ActionKind.MUTE, ActionKind.REPORT})
+
+    def __init__(self, account: AccountSettings, *, session_dir: Path,
+                 app_password: str | None = None, request_timeout: float = 30,
+                 client: Client | None = None, chat_did: str = CHAT_DID,
+                 moderation_did: str = BSKY_MODERATION_DID,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
+        self.account, self.clock = account, clock
+        base = account.server_url or DEFAULT_PDS
+        # The SDK's default (httpx's 5 s) is too short for a busy PDS.
+        client = client or Client(base_url=base, request=Request(timeout=request_timeout))
+        stem = Path(session_dir) / f"bluesky-{account.name}"
+        self.conn = Connection(
+            client, account.handle, app_password, SessionFile(stem.with_suffix(".session")),
+            LoginGuard(stem.with_suffix(".login-guard.json")))
+        self.budget = WriteBudget(stem.with_suffix(".write-budget.json"))
+        self.chat = Chat(self.conn, chat_did)
+        self.actions = Actions(self.conn, self.budget, moderation_did)
+        self._dms_enabled = True
+
+    def check(self) -> AccountInfo:
+        """Log in (or resume the saved session) and test DM access."""
+        self.conn.requests = 0
+        profile = self.conn.query("app.bsky.actor.getProfile",
+                                  models.AppBskyActorGetProfile.Params(actor=self.conn.did))
+        warnings: list[str] = []
+        try:
+            self.chat.probe()
+            self._dms_enabled = True
+        except ChatAccessDenied as exc:
+            warnings.append(str(exc))
+        author = parse_author(profile)
+        return AccountInfo(remote_id=author.remote_id, handle=author.handle,
+                           display_name=author.display_name, warnings=tuple(warnings))
+
+    def fetch(self, cursor: str | None) -> Batch:
+        """Replies, mentions and quotes since the cursor, then new direct messages."""
+        self.conn.requests = 0
+        state, now = FetchCursor.decode(cursor), self.clock()
+        days = max(self.account.context_days, 1)
+        found = notifications.scan(self.conn, state, now=now, first_days=days)
+        items = notifications.with_context(self.conn, found.items)
+        notifications.advance(state, found)
+        skipped = found.skipped
+        if self._dms_enabled:
+            try:
+                dms = self.chat.scan(state, now=now, first_days=days)
+                items, skipped = items + dms.items, skipped + dms.skipped
+            except ChatAccessDenied as exc:
+                self._dms_enabled = False
+                log.warning("Bluesky DMs of %s are not read: %s", self.account.handle, exc)
+        return Batch(items=tuple(_dedupe(items)), cursor=state.encode(), skipped=skipped,
+                     requests=self.conn.requests)
+
+    def send_dm_reply(self, item: Item, text: str, idempotency_key: str) -> None:
+        """Send the automatic reply into the DM's conversation (once, even on retry).
+
+        Sending into a conversation request accepts the request, as replying in the
+        app does.
+        """
+        if item.author.remote_id == self.conn.did:
+            raise PermanentError("not sending an automatic reply to the council itself")
+        if item.author.is_bot:
+            raise PermanentError("not sending an automatic reply to an automated account")
+        if not self.chat.send_reply(item, text):
+            log.info("automatic reply %s was already sent; not sending it twice", idempotency_key)
+
+    def apply(self, order: ActionOrder) -> dict[str, Any]:
+        """Carry out an approved action; returns what the core should keep (see module doc)."""
+        handlers = {
+            ActionKind.HIDE_REPLY: self.actions.hide_reply,
+            ActionKind.DETACH_QUOTE: self.actions.detach_quote,
+            ActionKind.BLOCK: self.actions.block,
+            ActionKind.MUTE: self.actions.mute,
+            ActionKind.REPORT: self.actions.report,
+        }
+        handler = handlers.get(order.kind)
+        if handler is None:
+            raise Unsupported(f"Bluesky cannot {order.kind.value.replace('_', ' ')}")
+        return handler(order)
+
+
+def _dedupe(items: list[Item]) -> list[Item]:
+    seen: set[str] = set()
+    unique = []
+    for item in items:
+        if item.remote_id not in seen:
+            seen.add(item.remote_id)
+            unique.append(item)
+    return unique
+
+
+def build_adapter(account_settings: AccountSettings, data_dir: Path) -> BlueskyAdapter:
+    """The adapter for one configured Bluesky account (the core's wiring calls this)."""
+    password = account_settings.secret(account_settings.app_password_env)
+    return BlueskyAdapter(account_settings, session_dir=Path(data_dir), app_password=password)

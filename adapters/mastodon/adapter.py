@@ -1,0 +1,163 @@
+"""``MastodonAdapter``: the council's Mastodon account, polled, answered and moderated.
+
+Built on Mastodon.py with ``ratelimit_method="throw"``: the adapter never sleeps or
+retries; it raises the project's error types and the core's scheduler waits.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from adapters.mastodon.actions import ActionRunner
+from adapters.mastodon.client import MastodonClient
+from adapters.mastodon.cursor import PollCursor
+from adapters.mastodon.policy import review_policy
+from adapters.mastodon.poller import PollPlan, Poller
+from bot.domain import AccountInfo, ActionKind, ActionOrder, Batch, Item, Platform
+from bot.errors import AuthFailed, PermanentError, RateLimited, TargetGone, TransientError
+from bot.settings import AccountSettings
+
+log = logging.getLogger(__name__)
+
+#: Shown on the clerk's page next to Mastodon actions.
+CAVEAT = (
+    "Mastodon has no way to hide a reply under the council's post (mastodon#11984). "
+    "Blocking or muting the author only changes what the council's own account sees: "
+    "everyone else can still read the reply. Reporting it to the server's moderators is "
+    "what can remove it for the public."
+)
+
+BASE_CAPABILITIES = frozenset({
+    ActionKind.BLOCK, ActionKind.MUTE, ActionKind.REPORT,
+    ActionKind.REMOVE_FOLLOWER, ActionKind.DOMAIN_BLOCK,
+})
+QUOTES_SINCE = (4, 5)  # quote notifications and quote revocation
+POLICY_SINCE = (4, 3)  # notification policy and requests
+
+
+def parse_version(text: str) -> tuple[int, int, int]:
+    """'4.5.0+glitch' -> (4, 5, 0); anything unreadable counts as very old."""
+    match = re.match(r"^\s*(\d+)\.(\d+)(?:\.(\d+))?", text or "")
+    if not match:
+        return (0, 0, 0)
+    return (int(match[1]), int(match[2]), int(match[3] or 0))
+
+
+class MastodonAdapter:
+    platform = Platform.MASTODON
+
+    def __init__(self, account: AccountSettings, *, access_token: str | None = None,
+                 request_timeout: float = 30,
+                 now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        token = access_token or account.secret(account.token_env)
+        if not token:
+            raise AuthFailed(f"no Mastodon access token: set the environment variable "
+                             f"{account.token_env or '(token_env)'} for account {account.name!r}")
+        self.account = account
+        self.now = now
+        self.client = MastodonClient(account.server_url, token, request_timeout=request_timeout)
+        self.actions = ActionRunner(self.client, supports_quote_revoke=self._supports_quotes)
+        self._me: dict[str, Any] | None = None
+        self._version: tuple[int, int, int] | None = None
+        self._read_requests: bool | None = None  # None: policy not reviewed yet
+
+    # -- what the account and server are --------------------------------------------------
+    @property
+    def capabilities(self) -> frozenset[ActionKind]:
+        """What the bot can really do here; quote revocation only once the server is 4.5+."""
+        if self._version is not None and self._version >= QUOTES_SINCE:
+            return BASE_CAPABILITIES | {ActionKind.DETACH_QUOTE}
+        return BASE_CAPABILITIES
+
+    @property
+    def server_version(self) -> tuple[int, int, int]:
+        if self._version is None:
+            instance = self.client.call("instance_v2")
+            version = instance.get("version") if isinstance(instance, dict) else ""
+            self._version = parse_version(str(version or ""))
+        return self._version
+
+    def _council(self) -> dict[str, Any]:
+        if self._me is None:
+            me = self.client.call("account_verify_credentials")
+            if not isinstance(me, dict) or not isinstance(me.get("id"), str):
+                raise TransientError("the server did not say which account the token belongs to")
+            self._me = me
+        return self._me
+
+    def _supports_quotes(self) -> bool:
+        return self.server_version >= QUOTES_SINCE
+
+    # -- protocol -----------------------------------------------------------------------
+    def check(self) -> AccountInfo:
+        """Verify the token and describe anything that could make the bot miss messages."""
+        self._me = None
+        me = self._council()
+        warnings = list(self._policy_warnings(live=False))
+        configured = self.account.handle.lstrip("@").split("@")[0].lower()
+        if configured and configured != str(me.get("username", "")).lower():
+            warnings.append(f"The token belongs to @{me.get('acct')}, not {self.account.handle} "
+                            "as the settings say.")
+        return AccountInfo(remote_id=me["id"], handle=str(me.get("acct") or ""),
+                           display_name=str(me.get("display_name") or ""), warnings=tuple(warnings))
+
+    def prepare(self, live: bool) -> list[str]:
+        """Start-up: make sure filtered DMs are not missed; returns warnings for the clerk.
+
+        In live mode this may change the account's notification policy (logged).
+        """
+        return self._policy_warnings(live=live)
+
+    def _policy_warnings(self, *, live: bool) -> list[str]:
+        if self.server_version < POLICY_SINCE:
+            self._read_requests = False
+            return []
+        review = review_policy(self.client, live=live)
+        self._read_requests = review.read_requests
+        return review.warnings
+
+    def fetch(self, cursor: str | None) -> Batch:
+        self._refuse_if_rate_limited()
+        start = self.client.requests_made
+        council_id = self._council()["id"]
+        if self._read_requests is None:
+            self._policy_warnings(live=False)
+        state = PollCursor.decode(cursor)
+        plan = PollPlan(
+            council_id=council_id,
+            context_since=self.now() - timedelta(days=self.account.context_days),
+            include_quotes=self.server_version >= QUOTES_SINCE,
+            read_requests=bool(self._read_requests),
+        )
+        poller = Poller(self.client, plan, state)
+        result = poller.run()
+        return Batch(items=tuple(result.items), cursor=poller.cursor.encode(),
+                     skipped=result.skipped, requests=self.client.requests_made - start)
+
+    def send_dm_reply(self, item: Item, text: str, idempotency_key: str) -> None:
+        """Answer a DM privately, mentioning only its sender; the key stops a double post."""
+        acct = str(item.meta.get("acct") or item.author.handle).lstrip("@")
+        self.client.call(
+            "status_post", f"@{acct} {text}", in_reply_to_id=item.remote_id, visibility="direct",
+            idempotency_key=idempotency_key, on_404=TargetGone,
+        )
+
+    def apply(self, order: ActionOrder) -> dict[str, Any]:
+        return self.actions.apply(order)
+
+    def _refuse_if_rate_limited(self) -> None:
+        remaining = self.client.rate_limit_remaining()
+        reset = self.client.rate_limit_reset()
+        if remaining is not None and remaining <= 0 and reset and reset > self.client.clock():
+            raise RateLimited("the rate-limit window is used up", retry_at=reset)
+
+
+def build_adapter(account: AccountSettings) -> MastodonAdapter:
+    """What the core's wiring calls for a ``platform: mastodon`` account."""
+    if not account.server_url:
+        raise PermanentError(f"account {account.name!r} has no server_url")
+    return MastodonAdapter(account)

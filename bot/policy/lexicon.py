@@ -1,0 +1,219 @@
+"""Word lists matched against normalised text, with leetspeak and an allow-list.
+
+A word list is a plain text file, one entry per line (``#`` starts a comment):
+
+* ``numpty`` matches the whole word, its plural, elongations ("numptyyyy",
+  "nummpty"), leetspeak ("numpt¥" no, but "num9ty" no; "numpt1" yes) and spaced-out
+  letters ("n u m p t y");
+* ``fuck*`` also matches inside longer words ("fuckwit", "motherfucker") unless
+  the whole word is on the allow-list;
+* ``piece of shit`` (several words) matches the phrase with any spacing.
+
+The allow-list stops innocent words that contain a rude string: exact words
+(``scunthorpe``), prefixes (``cocktail*``) and endings (``*water``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+LEET = str.maketrans({
+    "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
+    "@": "a", "$": "s", "!": "i", "|": "l", "+": "t",
+})
+_SKIP = (
+    r"https?://\S+|www\.\S+|[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+"
+    r"|(?<![a-z0-9])@[a-z0-9_.-]+(?:@[a-z0-9.-]+)?"
+)
+TOKEN_RE = re.compile(rf"(?P<skip>{_SKIP})|(?P<tok>[a-z0-9@$*!|+]+)")
+WORD_RE = re.compile(r"[a-z]+")
+MIXED_RE = re.compile(r"[a-z][0-9@$*!|+]|[0-9@$*!|+][a-z]")
+SPACED_RE = re.compile(r"(?<![a-z0-9])[a-z](?:[ .\-_*/]{1,3}[a-z]){2,}(?![a-z0-9])")
+SQUEEZE_RE = re.compile(r"([a-z])\1+")
+LONG_RUN_RE = re.compile(r"([a-z])\1\1+")
+
+
+def squeeze(word: str) -> str:
+    """Collapse every run of a repeated letter to one letter ("fuuuck" -> "fuck")."""
+    return SQUEEZE_RE.sub(r"\1", word)
+
+
+def plural_forms(word: str) -> tuple[str, ...]:
+    if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+        return (word, word[:-1] + "ies", word + "s")
+    if word.endswith(("s", "x", "sh", "ch")):
+        return (word, word + "es")
+    return (word, word + "s")
+
+
+def read_entries(text: str) -> list[str]:
+    """Entries of a word-list file: lower-cased, comments and blank lines removed."""
+    entries = []
+    for line in text.splitlines():
+        entry = " ".join(line.split("#", 1)[0].split()).lower()
+        if entry:
+            entries.append(entry)
+    return entries
+
+
+class AllowList:
+    """Innocent words that contain rude strings: exact, ``prefix*`` and ``*ending``."""
+
+    def __init__(self, entries: Iterable[str]):
+        exact, prefixes, endings = set(), [], []
+        for entry in entries:
+            if entry.endswith("*"):
+                prefixes.append(entry.rstrip("*"))
+            elif entry.startswith("*"):
+                endings.append(entry.lstrip("*"))
+            else:
+                exact.update(w for w in entry.split())
+        self.exact = frozenset(exact)
+        self.prefixes = tuple(sorted(set(prefixes)))
+        self.endings = tuple(sorted(set(endings)))
+
+    def __len__(self) -> int:
+        return len(self.exact) + len(self.prefixes) + len(self.endings)
+
+    def allows(self, word: str) -> bool:
+        if word in self.exact or (word.endswith("s") and word[:-1] in self.exact):
+            return True
+        if word.endswith("'s") and word[:-2] in self.exact:
+            return True
+        return word.startswith(self.prefixes) or word.endswith(self.endings)
+
+
+@dataclass(frozen=True)
+class LexHit:
+    start: int
+    end: int
+    word: str
+    lists: tuple[str, ...]
+
+
+@dataclass
+class _Tables:
+    exact: dict[str, set[str]] = field(default_factory=dict)
+    squeezed: dict[str, set[str]] = field(default_factory=dict)
+    stems: dict[str, set[str]] = field(default_factory=dict)
+    phrases: dict[str, set[str]] = field(default_factory=dict)
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+class Lexicon:
+    """All word lists of a rule set, compiled once into sets and a few regexes."""
+
+    def __init__(self, lists: dict[str, list[str]], allow: AllowList):
+        self.allow = allow
+        self.list_names = frozenset(lists)
+        t = _Tables()
+        for name, entries in lists.items():
+            for entry in entries:
+                self._add(t, name, entry)
+        self._exact = {w: tuple(sorted(n)) for w, n in t.exact.items()}
+        self._squeezed = {w: tuple(sorted(n)) for w, n in t.squeezed.items()}
+        self._stems = {w: tuple(sorted(n)) for w, n in t.stems.items()}
+        self._phrases = {w: tuple(sorted(n)) for w, n in t.phrases.items()}
+        self._exact_keys = frozenset(self._exact)
+        self._squeezed_keys = frozenset(self._squeezed)
+        self._stem_re = re.compile(_alternation(self._stems)) if self._stems else None
+        self._phrase_re = re.compile(
+            r"(?<![a-z])(?:" + "|".join(
+                r"\s+".join(re.escape(p) for p in phrase.split())
+                for phrase in sorted(self._phrases, key=len, reverse=True)
+            ) + r")(?![a-z])"
+        ) if self._phrases else None
+        self._by_length: dict[int, list[str]] = {}
+        for word in self._exact:
+            self._by_length.setdefault(len(word), []).append(word)
+
+    def _add(self, t: _Tables, name: str, entry: str) -> None:
+        if " " in entry:
+            t.phrases.setdefault(entry, set()).add(name)
+            return
+        stem = entry.endswith("*")
+        word = entry.strip("*")
+        if not word:
+            return
+        if stem:
+            t.stems.setdefault(word, set()).add(name)
+        for form in plural_forms(word):
+            t.exact.setdefault(form, set()).add(name)
+            short = squeeze(form)
+            if len(short) >= 4 and not self.allow.allows(short):
+                t.squeezed.setdefault(short, set()).add(name)
+
+    # --- matching -------------------------------------------------------------------
+
+    def scan(self, text: str) -> list[LexHit]:
+        """Every hit in normalised ``text``; cheap when there is none (the usual case)."""
+        words = WORD_RE.findall(text)
+        maybe = not self._exact_keys.isdisjoint(words)
+        maybe = maybe or (self._stem_re is not None and self._stem_re.search(text) is not None)
+        maybe = maybe or not self._squeezed_keys.isdisjoint(WORD_RE.findall(squeeze(text)))
+        maybe = maybe or MIXED_RE.search(text) is not None
+        hits: list[LexHit] = self._scan_tokens(text) if maybe else []
+        hits.extend(self._scan_spaced(text))
+        if self._phrase_re is not None:
+            for m in self._phrase_re.finditer(text):
+                key = " ".join(m.group().split())
+                hits.append(LexHit(m.start(), m.end(), key, self._phrases[key]))
+        return hits
+
+    def _scan_tokens(self, text: str) -> list[LexHit]:
+        hits = []
+        for m in TOKEN_RE.finditer(text):
+            if m.lastgroup == "skip":
+                continue
+            start, end, tok = m.start(), m.end(), m.group()
+            if not tok.isalpha():
+                stripped = tok.strip("!|+")
+                start += tok.index(stripped[:1]) if stripped else 0
+                end = start + len(stripped)
+                tok = stripped.translate(LEET) if any(c.isalpha() for c in stripped) else ""
+            lists = self.lookup(tok) if tok else None
+            if lists:
+                hits.append(LexHit(start, end, tok, lists))
+        return hits
+
+    def _scan_spaced(self, text: str) -> list[LexHit]:
+        hits = []
+        for m in SPACED_RE.finditer(text):
+            word = re.sub(r"[^a-z]", "", m.group())
+            lists = self.lookup(word)
+            if lists:
+                hits.append(LexHit(m.start(), m.end(), word, lists))
+        return hits
+
+    def lookup(self, word: str) -> tuple[str, ...] | None:
+        """The lists a single (normalised, de-leeted) word belongs to, or ``None``."""
+        found = self._exact.get(word)
+        if found is None and LONG_RUN_RE.search(word):
+            found = self._exact.get(LONG_RUN_RE.sub(r"\1\1", word))
+        if found is None and "*" in word:
+            found = self._wildcard(word)
+        if found is None and len(word) >= 4:
+            found = self._squeezed.get(squeeze(word))
+        if found is None and self._stem_re is not None:
+            m = self._stem_re.search(word)
+            if m and not self.allow.allows(word):
+                found = self._stems[m.group()]
+        if found is not None and self.allow.allows(word) and word not in self._exact:
+            return None
+        return found
+
+    def _wildcard(self, word: str) -> tuple[str, ...] | None:
+        """"f*ck", "c**t": a ``*`` stands for any one letter (at least one real letter)."""
+        letters = word.replace("*", "")
+        if len(letters) < 2 or word.startswith("*"):
+            return None
+        pattern = re.compile(re.escape(word).replace(r"\*", "[a-z]") + r"\Z")
+        for candidate in self._by_length.get(len(word), ()):
+            if pattern.match(candidate):
+                return self._exact[candidate]
+        return None

@@ -1,0 +1,89 @@
+"""Test helpers: settings built from dicts, a controllable clock, database URLs."""
+
+from __future__ import annotations
+
+import copy
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from bot.settings import Settings, parse_settings
+
+REPO = Path(__file__).resolve().parents[1]
+PG_ADMIN_URL = os.environ.get("MODBOT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+BASE_CONFIG: dict[str, Any] = {
+    "council": {
+        "name": "Thornbury Town Council", "email": "clerk@example.gov.uk", "phone": "01454 000000",
+        "website": "https://example.gov.uk", "office_hours": "Mon-Fri 9am-1pm",
+        "official_accounts": ["@council@social.example"], "people": ["Cllr Jane Smith", "Cllr Tom Brown"],
+        "allowed_domains": ["example.gov.uk"],
+    },
+    "mode": "live",
+    "rules_file": str(REPO / "config" / "rules.yaml"),
+    "accounts": [{"name": "sim", "platform": "simulated", "handle": "@council@social.example"}],
+    "polling": {"interval_seconds": 60, "jitter_seconds": 0, "execute_interval_seconds": 5},
+    "web": {"secure_cookies": False},
+}
+
+
+def make_settings(data_dir: Path, database_url: str = "", **overrides: Any) -> Settings:
+    """Settings for a test; ``overrides`` are merged into BASE_CONFIG (dotted keys allowed)."""
+    doc = copy.deepcopy(BASE_CONFIG)
+    doc["data_dir"] = str(data_dir)
+    if database_url:
+        doc["database_url"] = database_url
+    for key, value in overrides.items():
+        node = doc
+        parts = key.split(".")
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+    return parse_settings(doc, REPO / "config")
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: datetime | None = None):
+        self.now = start or datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> datetime:
+        self.now += timedelta(**kwargs)
+        return self.now
+
+
+def postgres_available() -> bool:
+    try:
+        engine = sa.create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+        engine.dispose()
+        return True
+    except Exception:
+        return False
+
+
+@contextmanager
+def fresh_postgres_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database for this test run; dropped afterwards."""
+    name = f"modbot_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
