@@ -16,7 +16,7 @@ from adapters.mastodon.actions import ActionRunner
 from adapters.mastodon.client import MastodonClient
 from adapters.mastodon.cursor import PollCursor
 from adapters.mastodon.policy import review_policy
-from adapters.mastodon.poller import PollPlan, Poller
+from adapters.mastodon.poller import Poller, PollPlan
 from bot.domain import AccountInfo, ActionKind, ActionOrder, Batch, Item, Platform
 from bot.errors import AuthFailed, PermanentError, RateLimited, TargetGone, TransientError
 from bot.settings import AccountSettings
