@@ -17,6 +17,7 @@ from bot.errors import ConfigError, ModbotError
 
 COMMAND_MODULES = (
     "bot.cli.core",
+    "bot.cli.service",
 )
 
 log = logging.getLogger("bot.cli")

@@ -1,20 +1,61 @@
-"""Core subcommands: check-config (more are added by the foundation)."""
+"""Core subcommands: check-config, migrate, poll, execute, queue, run, status."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from typing import Any
 
-from bot.cli.common import config_path
+from sqlalchemy import select
+
+from bot.bootstrap import App, build_app
+from bot.cli.common import config_path, settings_from
+from bot.decisions import Decision
+from bot.domain import ActionKind
 from bot.errors import ConfigError
-from bot.settings import load_settings
+from bot.settings import config_reference, load_settings
+from bot.storage import models as m
+from bot.storage.db import DatabaseTooNew, migrate
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("check-config", help="validate a settings file and list every problem")
     p.add_argument("file", nargs="?", help="settings file (default: --config or $MODBOT_CONFIG)")
     p.set_defaults(func=cmd_check_config)
+    sub.add_parser("config-reference", help="print the settings reference (Markdown)").set_defaults(
+        func=lambda a: print(config_reference(), end="") or 0)
+    sub.add_parser("migrate", help="create or upgrade the database schema").set_defaults(func=cmd_migrate)
+    p = sub.add_parser("poll", help="poll the accounts for new items")
+    p.add_argument("--once", action="store_true", required=True, help="poll once and exit")
+    p.add_argument("--account", help="only this account (its name in the settings)")
+    p.set_defaults(func=cmd_poll)
+    p = sub.add_parser("execute", help="carry out approved actions and send DM replies")
+    p.add_argument("--once", action="store_true", required=True, help="run once and exit")
+    p.set_defaults(func=cmd_execute)
+    _register_queue(sub)
+
+
+def _register_queue(sub: Any) -> None:
+    q = sub.add_parser("queue", help="list and decide review items").add_subparsers(dest="queue_cmd", metavar="ACTION")
+    p = q.add_parser("list", help="pending review items, most severe and oldest first")
+    p.add_argument("--json", action="store_true", help="one JSON document")
+    p.add_argument("--status", default="pending", choices=("pending", "approved", "rejected", "all"))
+    p.set_defaults(func=cmd_queue_list)
+    for verb in ("approve", "reject"):
+        p = q.add_parser(verb, help=f"{verb} a review item")
+        p.add_argument("id", type=int)
+        p.add_argument("--as", dest="user", required=True, help="the clerk, deputy or delegate deciding")
+        p.add_argument("--reason", default="", help="why (required to reject)")
+        if verb == "approve":
+            p.add_argument("--actions", help="comma-separated actions instead of the proposed ones")
+            p.add_argument("--police", action="store_true", help="also mark for police referral")
+        p.set_defaults(func=cmd_decide, approve=verb == "approve")
+
+
+def open_app(args: argparse.Namespace, run_migrations: bool = False) -> App:
+    settings = settings_from(args)
+    return build_app(settings, run_migrations=run_migrations)
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
@@ -27,4 +68,100 @@ def cmd_check_config(args: argparse.Namespace) -> int:
             print(f"  {key}: {message}", file=sys.stderr)
         return 2
     print(f"{path}: OK ({len(settings.accounts)} account(s), mode {settings.mode})")
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        migrate(settings.database_url)
+    except DatabaseTooNew as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print("database schema is up to date")
+    return 0
+
+
+def cmd_poll(args: argparse.Namespace) -> int:
+    app = open_app(args, run_migrations=True)
+    names = [args.account] if args.account else list(app.moderator.adapters)
+    failed = False
+    for name in names:
+        if name not in app.moderator.adapters:
+            print(f"error: no enabled account named {name!r}", file=sys.stderr)
+            return 2
+        r = app.moderator.poll(name)
+        failed |= not r.ok
+        print(f"{name}: {'ok' if r.ok else 'FAILED ' + r.error}; {r.stored} new, {r.duplicates} already seen, "
+              f"{r.skipped} skipped, {r.flagged} flagged, {r.dm_replies} DM replies queued")
+    app.close()
+    return 1 if failed else 0
+
+
+def cmd_execute(args: argparse.Namespace) -> int:
+    app = open_app(args, run_migrations=True)
+    app.moderator.recover_interrupted()
+    result = app.moderator.execute_due(limit=1000)
+    sent = app.moderator.send_outbox(limit=1000)
+    mode = "" if app.settings.live else " (observe mode: nothing is sent)"
+    print(f"actions: {result.done} done, {result.retried} to retry, {result.failed} failed; DM replies sent: {sent}{mode}")
+    app.close()
+    return 0
+
+
+def queue_rows(app: App, status: str) -> list[dict[str, Any]]:
+    with app.sessions() as s:
+        q = select(m.ReviewItem).order_by(m.ReviewItem.severity.desc(), m.ReviewItem.created_at, m.ReviewItem.id)
+        if status != "all":
+            q = q.where(m.ReviewItem.status == status)
+        rows = []
+        for r in s.execute(q).scalars():
+            item = r.item
+            rows.append({
+                "id": r.id, "status": r.status, "severity": r.severity, "account": item.account.name,
+                "platform": item.account.platform, "kind": item.kind, "author": item.author.handle,
+                "text": item.text, "created_at": r.created_at.isoformat(),
+                "grounds": sorted({f.ground for f in item.findings}),
+                "rules": sorted({f.rule_id for f in item.findings}),
+                "clauses": sorted({c for f in item.findings for c in f.clauses}),
+                "explanations": [f.explanation for f in item.findings],
+                "actions": [{"id": a.id, "kind": a.kind, "state": a.state} for a in r.actions],
+                "police_referral_suggested": r.police_referral_suggested,
+            })
+        return rows
+
+
+def cmd_queue_list(args: argparse.Namespace) -> int:
+    app = open_app(args)
+    rows = queue_rows(app, args.status)
+    app.close()
+    if args.json:
+        json.dump(rows, sys.stdout, indent=2, ensure_ascii=False)
+        print()
+        return 0
+    if not rows:
+        print("The queue is empty.")
+    sev = {1: "low", 2: "medium", 3: "HIGH"}
+    for r in rows:
+        acts = ", ".join(f"{a['kind']}({a['state']})" for a in r["actions"]) or "none"
+        text = r["text"].replace("\n", " ")
+        print(f"#{r['id']} [{sev.get(r['severity'], r['severity'])}] {r['account']} @{r['author']}: "
+              f"{text[:70]}\n    {', '.join(r['grounds'])} - {'; '.join(r['clauses'])} - actions: {acts}")
+    return 0
+
+
+def cmd_decide(args: argparse.Namespace) -> int:
+    app = open_app(args)
+    actions = None
+    if getattr(args, "actions", None):
+        try:
+            actions = tuple(ActionKind(a.strip()) for a in args.actions.split(",") if a.strip())
+        except ValueError as exc:
+            print(f"error: unknown action: {exc}", file=sys.stderr)
+            return 2
+    decision = Decision(args.id, args.approve, args.user, args.reason, actions, getattr(args, "police", False))
+    review = app.moderator.decide(decision)
+    print(f"review item #{review.id} {review.status} by {args.user}")
+    app.close()
     return 0
