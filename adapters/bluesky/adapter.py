@@ -22,14 +22,14 @@ from atproto_client.request import Request
 
 from adapters.bluesky import notifications
 from adapters.bluesky.actions import BSKY_MODERATION_DID, Actions
-from adapters.bluesky.chat import CHAT_DID, Chat
+from adapters.bluesky.chat import CHAT_DID, Chat, DmScan
 from adapters.bluesky.cursor import FetchCursor
 from adapters.bluesky.errors import ChatAccessDenied
 from adapters.bluesky.parse import parse_author
 from adapters.bluesky.session import Connection
 from adapters.bluesky.store import LoginGuard, SessionFile, WriteBudget
 from bot.domain import AccountInfo, ActionKind, ActionOrder, Batch, Item, Platform
-from bot.errors import PermanentError, Unsupported
+from bot.errors import PermanentError, RateLimited, TransientError, Unsupported
 from bot.settings import AccountSettings
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ class BlueskyAdapter:
     def __init__(self, account: AccountSettings, *, session_dir: Path,
                  app_password: str | None = None, request_timeout: float = 30,
                  client: Client | None = None, chat_did: str = CHAT_DID,
-                 moderation_did: str = BSKY_MODERATION_DID,
+                 moderation_did: str = BSKY_MODERATION_DID, read_dms: bool = True,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
         self.account, self.clock = account, clock
         base = account.server_url or DEFAULT_PDS
@@ -59,19 +59,14 @@ class BlueskyAdapter:
         self.budget = WriteBudget(stem.with_suffix(".write-budget.json"))
         self.chat = Chat(self.conn, chat_did)
         self.actions = Actions(self.conn, self.budget, moderation_did)
-        self._dms_enabled = True
+        self._dms_enabled = read_dms
 
     def check(self) -> AccountInfo:
         """Log in (or resume the saved session) and test DM access."""
         self.conn.requests = 0
         profile = self.conn.query("app.bsky.actor.getProfile",
                                   models.AppBskyActorGetProfile.Params(actor=self.conn.did))
-        warnings: list[str] = []
-        try:
-            self.chat.probe()
-            self._dms_enabled = True
-        except ChatAccessDenied as exc:
-            warnings.append(str(exc))
+        warnings = self._check_dms()
         author = parse_author(profile)
         return AccountInfo(remote_id=author.remote_id, handle=author.handle,
                            display_name=author.display_name, warnings=tuple(warnings))
@@ -84,16 +79,36 @@ class BlueskyAdapter:
         found = notifications.scan(self.conn, state, now=now, first_days=days)
         items = notifications.with_context(self.conn, found.items)
         notifications.advance(state, found)
-        skipped = found.skipped
-        if self._dms_enabled:
-            try:
-                dms = self.chat.scan(state, now=now, first_days=days)
-                items, skipped = items + dms.items, skipped + dms.skipped
-            except ChatAccessDenied as exc:
-                self._dms_enabled = False
-                log.warning("Bluesky DMs of %s are not read: %s", self.account.handle, exc)
+        dms = self._fetch_dms(state, now, days)
+        items, skipped = items + dms.items, found.skipped + dms.skipped
         return Batch(items=tuple(_dedupe(items)), cursor=state.encode(), skipped=skipped,
                      requests=self.conn.requests)
+
+    def _check_dms(self) -> list[str]:
+        if not self._dms_enabled:
+            return ["Direct messages are not read for this account (read_dms is off)."]
+        try:
+            self.chat.probe()
+        except ChatAccessDenied as exc:
+            return [str(exc)]
+        except (TransientError, PermanentError) as exc:
+            return [f"Direct message access could not be checked: {exc.title} {exc}"]
+        return []
+
+    def _fetch_dms(self, state: FetchCursor, now: datetime, days: int) -> DmScan:
+        """New DMs; a chat-service failure leaves the DM cursor as it was."""
+        if not self._dms_enabled:
+            return DmScan()
+        convos, since = dict(state.convos), state.dms_since
+        try:
+            return self.chat.scan(state, now=now, first_days=days)
+        except ChatAccessDenied as exc:
+            self._dms_enabled = False
+            log.warning("Bluesky DMs of %s are not read: %s", self.account.handle, exc)
+        except (TransientError, RateLimited, PermanentError) as exc:
+            log.warning("Bluesky DMs of %s not read this time: %s", self.account.handle, exc)
+        state.convos, state.dms_since = convos, since
+        return DmScan()
 
     def send_dm_reply(self, item: Item, text: str, idempotency_key: str) -> None:
         """Send the automatic reply into the DM's conversation (once, even on retry).

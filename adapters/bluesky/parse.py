@@ -109,17 +109,18 @@ def parse_notification(notification: dict[str, Any], council_did: str) -> Item:
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise MalformedPayload(f"notification not understood: {exc!r}") from exc
     links, mentions = facets_of(record)
-    root_uri = root.get("uri") or (None if parent else uri)
+    root_uri: str | None = root.get("uri") or (None if parent else uri)
+    quoted_uri: str | None = (quoted or {}).get("uri")
     meta = {
         "cid": notification.get("cid"),
         "root_uri": root_uri, "root_cid": root.get("cid") or (None if parent else notification.get("cid")),
         "parent_uri": parent.get("uri"), "parent_cid": parent.get("cid"),
-        "root_is_council": bool(root_uri) and repo_of(root_uri) == council_did,
+        "root_is_council": bool(root_uri) and repo_of(root_uri or "") == council_did,
         # Bluesky lets only the thread's root author hide replies (threadgate).
-        "can_hide": bool(parent) and bool(root_uri) and repo_of(root_uri) == council_did,
+        "can_hide": bool(parent) and bool(root_uri) and repo_of(root_uri or "") == council_did,
         "author_did": author.remote_id,
-        "quoted_uri": (quoted or {}).get("uri"), "quoted_cid": (quoted or {}).get("cid"),
-        "quotes_council": bool(quoted) and repo_of(quoted["uri"]) == council_did,
+        "quoted_uri": quoted_uri, "quoted_cid": (quoted or {}).get("cid"),
+        "quotes_council": bool(quoted_uri) and repo_of(quoted_uri or "") == council_did,
     }
     return Item(
         remote_id=uri, kind=kind, author=author, text=text, created_at=created,
