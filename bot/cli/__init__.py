@@ -18,6 +18,7 @@ from bot.errors import ConfigError, ModbotError
 COMMAND_MODULES = (
     "bot.cli.core",
     "bot.cli.service",
+    "bot.cli.users",
 )
 
 log = logging.getLogger("bot.cli")
