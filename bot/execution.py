@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select, update
 
-from bot import audit
+from bot import audit, crashpoints
 from bot.domain import ActionKind, ActionOrder, ActionState, Author, Item, ItemKind
 from bot.errors import AuthFailed, PermanentError, PlatformError, RateLimited
 from bot.storage import models as m
@@ -77,6 +77,7 @@ def execute_one(mod: Moderator, action_id: int) -> str:
         order = _order_for(action)
         audit.record(s, "bot", "action.executing", "action", action.id,
                      {"kind": action.kind, "attempt": action.attempts}, at=mod.clock())
+    crashpoints.reached("execute.claimed")
     try:
         result = mod.adapters[account_name].apply(order)
     except PlatformError as exc:
@@ -84,6 +85,7 @@ def execute_one(mod: Moderator, action_id: int) -> str:
     except Exception as exc:  # an adapter bug: keep it for the clerk, do not loop on it
         log.exception("adapter crashed carrying out action %s", action_id)
         return _after_failure(mod, action_id, PermanentError(f"internal error: {type(exc).__name__}"))
+    crashpoints.reached("execute.applied")
     with transaction(mod.sessions) as s:
         action = s.get(m.Action, action_id)
         assert action is not None
@@ -157,6 +159,7 @@ def _send_one(mod: Moderator, message_id: int) -> bool:
     except PlatformError as exc:
         _outbox_failure(mod, message_id, exc, base)
         return False
+    crashpoints.reached("outbox.sent")
     with transaction(mod.sessions) as s:
         msg = s.get(m.OutboxMessage, message_id)
         assert msg is not None

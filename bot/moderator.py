@@ -18,7 +18,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import audit, execution
+from bot import audit, crashpoints, execution
 from bot.adapter import Adapter
 from bot.decisions import Decision, decide, move_action
 from bot.domain import ActionKind, ActionState, Batch
@@ -76,6 +76,11 @@ class Moderator:
                 self._move(s, a, ActionState.APPROVED, "bot", "action.recovered",
                            {"note": "the executor stopped mid-way; retrying with the same idempotency key"})
                 a.next_attempt_at = self.clock()
+            # DM replies whose sender died mid-send (a lease, no error yet): retry now,
+            # with the same idempotency key.
+            s.execute(update(m.OutboxMessage).where(
+                m.OutboxMessage.state == "pending", m.OutboxMessage.attempts > 0,
+                m.OutboxMessage.last_error.is_(None)).values(next_attempt_at=self.clock()))
             return len(rows)
 
     # -- poll -------------------------------------------------------------------
@@ -94,6 +99,7 @@ class Moderator:
         except PlatformError as exc:
             self._record_poll_failure(account_name, exc)
             return PollResult(account_name, False, error=f"{type(exc).__name__}: {exc}")
+        crashpoints.reached("poll.fetched")
         return self._commit_batch(account_name, adapter, cursor_value, batch)
 
     def _commit_batch(self, name: str, adapter: Adapter, old_cursor: str | None, batch: Batch) -> PollResult:
@@ -107,6 +113,7 @@ class Moderator:
             account.consecutive_failures = 0
             account.last_poll_requests = batch.requests
             account.paused_until = None
+            crashpoints.reached("poll.before_commit")
         if batch.skipped:
             log.warning("account %s: %d malformed item(s) skipped", name, batch.skipped)
         log.info("polled %s: %d new, %d duplicate, %d flagged", name, result.stored, result.duplicates, result.flagged)

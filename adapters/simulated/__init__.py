@@ -160,9 +160,14 @@ class SimulatedAdapter:
             if order.item_remote_id in self._state["deleted"] and order.kind in (
                     ActionKind.HIDE_REPLY, ActionKind.DETACH_QUOTE):
                 raise TargetGone(f"post {order.item_remote_id} was deleted")
-            record = self._state["applied"].setdefault(order.idempotency_key, {
-                "kind": order.kind.value, "author": order.author_remote_id, "item": order.item_remote_id,
-                "params": order.params, "at": self.clock().isoformat(), "record_key": f"rk-{order.action_id}"})
+            calls = self._state.setdefault("calls", {})
+            calls[order.idempotency_key] = calls.get(order.idempotency_key, 0) + 1
+            record = self._state["applied"].get(order.idempotency_key)
+            if record is None:  # a repeated idempotency key is not applied twice
+                record = {"kind": order.kind.value, "author": order.author_remote_id, "item": order.item_remote_id,
+                          "params": order.params, "at": self.clock().isoformat(), "record_key": f"rk-{order.action_id}"}
+                self._state["applied"][order.idempotency_key] = record
+                self._state.setdefault("effects", []).append(order.idempotency_key)
             self._save()
         return {"record_key": record["record_key"]}
 
