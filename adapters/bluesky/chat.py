@@ -69,6 +69,8 @@ class Chat:
             for convo in page.get("convos") or []:
                 last = (convo or {}).get("lastMessage") or {}
                 stored = cursor.convos.get(str(convo.get("id")))
+                if any(c["id"] == convo.get("id") for c in changed):
+                    continue
                 if not last.get("rev") or (stored and last["rev"] <= stored):
                     if stored:
                         return changed  # most recently active first: the rest are older
