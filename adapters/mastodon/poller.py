@@ -112,6 +112,9 @@ class Poller:
             page = self._page("notifications", types=self._notification_types(),
                               min_id=self.cursor.notification_id, limit=PAGE_LIMIT)
             self._take_notifications(page, "notification", advance=True)
+            if first_poll and self.cursor.notification_id is None:
+                # No mention ever: everything from now on is new, from the very first id.
+                self.cursor.notification_id = "0"
             if not page or first_poll or self._budget_low():
                 return
 

@@ -174,11 +174,12 @@ class AdapterContract:
         assert ids_of(batches), "the good item after the malformed one was lost"
 
     def test_unsupported_actions_raise_unsupported(self, harness: AdapterHarness) -> None:
+        _, batches = self._new_items(harness, 1)
+        item = next(i for b in batches for i in b.items)
+        # Read after talking to the server: capabilities may depend on its version.
         missing = [kind for kind in ActionKind if kind not in harness.adapter.capabilities]
         if not missing:
             pytest.skip("this adapter supports every action kind")
-        _, batches = self._new_items(harness, 1)
-        item = next(i for b in batches for i in b.items)
         for kind in missing:
             with pytest.raises(Unsupported):
                 harness.adapter.apply(order_for(item, kind))
