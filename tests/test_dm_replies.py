@@ -1,0 +1,124 @@
+"""Automatic replies to DMs: once per sender per period, never to bots or the
+council itself, nothing sent in observe mode, each reply sent exactly once."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.bootstrap import App, build_app
+from bot.domain import Author, Batch, Item, ItemKind
+from bot.errors import TransientError
+from bot.storage import models as m
+from tests.support import FakeClock, make_settings
+
+
+class ScriptedAdapter:
+    """A tiny adapter whose next batch the test sets."""
+
+    from bot.domain import ActionKind as _AK, Platform as _P
+
+    platform = _P.SIMULATED
+    capabilities = frozenset({_AK.BLOCK})
+
+    def __init__(self) -> None:
+        self.next: list[Item] = []
+        self.sent: list[tuple[str, str, str]] = []
+        self.fail_next = 0
+
+    def check(self):  # pragma: no cover - not used here
+        raise AssertionError
+
+    def fetch(self, cursor: str | None) -> Batch:
+        items, self.next = tuple(self.next), []
+        return Batch(items, str(int(cursor or 0) + len(items)))
+
+    def send_dm_reply(self, item: Item, text: str, idempotency_key: str) -> None:
+        if self.fail_next:
+            self.fail_next -= 1
+            raise TransientError("timeout")
+        self.sent.append((item.author.remote_id, idempotency_key, text))
+
+    def apply(self, order):  # pragma: no cover - not used here
+        return None
+
+
+def dm(n: int, sender: str = "u1", handle: str = "resident", is_bot: bool = False, text: str = "Hello, a question") -> Item:
+    author = Author(remote_id=sender, handle=handle, is_bot=is_bot)
+    return Item(remote_id=f"dm-{n}", kind=ItemKind.DM, author=author, text=text,
+                created_at=datetime(2026, 11, 2, tzinfo=UTC), raw={"id": n})
+
+
+def make(db_url: str, tmp_path: Path, clock: FakeClock, mode: str = "live") -> tuple[App, ScriptedAdapter]:
+    settings = make_settings(tmp_path / "d", db_url, mode=mode, **{"dm_reply.once_per_days": 7})
+    adapter = ScriptedAdapter()
+    return build_app(settings, adapters={"sim": adapter}, run_migrations=False, clock=clock), adapter
+
+
+def states(app: App) -> list[tuple[str, str | None]]:
+    with app.sessions() as s:
+        return [(o.state, o.last_error) for o in s.execute(select(m.OutboxMessage).order_by(m.OutboxMessage.id)).scalars()]
+
+
+def test_once_per_sender_per_period(db_url: str, tmp_path: Path, clock: FakeClock) -> None:
+    app, adapter = make(db_url, tmp_path, clock)
+    adapter.next = [dm(1), dm(2)]
+    app.moderator.poll("sim")
+    assert app.moderator.send_outbox() == 1
+    assert states(app) == [("sent", None), ("suppressed", "already answered this sender recently")]
+    clock.advance(days=6)
+    adapter.next = [dm(3)]
+    app.moderator.poll("sim")
+    assert app.moderator.send_outbox() == 0
+    clock.advance(days=2)
+    adapter.next = [dm(4)]
+    app.moderator.poll("sim")
+    assert app.moderator.send_outbox() == 1
+    assert [s[0] for s in adapter.sent] == ["u1", "u1"]
+    assert "clerk@example.gov.uk" in adapter.sent[0][2] and "01454 000000" in adapter.sent[0][2]
+    app.close()
+
+
+def test_never_to_bots_the_council_or_auto_replies(db_url: str, tmp_path: Path, clock: FakeClock) -> None:
+    app, adapter = make(db_url, tmp_path, clock)
+    auto_text = app.settings.dm_reply_text()
+    adapter.next = [dm(1, "bot1", is_bot=True), dm(2, "c", handle="@council@social.example"),
+                    dm(3, "other-bot", text=auto_text)]
+    app.moderator.poll("sim")
+    assert app.moderator.send_outbox() == 0
+    assert [s for s, _ in states(app)] == ["suppressed"] * 3
+    assert adapter.sent == []
+    app.close()
+
+
+def test_observe_mode_sends_nothing(db_url: str, tmp_path: Path, clock: FakeClock) -> None:
+    app, adapter = make(db_url, tmp_path, clock, mode="observe")
+    adapter.next = [dm(1)]
+    app.moderator.poll("sim")
+    assert app.moderator.send_outbox() == 0
+    assert states(app) == [("observe", None)]
+    assert adapter.sent == []
+    app.close()
+
+
+def test_failed_send_retries_with_the_same_key(db_url: str, tmp_path: Path, clock: FakeClock) -> None:
+    app, adapter = make(db_url, tmp_path, clock)
+    adapter.next = [dm(1)]
+    app.moderator.poll("sim")
+    adapter.fail_next = 1
+    assert app.moderator.send_outbox() == 0
+    assert app.moderator.send_outbox() == 0  # waiting for backoff
+    clock.advance(minutes=10)
+    assert app.moderator.send_outbox() == 1
+    assert app.moderator.send_outbox() == 0
+    assert len(adapter.sent) == 1 and adapter.sent[0][1].startswith("dm-")
+    app.close()
+
+
+def test_settings_text_is_configurable(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, **{"dm_reply.text": "Ring {phone} or mail {email} ({council})"})
+    assert settings.dm_reply_text() == "Ring 01454 000000 or mail clerk@example.gov.uk (Thornbury Town Council)"
+    assert dataclasses.replace(settings).live
