@@ -1,0 +1,68 @@
+"""What each action really does on each platform, told plainly to the clerk.
+
+The web page does not import the adapters (layering rule), so the platform
+caveats live here, keyed by the platform's value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from bot.adapter import ACTION_LABELS
+from bot.domain import ActionKind
+
+PLATFORM_NAMES = {"mastodon": "Mastodon", "bluesky": "Bluesky", "simulated": "Simulated (demo)"}
+
+CAVEATS: dict[str, str] = {
+    "mastodon": (
+        "On Mastodon, blocking or muting only changes what the council's account sees: the post "
+        "stays visible to everyone else. Reporting it to the server's moderators is what can remove "
+        "it for the public. Mastodon has no way to hide a reply under the council's post."
+    ),
+    "bluesky": (
+        "On Bluesky, hiding a reply only works when the thread was started by the council's own "
+        "post. Blocking also removes the author from the council's followers."
+    ),
+    "simulated": "This is the simulated demo platform: actions are recorded, nobody is affected.",
+}
+
+HIDE_NOT_POSSIBLE = ("This reply is in a thread started by someone else, so Bluesky does not let the "
+                     "council hide it.")
+
+
+def offered_actions(platform: str, capabilities: frozenset[ActionKind], meta: dict[str, Any]) -> list[ActionKind]:
+    """The actions the clerk may choose for this item: only what the platform can really do."""
+    kinds = [k for k in ActionKind if k in capabilities]
+    if platform == "bluesky" and not meta.get("root_is_council"):
+        kinds = [k for k in kinds if k is not ActionKind.HIDE_REPLY]
+    return kinds
+
+
+def item_notes(platform: str, meta: dict[str, Any]) -> list[str]:
+    notes = []
+    if platform in CAVEATS:
+        notes.append(CAVEATS[platform])
+    if platform == "bluesky" and not meta.get("root_is_council"):
+        notes.append(HIDE_NOT_POSSIBLE)
+    return notes
+
+
+def action_label(kind: str | ActionKind) -> str:
+    try:
+        return ACTION_LABELS[ActionKind(kind)]
+    except ValueError:
+        return str(kind)
+
+
+def labels(kinds: Iterable[str]) -> list[str]:
+    return [action_label(k) for k in kinds]
+
+
+GROUND_LABELS = {
+    "hate": "Hate", "harassment": "Harassment or insults", "threat": "Threat", "obscene": "Obscene",
+    "defamation": "Possible defamation", "personal_data": "Personal data", "off_topic": "Off topic",
+    "spam": "Spam", "impersonation": "Impersonation", "copyright": "Copyright",
+    "repeat_offender": "Repeated breaches", "rule_error": "Could not be checked",
+}
+SEVERITY_LABELS = {1: "Low", 2: "Medium", 3: "High"}

@@ -1,0 +1,114 @@
+"""The audit log (with filters and CSV export) and the accounts' health."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from flask import Blueprint, Response, current_app, render_template, request
+from sqlalchemy import Select, func, select
+
+from bot.health import health_report
+from bot.storage import models as m
+from bot.web import queries
+from bot.web.caveats import PLATFORM_NAMES
+from bot.web.security import OVERSIGHT_ROLES, requires
+
+bp = Blueprint("oversight", __name__)
+AUDIT_PAGE = 50
+CSV_FIELDS = ("id", "at", "actor", "event", "subject_type", "subject_id", "details", "row_hash")
+
+
+def _app() -> Any:
+    return current_app.config["MODBOT_APP"]
+
+
+def _day(value: str) -> datetime | None:
+    try:
+        return datetime.combine(date.fromisoformat(value), time(0), tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def _audit_query(args: Any) -> tuple[Select[Any], dict[str, str]]:
+    f = {k: args.get(k, "").strip()[:80] for k in ("actor", "event", "subject", "from", "to")}
+    query = select(m.AuditEvent)
+    if f["actor"]:
+        query = query.where(m.AuditEvent.actor == f["actor"])
+    if f["event"]:
+        query = query.where(m.AuditEvent.event.startswith(f["event"], autoescape=True))
+    if f["subject"]:
+        query = query.where(m.AuditEvent.subject_id == f["subject"])
+    if (start := _day(f["from"])) is not None:
+        query = query.where(m.AuditEvent.at >= start)
+    if (end := _day(f["to"])) is not None:
+        query = query.where(m.AuditEvent.at < end + timedelta(days=1))
+    return query, f
+
+
+@bp.route("/audit")
+@requires(OVERSIGHT_ROLES)
+def audit_log() -> Any:
+    query, filters = _audit_query(request.args)
+    try:
+        page = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        page = 1
+    with _app().sessions() as s:
+        total = int(s.execute(select(func.count()).select_from(query.subquery())).scalar() or 0)
+        rows = list(s.execute(query.order_by(m.AuditEvent.id.desc())
+                              .limit(AUDIT_PAGE).offset((page - 1) * AUDIT_PAGE)).scalars())
+    pages = max(1, -(-total // AUDIT_PAGE))
+    return render_template("audit.html", rows=rows, filters=filters, page=page, pages=pages, total=total,
+                           query={k: v for k, v in filters.items() if v})
+
+
+def csv_cell(value: Any) -> str:
+    """Stop spreadsheet formula injection: a cell must not start with = + - @ or a control."""
+    text = value if isinstance(value, str) else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@bp.route("/audit.csv")
+@requires(OVERSIGHT_ROLES)
+def audit_csv() -> Any:
+    query, _filters = _audit_query(request.args)
+    sessions = _app().sessions
+
+    def rows() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(CSV_FIELDS)
+        with sessions() as s:
+            for ev in s.execute(query.order_by(m.AuditEvent.id).execution_options(yield_per=500)).scalars():
+                writer.writerow([csv_cell(v) for v in (ev.id, ev.at.isoformat(), ev.actor, ev.event, ev.subject_type,
+                                                       ev.subject_id, _json(ev.details), ev.row_hash)])
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
+    return Response(rows(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="audit-{stamp}.csv"'})
+
+
+def _json(details: Any) -> str:
+    from bot.audit import canonical_json
+
+    return canonical_json(details)
+
+
+@bp.route("/accounts")
+@requires(OVERSIGHT_ROLES)
+def accounts() -> Any:
+    app = _app()
+    report = health_report(app.settings, app.sessions, current_app.config.get("MODBOT_HEARTBEAT"),
+                           now=current_app.config["MODBOT_CLOCK"]())
+    by_name = {a["name"]: a for a in report.get("accounts", [])}
+    with app.sessions() as s:
+        rows = queries.accounts(s)
+    return render_template("accounts.html", rows=rows, health=by_name, report=report, platforms=PLATFORM_NAMES)

@@ -1,0 +1,123 @@
+"""The review queue, decisions (single and bulk) and the item page with its evidence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+
+from bot.decisions import Decision
+from bot.domain import ActionKind
+from bot.errors import InvalidTransition, NotFound
+from bot.storage import models as m
+from bot.web import queries
+from bot.web.caveats import GROUND_LABELS, PLATFORM_NAMES, item_notes, offered_actions
+from bot.web.security import REVIEW_ROLES, requires, safe_next
+
+bp = Blueprint("review", __name__)
+BULK_LIMIT = 100
+
+
+def _app() -> Any:
+    return current_app.config["MODBOT_APP"]
+
+
+def capabilities(account_name: str) -> frozenset[ActionKind]:
+    try:
+        caps: frozenset[ActionKind] = _app().moderator.capabilities_of(account_name)
+        return caps
+    except KeyError:  # the account is no longer configured: nothing can be done on it
+        return frozenset()
+
+
+def choices_for(review: m.ReviewItem) -> list[ActionKind]:
+    item = review.item
+    return offered_actions(item.account.platform, capabilities(item.account.name), item.meta or {})
+
+
+@bp.route("/")
+@requires(REVIEW_ROLES)
+def queue() -> Any:
+    filters = queries.QueueFilters.from_args(request.args)
+    with _app().sessions() as s:
+        page = queries.queue_page(s, filters)
+        accounts = queries.accounts(s)
+        cards = [{"review": r, "choices": choices_for(r), "upheld": page.upheld.get(r.item.author_id, 0),
+                  "notes": item_notes(r.item.account.platform, r.item.meta or {})} for r in page.reviews]
+    return render_template("queue.html", page=page, cards=cards, accounts=accounts, grounds=GROUND_LABELS,
+                           platforms=PLATFORM_NAMES, statuses=queries.STATUSES,
+                           back=request.full_path.rstrip("?"))
+
+
+def _decision_from_form(review_id: int, form: Any, verb: str) -> Decision:
+    chosen = tuple(ActionKind(v) for v in form.getlist("actions") if v in ActionKind._value2member_map_)
+    return Decision(review_id=review_id, approve=verb == "approve", user=g.user.name,
+                    reason=form.get("reason", "").strip()[:2000],
+                    actions=chosen if verb == "approve" else None,
+                    police_referral=form.get("police_referral") == "yes")
+
+
+@bp.route("/review/<int:review_id>/decide", methods=["POST"])
+@requires(REVIEW_ROLES)
+def decide(review_id: int) -> Any:
+    verb = request.form.get("decision", "")
+    back = safe_next(request.form.get("back"), url_for("review.queue"))
+    if verb not in ("approve", "reject"):
+        abort(400, description="Choose approve or reject.")
+    decision = _decision_from_form(review_id, request.form, verb)
+    if verb == "approve" and not decision.actions:
+        flash(f"Item {review_id}: choose at least one action to approve, or reject it with a reason.", "error")
+        return redirect(back)
+    try:
+        _app().moderator.decide(decision)
+    except (InvalidTransition, NotFound) as exc:
+        flash(f"Item {review_id}: {exc.title} ({exc})", "error")
+        return redirect(back)
+    done = "approved" if verb == "approve" else "rejected"
+    extra = " and marked for police referral" if decision.police_referral else ""
+    flash(f"Item {review_id} {done}{extra}.")
+    return redirect(back)
+
+
+@bp.route("/review/bulk", methods=["POST"])
+@requires(REVIEW_ROLES)
+def bulk() -> Any:
+    """Same decision for many items (obvious spam): approve as proposed, or reject with one reason."""
+    verb = request.form.get("decision", "")
+    back = safe_next(request.form.get("back"), url_for("review.queue"))
+    ids = [int(v) for v in request.form.getlist("review_ids") if v.isdigit()][:BULK_LIMIT]
+    reason = request.form.get("reason", "").strip()[:2000]
+    if verb not in ("approve", "reject") or not ids:
+        flash("Tick at least one item and choose approve or reject.", "error")
+        return redirect(back)
+    done, problems = 0, []
+    for review_id in ids:
+        try:
+            _app().moderator.decide(Decision(review_id=review_id, approve=verb == "approve", user=g.user.name,
+                                             reason=reason or ("bulk decision" if verb == "approve" else "")))
+            done += 1
+        except (InvalidTransition, NotFound) as exc:
+            problems.append(f"item {review_id}: {exc}")
+    flash(f"{done} item(s) {'approved' if verb == 'approve' else 'rejected'}.")
+    for problem in problems[:10]:
+        flash(problem, "error")
+    return redirect(back)
+
+
+@bp.route("/review/<int:review_id>")
+@requires(REVIEW_ROLES)
+def item_page(review_id: int) -> Any:
+    with _app().sessions() as s:
+        review = queries.review_with_item(s, review_id)
+        if review is None:
+            abort(404)
+        item = review.item
+        context = {
+            "review": review, "item": item, "choices": choices_for(review),
+            "notes": item_notes(item.account.platform, item.meta or {}),
+            "upheld": queries.upheld_counts(s, {item.author_id}).get(item.author_id, 0),
+            "history": queries.author_history(s, item.author_id, item.id),
+            "aliases": queries.aliases(s, item.author_id),
+            "back": url_for("review.item_page", review_id=review_id),
+        }
+    return render_template("item.html", **context)
