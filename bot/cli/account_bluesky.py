@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
+import tempfile
 from pathlib import Path
+from typing import Any, TextIO
 
 from bot.cli.common import settings_from
 from bot.domain import AccountInfo, Platform
 from bot.errors import ConfigError
-from bot.settings import AccountSettings, read_secret
+from bot.settings import AccountSettings, load_settings, read_secret
 
 PLATFORM = Platform.BLUESKY
 DEFAULT_ENV = "BLUESKY_APP_PASSWORD"
@@ -52,12 +55,20 @@ def _data_dir(args: argparse.Namespace) -> Path:
         raise
 
 
-def _print_info(info: AccountInfo) -> None:
-    print(f"Signed in to Bluesky as @{info.handle} ({info.remote_id}).")
+def _print_info(info: AccountInfo, out: TextIO | None = None, indent: str = "") -> None:
+    out = out or sys.stdout
+    print(f"{indent}Signed in to Bluesky as @{info.handle} ({info.remote_id}).", file=out)
     for warning in info.warnings:
-        print(f"warning: {warning}")
+        print(f"{indent}warning: {warning}", file=out)
     if not info.warnings:
-        print("Direct messages: readable; the automatic reply can be sent.")
+        print(f"{indent}Direct messages: readable; the automatic reply can be sent.", file=out)
+
+
+def register_add(platforms: Any) -> None:
+    """``modbot account add bluesky`` (called by ``bot.cli.account``)."""
+    parser = platforms.add_parser("bluesky", help="sign the bot in to Bluesky with an app password")
+    add_arguments(parser)
+    parser.set_defaults(func=add)
 
 
 def add(args: argparse.Namespace) -> int:
@@ -86,9 +97,28 @@ def add(args: argparse.Namespace) -> int:
     return 0
 
 
-def check(account: AccountSettings, data_dir: Path) -> int:
-    """Verify the login (re-using the saved session) and DM access; 0 when usable."""
+def _configured_data_dir() -> Path | None:
+    path = os.environ.get("MODBOT_CONFIG")
+    try:
+        return load_settings(path).data_dir if path else None
+    except ConfigError:
+        return None
+
+
+def check_account(account: AccountSettings, out: TextIO, data_dir: Path | None = None) -> bool:
+    """Verify the login (re-using the saved session) and DM access.
+
+    True when the account works and DMs are readable. Without the data directory
+    (neither given nor found through ``MODBOT_CONFIG``) it signs in afresh with the app
+    password in a throw-away directory.
+    """
     from adapters.bluesky import build_adapter
 
-    _print_info(build_adapter(account, data_dir).check())
-    return 0
+    data_dir = data_dir or _configured_data_dir()
+    if data_dir is None:
+        with tempfile.TemporaryDirectory() as scratch:
+            info = build_adapter(account, Path(scratch)).check()
+    else:
+        info = build_adapter(account, data_dir).check()
+    _print_info(info, out, indent="  ")
+    return not info.warnings

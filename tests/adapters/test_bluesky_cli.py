@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import stat
+import sys
 
 import pytest
 
@@ -71,7 +72,26 @@ def test_check_reports_missing_dm_access(tmp_path, fake, monkeypatch, capsys):
     fake.on("chat.bsky.convo.listConvos", xrpc_error(400, "InvalidToken", "Bad token method"))
     account = AccountSettings(name="bluesky", platform=Platform.BLUESKY, handle=COUNCIL_HANDLE,
                               server_url="https://pds.example", app_password_env="TEST_BSKY_PW")
-    assert account_bluesky.check(account, tmp_path) == 0
+    assert account_bluesky.check_account(account, sys.stdout, tmp_path) is False
     out = capsys.readouterr().out
     assert "Signed in to Bluesky as @thornburytc.bsky.social" in out
     assert "warning:" in out and "direct messages" in out
+
+
+def test_check_without_a_data_dir_signs_in_afresh_and_passes(tmp_path, fake, monkeypatch, capsys):
+    monkeypatch.setenv("TEST_BSKY_PW", "abcd-efgh-ijkl-mnop")
+    monkeypatch.delenv("MODBOT_CONFIG", raising=False)
+    account = AccountSettings(name="bluesky", platform=Platform.BLUESKY, handle=COUNCIL_HANDLE,
+                              server_url="https://pds.example", app_password_env="TEST_BSKY_PW")
+    assert account_bluesky.check_account(account, sys.stdout) is True
+    assert "Direct messages: readable" in capsys.readouterr().out
+
+
+def test_the_account_command_offers_bluesky(tmp_path, fake, monkeypatch, capsys):
+    from bot.cli import build_parser
+
+    monkeypatch.setenv("TEST_BSKY_PW", "abcd-efgh-ijkl-mnop")
+    args = build_parser().parse_args(["--config", str(tmp_path / "none.yaml"), "account", "add", "bluesky",
+                                      "--handle", COUNCIL_HANDLE, "--app-password-env", "TEST_BSKY_PW",
+                                      "--data-dir", str(tmp_path / "d")])
+    assert args.func(args) == 0

@@ -1,0 +1,77 @@
+"""``modbot account add PLATFORM ...`` and ``modbot account check``.
+
+Each platform's setup helper lives in its own module, listed in ``ACCOUNT_PLATFORMS``
+(platform name -> dotted module name). A platform module provides:
+
+- ``register_add(platforms)``: add its ``account add <platform>`` parser to the given
+  subparsers, with ``set_defaults(func=...)`` (the function returns the exit status);
+- ``check_account(account, out) -> bool``: verify one configured account's credentials
+  and permissions, print plain sentences to ``out``, return True when all is well.
+
+Adding a platform is one line in ``ACCOUNT_PLATFORMS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from types import ModuleType
+from typing import Any
+
+from bot.cli.common import settings_from
+from bot.errors import ModbotError
+
+ACCOUNT_PLATFORMS: dict[str, str] = {
+    "mastodon": "bot.cli.account_mastodon",
+    "bluesky": "bot.cli.account_bluesky",
+}
+
+
+def platform_module(platform: str) -> ModuleType | None:
+    name = ACCOUNT_PLATFORMS.get(platform)
+    return importlib.import_module(name) if name else None
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("account", help="set up and check the council's platform accounts")
+    actions = parser.add_subparsers(dest="account_command", metavar="ACTION")
+    parser.set_defaults(func=lambda args: _usage(parser))
+    add = actions.add_parser("add", help="create the credentials for a new account, step by step")
+    add.set_defaults(func=lambda args: _usage(add))
+    platforms = add.add_subparsers(dest="platform", metavar="PLATFORM")
+    for platform in ACCOUNT_PLATFORMS:
+        module = platform_module(platform)
+        if module is not None:
+            module.register_add(platforms)
+    check = actions.add_parser("check", help="verify each configured account's token and permissions")
+    check.add_argument("--account", help="check only the account with this name")
+    check.set_defaults(func=cmd_check)
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return 2
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Exit 0 when every checked account works, 1 when one does not, 2 for bad usage."""
+    settings = settings_from(args)
+    accounts = [a for a in settings.accounts if a.enabled and (not args.account or a.name == args.account)]
+    if not accounts:
+        print(f"No enabled account named {args.account!r} in the settings.", file=sys.stderr)
+        return 2
+    all_ok = True
+    for account in accounts:
+        module = platform_module(account.platform.value)
+        print(f"{account.name} ({account.platform.value}, {account.handle}):")
+        if module is None:
+            print("  nothing to check for this platform")
+            continue
+        try:
+            ok = bool(module.check_account(account, sys.stdout))
+        except ModbotError as exc:
+            print(f"  FAILED: {exc.title} {exc}")
+            ok = False
+        all_ok = all_ok and ok
+    return 0 if all_ok else 1
