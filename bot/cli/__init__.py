@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "bot.cli.core",
     "bot.cli.service",
     "bot.cli.users",
+    "bot.cli.account",
 )
 
 log = logging.getLogger("bot.cli")
