@@ -1,27 +1,37 @@
-"""Minimal engine (foundation): word lists from the rules file.
+"""The policy engine: the council's rules applied to one item at a time.
 
-The policy-engine issue replaces the detectors; the interface stays.
+``load_engine`` reads the rules file once (word lists, allow-list, classifier);
+``PolicyEngine.evaluate`` runs every enabled rule in the file's order and returns
+one ``Finding`` per rule that fired. A rule that raises is logged and becomes a
+``rule_error`` finding, so the item goes to the clerk instead of being dropped.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import yaml
-
-from bot.domain import ActionKind, Finding, Ground, Item, Platform, Severity, Span
+from bot.domain import Finding, Ground, Item, Platform, Severity
+from bot.policy.analysis import Analysis, Hit
+from bot.policy.classifier import MODEL_FILE, Classifier
+from bot.policy.detectors import DETECTORS, NEEDS_CLASSIFIER
+from bot.policy.lexicon import AllowList, Lexicon
+from bot.policy.rules import DEFAULT_RULES_FILE, Rule, RuleSet, load_ruleset
 from bot.settings import CouncilSettings, Settings
 
 log = logging.getLogger(__name__)
+DEFAULT_REPEAT_WINDOW_DAYS = 90
 
 
 @dataclass(frozen=True)
 class EvalContext:
-    """What the engine may know beyond the item itself (filled in by the core)."""
+    """What the engine may know beyond the item itself (filled in by the core).
+
+    ``author_upheld_recent``: findings against this author the clerk upheld within
+    ``engine.repeat_window_days``; ``same_text_authors``: how many *other* authors
+    posted the same normalised text recently.
+    """
 
     council: CouncilSettings
     platform: Platform
@@ -30,56 +40,88 @@ class EvalContext:
     same_text_authors: int = 0
 
 
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    ground: Ground
-    clauses: tuple[str, ...]
-    severity: Severity
-    words: tuple[str, ...]
-    actions: tuple[ActionKind, ...]
-    explanation: str
-    police_referral: bool = False
-
-
 class PolicyEngine:
-    def __init__(self, rules: list[Rule]):
-        self.rules = rules
-        self._patterns = {
-            r.id: re.compile(r"\b(" + "|".join(re.escape(w) for w in r.words) + r")\b", re.I)
-            for r in rules
-            if r.words
-        }
+    """Rules compiled once; ``evaluate`` is safe to call from several threads."""
+
+    def __init__(self, ruleset: RuleSet, classifier: Classifier | None = None):
+        self.ruleset = ruleset
+        self.rules: list[Rule] = list(ruleset.rules)
+        self.lexicon = Lexicon(ruleset.word_lists, AllowList(ruleset.allow_entries))
+        self.classifier = classifier
+        self._detectors = [(rule, DETECTORS[rule.detector]) for rule in self.rules]
+        self._scorer = classifier.scores if classifier is not None else None
+
+    @property
+    def repeat_window_days(self) -> int:
+        """M in "N upheld findings within M days" (the core counts over this window)."""
+        for rule in self.rules:
+            if rule.detector == "repeat_offender":
+                return int(rule.params.get("window_days", DEFAULT_REPEAT_WINDOW_DAYS))
+        return DEFAULT_REPEAT_WINDOW_DAYS
+
+    def score(self, text: str, head: str = "offensive") -> float | None:
+        """The classifier's score for ``text`` (0 to 1), or ``None`` without a model."""
+        if self.classifier is None:
+            return None
+        return self.classifier.scores(text).get(head)
 
     def evaluate(self, item: Item, ctx: EvalContext) -> list[Finding]:
+        try:
+            analysis = Analysis(item, ctx, self.lexicon, self._scorer)
+        except Exception:
+            log.exception("could not prepare item %s for the rules", item.remote_id)
+            return [_rule_error("engine", "the text could not be read")]
         findings: list[Finding] = []
-        for rule in self.rules:
-            pattern = self._patterns.get(rule.id)
-            if pattern is None:
+        for rule, detect in self._detectors:
+            if rule.unless_grounds and any(f.ground in rule.unless_grounds for f in findings):
                 continue
-            spans = tuple(Span(m.start(), m.end(), m.group(0)) for m in pattern.finditer(item.text))
-            if spans:
-                findings.append(Finding(
-                    rule_id=rule.id, ground=rule.ground, severity=rule.severity,
-                    clauses=rule.clauses, explanation=rule.explanation, spans=spans,
-                    proposed_actions=rule.actions, police_referral=rule.police_referral,
-                ))
+            try:
+                hit = detect(analysis, rule.params)
+            except Exception:
+                log.exception("rule %s failed on item %s", rule.id, item.remote_id)
+                findings.append(_rule_error(rule.id, "it stopped with an error"))
+                continue
+            if hit is not None:
+                findings.append(_finding(rule, hit))
         return findings
 
 
-def _rule(data: dict[str, Any]) -> Rule:
-    return Rule(
-        id=data["id"], ground=Ground(data["ground"]), clauses=tuple(data.get("clauses", ())),
-        severity=Severity.parse(data.get("severity", "medium")),
-        words=tuple(data.get("params", {}).get("words", ())),
-        actions=tuple(ActionKind(a) for a in data.get("actions", ())),
-        explanation=data.get("explanation", ""), police_referral=bool(data.get("police_referral")),
+def _finding(rule: Rule, hit: Hit) -> Finding:
+    explanation = rule.explanation if not hit.detail else f"{rule.explanation} {hit.detail}"
+    return Finding(
+        rule_id=rule.id, ground=rule.ground, severity=hit.severity or rule.severity,
+        clauses=rule.clauses, explanation=explanation, spans=hit.spans,
+        proposed_actions=rule.actions, police_referral=rule.police_referral, score=hit.score,
     )
 
 
-def load_engine(settings: Settings | None = None, path: Path | None = None) -> PolicyEngine:
-    rules_path = path or (settings.rules_file if settings else None)
-    if rules_path is None:
-        raise ValueError("no rules file")
-    doc = yaml.safe_load(Path(rules_path).read_text(encoding="utf-8")) or {}
-    return PolicyEngine([_rule(r) for r in doc.get("rules", []) if r.get("enabled", True)])
+def _rule_error(rule_id: str, why: str) -> Finding:
+    return Finding(
+        rule_id=rule_id, ground=Ground.RULE_ERROR, severity=Severity.MEDIUM, clauses=(),
+        explanation=f"The rule '{rule_id}' could not check this post ({why}); "
+                    "please review it yourself. The details are in the log.",
+    )
+
+
+def load_engine(settings: Settings | None = None, path: Path | None = None,
+                classifier: bool | None = None) -> PolicyEngine:
+    """Build the engine from ``path`` or ``settings.rules_file`` (default: the packaged set).
+
+    ``classifier=False`` runs the rules without the statistical model (faster);
+    ``None`` loads it when a rule needs it and the rules file does not disable it.
+    """
+    rules_path = Path(path) if path else (settings.rules_file if settings else DEFAULT_RULES_FILE)
+    ruleset = load_ruleset(rules_path, frozenset(DETECTORS))
+    wanted = any(r.detector in NEEDS_CLASSIFIER for r in ruleset.rules)
+    wanted = wanted and ruleset.classifier.get("enabled", True) and classifier is not False
+    model = None
+    if wanted:
+        model_path = Path(ruleset.classifier.get("model") or MODEL_FILE)
+        if not model_path.is_absolute() and ruleset.source is not None:
+            model_path = ruleset.source.parent / model_path
+        try:
+            model = Classifier.load(model_path)
+        except (OSError, ValueError):
+            log.warning("classifier model %s not loaded; rules run without it", model_path,
+                        exc_info=True)
+    return PolicyEngine(ruleset, model)

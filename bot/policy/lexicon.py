@@ -3,18 +3,20 @@
 A word list is a plain text file, one entry per line (``#`` starts a comment):
 
 * ``numpty`` matches the whole word, its plural, elongations ("numptyyyy",
-  "nummpty"), leetspeak ("numpt¥" no, but "num9ty" no; "numpt1" yes) and spaced-out
-  letters ("n u m p t y");
+  "nummpty"), leetspeak ("nvmpty" no, "numpt¥" no, "n0mpty" no; "numpt1es" yes,
+  "1d10t" for idiot) and spaced-out letters ("n u m p t y", "i.d.i.o.t");
 * ``fuck*`` also matches inside longer words ("fuckwit", "motherfucker") unless
   the whole word is on the allow-list;
 * ``piece of shit`` (several words) matches the phrase with any spacing.
 
 The allow-list stops innocent words that contain a rude string: exact words
-(``scunthorpe``), prefixes (``cocktail*``) and endings (``*water``).
+(``scunthorpe``), prefixes (``cocktail*``), endings (``*twater``) and phrases
+(``blue tit``, ``cock-up``).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,6 +35,7 @@ MIXED_RE = re.compile(r"[a-z][0-9@$*!|+]|[0-9@$*!|+][a-z]")
 SPACED_RE = re.compile(r"(?<![a-z0-9])[a-z](?:[ .\-_*/]{1,3}[a-z]){2,}(?![a-z0-9])")
 SQUEEZE_RE = re.compile(r"([a-z])\1+")
 LONG_RUN_RE = re.compile(r"([a-z])\1\1+")
+_HIDDEN_LETTERS = "uaeioncrkt"
 
 
 def squeeze(word: str) -> str:
@@ -62,20 +65,33 @@ class AllowList:
     """Innocent words that contain rude strings: exact, ``prefix*`` and ``*ending``."""
 
     def __init__(self, entries: Iterable[str]):
-        exact, prefixes, endings = set(), [], []
+        exact, prefixes, endings, phrases = set(), [], [], []
         for entry in entries:
-            if entry.endswith("*"):
+            if " " in entry or "-" in entry.strip("-"):
+                phrases.append(entry)
+            elif entry.endswith("*"):
                 prefixes.append(entry.rstrip("*"))
             elif entry.startswith("*"):
                 endings.append(entry.lstrip("*"))
             else:
-                exact.update(w for w in entry.split())
+                exact.add(entry)
         self.exact = frozenset(exact)
+        self.phrases = tuple(sorted(set(phrases)))
+        self._phrase_re = re.compile(r"(?<![a-z])(?:" + "|".join(
+            r"[\s\-]+".join(re.escape(w) for w in re.split(r"[\s\-]+", p))
+            for p in sorted(self.phrases, key=len, reverse=True)
+        ) + r")(?![a-z])") if self.phrases else None
         self.prefixes = tuple(sorted(set(prefixes)))
         self.endings = tuple(sorted(set(endings)))
 
     def __len__(self) -> int:
-        return len(self.exact) + len(self.prefixes) + len(self.endings)
+        return len(self.exact) + len(self.prefixes) + len(self.endings) + len(self.phrases)
+
+    def phrase_ranges(self, text: str) -> list[tuple[int, int]]:
+        """Where allowed phrases ("blue tit", "cock-up") occur in normalised text."""
+        if self._phrase_re is None:
+            return []
+        return [m.span() for m in self._phrase_re.finditer(text)]
 
     def allows(self, word: str) -> bool:
         if word in self.exact or (word.endswith("s") and word[:-1] in self.exact):
@@ -163,6 +179,10 @@ class Lexicon:
             for m in self._phrase_re.finditer(text):
                 key = " ".join(m.group().split())
                 hits.append(LexHit(m.start(), m.end(), key, self._phrases[key]))
+        if hits:
+            allowed = self.allow.phrase_ranges(text)
+            if allowed:
+                hits = [h for h in hits if not any(a <= h.start and h.end <= b for a, b in allowed)]
         return hits
 
     def _scan_tokens(self, text: str) -> list[LexHit]:
@@ -208,12 +228,21 @@ class Lexicon:
         return found
 
     def _wildcard(self, word: str) -> tuple[str, ...] | None:
-        """"f*ck", "c**t": a ``*`` stands for any one letter (at least one real letter)."""
-        letters = word.replace("*", "")
-        if len(letters) < 2 or word.startswith("*"):
+        """"f*ck", "c**t", "f*cking": a ``*`` stands for one hidden letter."""
+        stars = word.count("*")
+        if len(word) - stars < 2 or word.startswith("*") or stars > 3:
             return None
         pattern = re.compile(re.escape(word).replace(r"\*", "[a-z]") + r"\Z")
         for candidate in self._by_length.get(len(word), ()):
             if pattern.match(candidate):
                 return self._exact[candidate]
+        if stars > 2:
+            return None
+        for letters in itertools.product(_HIDDEN_LETTERS, repeat=stars):
+            guess = word
+            for letter in letters:
+                guess = guess.replace("*", letter, 1)
+            found = self.lookup(guess)
+            if found:
+                return found
         return None

@@ -1,0 +1,187 @@
+"""Everything the detectors share about one item, computed once and only if needed.
+
+An ``Analysis`` holds the normalised text, its words, the word-list hits, the
+links and the "who is this aimed at" context. Detectors are pure functions of an
+``Analysis`` and their rule's parameters; expensive facts are cached properties
+so a post that no detector is interested in costs almost nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from bot.domain import Item, Span
+from bot.policy.lexicon import WORD_RE, LexHit, Lexicon
+from bot.policy.normalise import Normalised, normalise
+
+if TYPE_CHECKING:
+    from bot.policy.engine import EvalContext
+
+SECOND_PERSON = frozenset({
+    "you", "your", "yours", "yourself", "yourselves", "u", "ur", "ya", "yer", "youse", "ye",
+})
+THIRD_PERSON = frozenset({"he", "she", "him", "her", "his", "hes", "shes", "they", "them"})
+ROLES = frozenset({
+    "clerk", "councillor", "councillors", "cllr", "cllrs", "mayor", "chairman", "chairwoman",
+    "officer", "officers", "staff",
+})
+TITLES = ("cllr", "councillor", "mr", "mrs", "ms", "miss", "dr", "mayor", "clerk", "sir", "dame")
+URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+")
+_TRAILING = ".,;:!?'\")]}"
+_STRICT_BEFORE = re.compile(
+    r"(?:(?<![a-z])(?:you|u|ya|ye|youse)['\s]*(?:(?:are|re|r|were)\s+)?"
+    r"|(?<![a-z])(?:is|are|s|was|were)\s+)"
+    r"(?:(?:such|so|a|an|the|total|complete|absolute|utter|right|proper|massive|bloody|"
+    r"fucking|effing|little|big|old|lying|sad|real|bunch\s+of|pack\s+of|load\s+of)\s+)*\Z"
+)
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    domain: str
+    span: Span | None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a detector found: spans to highlight and a detail for the clerk."""
+
+    spans: tuple[Span, ...] = ()
+    detail: str = ""
+    score: float | None = None
+    severity: Any = None  # a Severity overriding the rule's, e.g. when aimed at a person
+
+
+Detector = Callable[["Analysis", dict[str, Any]], "Hit | None"]
+
+
+def domain_of(url: str) -> str:
+    if not url.startswith(("http://", "https://")):
+        url = "http://" + url
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    return host.lower().removeprefix("www.")
+
+
+def domain_matches(domain: str, allowed: frozenset[str] | tuple[str, ...]) -> bool:
+    """``a.b.gov.uk`` matches an allowed ``gov.uk``; ``evilgov.uk`` does not."""
+    return any(domain == d or domain.endswith("." + d) for d in allowed)
+
+
+def people_pattern(people: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A pattern for the council's named councillors and staff ("Cllr Jane Smith")."""
+    alternatives = []
+    for person in people:
+        words = [w for w in normalise(person).text.replace(".", " ").split() if w]
+        while words and words[0] in TITLES:
+            words = words[1:]
+        if not words:
+            continue
+        alternatives.append(r"\s+".join(map(re.escape, words)))
+        alternatives.append(rf"(?:{'|'.join(TITLES)})\.?\s+{re.escape(words[-1])}")
+    if not alternatives:
+        return None
+    return re.compile(r"(?<![a-z])(?:" + "|".join(alternatives) + r")(?![a-z])")
+
+
+_PEOPLE_CACHE: dict[tuple[str, ...], re.Pattern[str] | None] = {}
+
+
+class Analysis:
+    """Facts about one item for the detectors; see the module docstring."""
+
+    def __init__(self, item: Item, ctx: EvalContext, lexicon: Lexicon,
+                 scorer: Callable[[str], dict[str, float]] | None = None):
+        self.item = item
+        self.ctx = ctx
+        self.lexicon = lexicon
+        self._scorer = scorer
+        self.norm: Normalised = normalise(item.text or "")
+        self.text = self.norm.text
+
+    def span(self, start: int, end: int) -> Span:
+        return self.norm.original_span(start, end)
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        return frozenset(WORD_RE.findall(self.text))
+
+    @cached_property
+    def lex_hits(self) -> list[LexHit]:
+        return self.lexicon.scan(self.text)
+
+    def hits_in(self, lists: tuple[str, ...] | list[str]) -> list[LexHit]:
+        wanted = set(lists)
+        return [h for h in self.lex_hits if wanted.intersection(h.lists)]
+
+    @cached_property
+    def scores(self) -> dict[str, float]:
+        return self._scorer(self.item.text or "") if self._scorer else {}
+
+    @cached_property
+    def links(self) -> tuple[Link, ...]:
+        found: dict[str, Link] = {}
+        if "http" in self.text or "www." in self.text:
+            for m in URL_RE.finditer(self.item.text if self.norm.offsets is None else self.text):
+                url = m.group().rstrip(_TRAILING)
+                span = self.span(m.start(), m.start() + len(url))
+                found.setdefault(url.lower(), Link(url, domain_of(url), span))
+        for url in self.item.links:
+            found.setdefault(url.lower(), Link(url, domain_of(url), None))
+        return tuple(link for link in found.values() if link.domain)
+
+    @cached_property
+    def people(self) -> list[tuple[int, int]]:
+        """Where the council's named councillors and staff are mentioned."""
+        people = tuple(self.ctx.council.people)
+        if people not in _PEOPLE_CACHE:
+            _PEOPLE_CACHE[people] = people_pattern(people)
+        pattern = _PEOPLE_CACHE[people]
+        return [m.span() for m in pattern.finditer(self.text)] if pattern else []
+
+    @cached_property
+    def _word_positions(self) -> list[tuple[int, int, str]]:
+        return [(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(self.text)]
+
+    def aimed_at(self, start: int, end: int, before: int = 5, after: int = 3,
+                 third_person: bool = False) -> str:
+        """Why the words at ``start:end`` are aimed at a person ('' if they are not)."""
+        positions = self._word_positions
+        index = next((i for i, (s, _, _) in enumerate(positions) if s >= start), len(positions))
+        window = positions[max(0, index - before): index + after + 1]
+        nearby = {w for _, _, w in window}
+        if nearby & SECOND_PERSON:
+            return "said to the person replied to"
+        if nearby & ROLES:
+            return "said about a councillor or member of staff"
+        if third_person and nearby & THIRD_PERSON:
+            return "said about a person"
+        lo = window[0][0] if window else start
+        hi = window[-1][1] if window else end
+        if any(a < hi and b > lo for a, b in self.people):
+            return "said about a named councillor or member of staff"
+        if self.item.mentions or "@" in self.text[max(0, lo - 40): hi]:
+            return "said to a mentioned account"
+        return ""
+
+    def plainly_called(self, start: int) -> bool:
+        """True for "you're pathetic", "you clown", "Cllr Smith is a total clown"."""
+        base = max(0, start - 60)
+        m = _STRICT_BEFORE.search(self.text, base, start)
+        if m is None:
+            return False
+        if m.group().lstrip().startswith(("you", "u", "ya", "ye")):
+            return True
+        subject_end = m.start()
+        words = WORD_RE.findall(self.text, max(0, subject_end - 30), subject_end)
+        if words and words[-1] in THIRD_PERSON | ROLES:
+            return True
+        return any(subject_end - 2 <= b <= subject_end for _, b in self.people)

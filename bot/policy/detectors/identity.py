@@ -1,0 +1,100 @@
+"""Who is posting: look-alike council accounts, and repeat offenders."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.policy.analysis import Analysis, Hit
+from bot.policy.lexicon import LEET
+from bot.policy.normalise import normalise
+
+_GENERIC = frozenset(
+    "the town parish city borough district county community council councils of and tc pc "
+    "official team".split()
+)
+_CLAIM_RE = re.compile(
+    r"(?:town|parish|city|borough|district|county|community)council|councilofficial|"
+    r"officialcouncil|townclerk|parishclerk|(?<![a-z])tc(?:official|uk)?$"
+)
+_SKELETON_CACHE: dict[str, str] = {}
+
+
+def skeleton(text: str) -> str:
+    """Lower-case letters and digits only, after confusables and leetspeak."""
+    cached = _SKELETON_CACHE.get(text)
+    if cached is None:
+        folded = normalise(text).text.translate(LEET)
+        cached = re.sub(r"[^a-z0-9]", "", folded)
+        if len(_SKELETON_CACHE) < 10_000:
+            _SKELETON_CACHE[text] = cached
+    return cached
+
+
+def handle_local(handle: str) -> str:
+    """"@thornburytc@mastodon.social" -> "thornburytc"; "thornburytc.bsky.social" likewise."""
+    handle = handle.strip().lstrip("@")
+    local = handle.split("@", 1)[0]
+    if "@" not in handle and local.count(".") >= 2:
+        local = local.split(".", 1)[0]
+    return local
+
+
+def close(a: str, b: str, limit: int) -> bool:
+    """Edit distance of at most ``limit`` (banded, stops early)."""
+    if abs(len(a) - len(b)) > limit:
+        return False
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+        if min(current) > limit:
+            return False
+        previous = current
+    return previous[-1] <= limit
+
+
+def _is_official(author_handle: str, official: tuple[str, ...]) -> bool:
+    mine = author_handle.strip().lstrip("@").lower()
+    return any(mine == o.strip().lstrip("@").lower() for o in official)
+
+
+def impersonation(a: Analysis, params: dict[str, Any]) -> Hit | None:
+    """A display name or handle made to look like the council's, or a false claim."""
+    author = a.item.author
+    council = a.ctx.council
+    if _is_official(author.handle, council.official_accounts) or author.handle == a.ctx.account_handle:
+        return None
+    names = {skeleton(author.display_name), skeleton(handle_local(author.handle))} - {""}
+    officials = {skeleton(council.name)} | {skeleton(handle_local(h)) for h in council.official_accounts}
+    officials.discard("")
+    limit = int(params.get("max_edits", 2))
+    for name in names:
+        for official in officials:
+            if len(official) < 6 or len(set(name) ^ set(official)) > 2 * limit:
+                continue
+            if name == official or close(name, official, limit):
+                return Hit(detail=f'The name "{author.display_name or author.handle}" is a '
+                                  "look-alike of the council's own account.")
+    keywords = [w for w in skeleton_words(council.name) if w not in _GENERIC and len(w) >= 4]
+    for name in names:
+        if _CLAIM_RE.search(name) and (not keywords or any(k in name for k in keywords)):
+            return Hit(detail=f'The name "{author.display_name or author.handle}" claims to be '
+                              "the council but is not one of its official accounts.")
+    return None
+
+
+def skeleton_words(text: str) -> list[str]:
+    return [skeleton(w) for w in text.split()]
+
+
+def repeat_offender(a: Analysis, params: dict[str, Any]) -> Hit | None:
+    """An author with several upheld findings in the last ``window_days`` days."""
+    threshold = int(params.get("threshold", 3))
+    count = a.ctx.author_upheld_recent
+    if count < threshold:
+        return None
+    days = int(params.get("window_days", 90))
+    return Hit(detail=f"{count} earlier posts by this author were upheld in the last {days} days "
+                      f"(the limit is {threshold}).")

@@ -1,0 +1,146 @@
+"""Threats: statements of violent intent, wishes of harm, intimidation.
+
+A threat needs a person (or group) as its object: "I'll kill you", "someone should
+shoot the clerk", "hope you die", "I know where you live". Everyday idioms have
+no such object or have a tell-tale ending and do not fire: "this queue is killing
+me", "I could murder a curry", "I'll shoot you an email", "we smashed it",
+"kill two birds with one stone", "the plan should be shot down".
+
+Each pattern only runs when one of its trigger words is in the post, so ordinary
+posts cost a set lookup.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.policy.analysis import Analysis, Hit
+
+_INTENT = (
+    r"(?:i|we|you|they|someone|somebody|people|he|she)?\s*(?:'?ll|will|would|'?d|could|should|"
+    r"'?s\s+going\s+to|is\s+going\s+to|"
+    r"shall|must|am\s+going\s+to|'?m\s+going\s+to|m\s+gonna|'?m\s+gonna|are\s+going\s+to|"
+    r"'?re\s+gonna|gonna|going\s+to|need\s+to|needs\s+to|ought\s+to|want\s+to|wanna|"
+    r"will\s+happily|swear\s+i'?ll|let'?s|time\s+to)"
+)
+_VERB = (
+    r"(?:kill|murder|stab|shoot|hang|lynch|burn|torch|petrol\s+bomb|firebomb|bomb|batter|"
+    r"punch|kick\s+the\s+shit\s+out\s+of|kick\s+in|kick|glass|bottle|knife|strangle|choke|"
+    r"throttle|slit|gut|assault|rape|deck|lamp|chin|twat|smack|slap|"
+    r"headbutt|run\s+over|wipe\s+out|exterminate|execute|behead|hunt\s+down|string\s+up|"
+    r"beat\s+the\s+shit\s+out\s+of|beat\s+up|gas|shank|maim)"
+)
+_PERSON = (
+    r"(?:you|u|ya|yer|ye|youse|him|her|them|the\s+lot\s+of\s+(?:you|them)|"
+    r"(?:you|u)\s+all|all\s+of\s+(?:you|them)|every\s+(?:one|last\s+one)\s+of\s+(?:you|them)|"
+    r"(?:your|ur|his|her|their)\s+(?:family|kids|children|wife|husband|mum|mother|dad|"
+    r"partner|daughter|son|house|home|car|office)|the\s+(?:clerk|mayor|councillors?|chairman|"
+    r"chair|staff|council\s+staff)|councillors?|cllr\s+[a-z]+|(?:that|this)\s+(?:woman|man|"
+    r"clerk|councillor|cow|bitch|bastard|cunt|twat|scum)|all\s+(?:the\s+)?[a-z]+s)"
+)
+_NOT_AFTER = (
+    r"(?!\s+(?:a|an)\s+(?:email|e-mail|message|text|line|note|dm|pm|call|ring|invite|link)"
+    r"|\s+(?:up\b|out\b|over\b|down\b|back\b|with\s+kindness|to\s+it|off\s+the)"
+    r"|\s+(?:at|in)\s+(?:a|the)\s+(?:race|game|match|quiz|vote|election|polls))"
+)
+
+# (trigger words, pattern, what it is) -- the trigger words are checked first.
+PATTERNS: tuple[tuple[frozenset[str], re.Pattern[str], str], ...] = tuple(
+    (frozenset(triggers.split()), re.compile(pattern), label)
+    for triggers, pattern, label in (
+        (
+            "kill murder stab shoot hang lynch burn torch bomb firebomb batter punch kick glass "
+            "bottle knife strangle choke throttle slit gut assault rape deck "
+            "lamp chin twat smack slap headbutt run wipe exterminate execute behead hunt string "
+            "beat gas shank maim",
+            rf"(?<![a-z]){_INTENT}\s+(?:[a-z']+\s+){{0,3}}?{_VERB}\s+{_PERSON}(?![a-z']){_NOT_AFTER}",
+            "a statement of violent intent",
+        ),
+        (
+            "beat batter kick smash knock punch do",
+            rf"(?<![a-z]){_INTENT}\s+(?:[a-z']+\s+){{0,3}}?(?:beat|batter|kick|smash|knock|punch|do)"
+            rf"\s+{_PERSON}\s+(?:up|in|senseless|to\s+(?:a\s+pulp|death)|black\s+and\s+blue|"
+            r"(?:your|ur|his|her|their)\s+(?:face|head|teeth)\s+in)(?![a-z])",
+            "a statement of violent intent",
+        ),
+        (
+            "kill shoot hang lynch gas burn string exterminate stab",
+            r"(?:^|[.!?]\s*|\n\s*)(?:just\s+)?(?:kill|shoot|hang|lynch|gas|burn|string\s+up|"
+            r"exterminate|stab)\s+(?:them|him|her|the\s+lot|all|every|the\s+(?:clerk|mayor|"
+            r"councillors?))(?![a-z])(?!\s+(?:out|up|off|down|a\s+message|an\s+email))",
+            "a call to kill or harm people",
+        ),
+        (
+            "hope wish pray",
+            r"(?<![a-z])(?:hope|wish|pray)\s+(?:that\s+)?(?:you|u|he|she|they|your\s+[a-z]+|"
+            r"the\s+(?:clerk|mayor|councillors?))\s+(?:[a-z]+\s+){0,2}?(?:die|dies|died|rot|"
+            r"drown|choke|suffer|burn|gets?\s+(?:killed|shot|stabbed|raped|hurt|cancer|run\s+over|"
+            r"what'?s\s+coming|beaten|hit\s+by))(?![a-z])",
+            "a wish that someone is harmed",
+        ),
+        (
+            "should deserve deserves ought need needs",
+            r"(?<![a-z])(?:you|u|he|she|they|them|the\s+clerk|the\s+mayor|councillors?|all\s+of\s+"
+            r"(?:you|them)|[a-z]+\s+[a-z]+)\s+(?:should|deserves?\s+to|ought\s+to|needs?\s+to)\s+"
+            r"(?:be\s+)?(?:taken\s+out\s+and\s+)?(?:die|hang|hanged|hung|shot|killed|stabbed|"
+            r"lynched|strung\s+up|burned|burnt|put\s+down|executed|beaten|raped|gassed)"
+            r"(?![a-z])(?!\s+(?:down|out|off|by\s+the\s+(?:voters|electorate)))",
+            "a statement that someone should be killed or harmed",
+        ),
+        (
+            "deserve deserves",
+            r"(?<![a-z])deserves?\s+(?:a\s+)?(?:bullet|kicking|good\s+kicking|beating|good\s+hiding|"
+            r"slap|bat\s+to\s+the\s+head|to\s+be\s+(?:shot|hanged|hung|killed|beaten|raped))",
+            "a statement that someone deserves violence",
+        ),
+        (
+            "kill kys neck bleach die dead",
+            r"(?<![a-z])(?:kill\s+(?:yourself|urself|yourselves)|kys|neck\s+yourself|"
+            r"go\s+(?:and\s+)?die|drink\s+bleach|die\s+in\s+a\s+(?:fire|ditch|hole)|"
+            r"drop\s+dead)(?![a-z])",
+            "telling someone to kill themselves or die",
+        ),
+        (
+            "live lives work works sleep school address park",
+            r"(?<![a-z])(?:i|we|they)\s+(?:know|found\s+out|have\s+found)\s+where\s+(?:you|u|he|"
+            r"she|they|your\s+[a-z]+)\s+(?:live|lives|work|works|sleep|go\s+to\s+school|park)"
+            r"|(?:know|have|got|found)\s+(?:your|ur)\s+(?:home\s+)?address",
+            "intimidation about where someone lives or works",
+        ),
+        (
+            "back waiting visit round outside regret pay safe careful bullet brick burn",
+            r"(?<![a-z])(?:watch\s+(?:your|ur)\s+back|(?:i'?ll|we'?ll|ill)\s+be\s+waiting"
+            r"(?:\s+for\s+(?:you|u))?|pay\s+(?:you|u|ya)\s+a\s+(?:little\s+)?visit|"
+            r"(?:come|coming|pop)\s+round\s+(?:to\s+)?(?:your|ur)\s+(?:house|home|place|door)|"
+            r"see\s+(?:you|u)\s+(?:outside|after\s+dark|on\s+your\s+own|alone)|"
+            r"you(?:'ll|\s+will|ll)\s+(?:regret|pay\s+for)\s+(?:this|it|that)|"
+            r"not\s+(?:be\s+)?safe\s+(?:walking|in\s+your|at\s+home)|"
+            r"careful\s+(?:walking\s+home|where\s+you\s+park|at\s+night)|"
+            r"bullet\s+(?:in|through)\s+(?:your|ur|his|her|their)\s+(?:head|skull|brain)|"
+            r"brick\s+through\s+(?:your|ur|his|her|their|the\s+clerk'?s)\s+window|"
+            r"(?:your|ur)\s+(?:house|home|car|office)\s+(?:will|would|could|is\s+going\s+to|"
+            r"gonna)\s+(?:burn|go\s+up|get\s+(?:torched|burned|burnt|smashed)))(?![a-z])",
+            "intimidation",
+        ),
+    )
+)
+
+
+def threat_of_violence(a: Analysis, params: dict[str, Any]) -> Hit | None:
+    """Threats, wishes of harm and intimidation aimed at a person or group."""
+    words = a.words
+    spans, labels = [], []
+    for triggers, pattern, label in PATTERNS:
+        if words.isdisjoint(triggers):
+            continue
+        for m in pattern.finditer(a.text):
+            spans.append(a.span(m.start(), m.end()))
+            labels.append(label)
+    for extra in params.get("extra_patterns", ()):
+        for m in re.finditer(extra, a.text):
+            spans.append(a.span(m.start(), m.end()))
+            labels.append("a phrase on the council's own list")
+    if not spans:
+        return None
+    return Hit(spans=tuple(spans), detail=f"Looks like {labels[0]}.")
