@@ -1,0 +1,30 @@
+# council-modbot: a small image for a 1 GB VPS.
+# Build:  docker build -t council-modbot .
+# Run:    docker compose up -d   (see docker-compose.yml)
+
+FROM python:3.11-slim AS build
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY adapters ./adapters
+COPY migrations ./migrations
+RUN python -m venv /opt/modbot && /opt/modbot/bin/pip install --upgrade pip wheel && /opt/modbot/bin/pip install .
+
+FROM python:3.11-slim
+LABEL org.opencontainers.image.title="council-modbot" \
+      org.opencontainers.image.description="Moderation bot for the Mastodon and Bluesky accounts of UK town and parish councils" \
+      org.opencontainers.image.licenses="MIT"
+ENV PATH=/opt/modbot/bin:$PATH PYTHONUNBUFFERED=1 MODBOT_CONFIG=/etc/modbot/modbot.yaml
+RUN useradd --system --home-dir /var/lib/modbot --shell /usr/sbin/nologin modbot \
+    && mkdir -p /var/lib/modbot /etc/modbot && chown modbot:modbot /var/lib/modbot && chmod 700 /var/lib/modbot
+COPY --from=build /opt/modbot /opt/modbot
+COPY config/rules.yaml /etc/modbot/rules.yaml
+COPY deploy/docker-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
+USER modbot
+VOLUME ["/var/lib/modbot"]
+EXPOSE 8080
+HEALTHCHECK --interval=60s --timeout=10s --start-period=60s --retries=3 \
+  CMD python -c "import os,sys,urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('MODBOT_PORT','8080'), timeout=8).status == 200 else 1)"
+ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]
+CMD ["run"]
