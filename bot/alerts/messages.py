@@ -1,0 +1,106 @@
+"""The words of each alert e-mail. Links to the clerk's page, never the post's text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.report.labels import ground_label, platform_label
+from bot.report.months import UK, uk_time
+from bot.settings import Settings
+from bot.storage import models as m
+
+SEVERITY = {1: "low", 2: "medium", 3: "high"}
+
+
+@dataclass(frozen=True)
+class Draft:
+    kind: str
+    dedupe_key: str
+    subject: str
+    body: str
+
+
+def _link(settings: Settings, path: str) -> str:
+    return str(settings.get("web.public_url")).rstrip("/") + path
+
+
+def _footer(settings: Settings) -> str:
+    return (
+        f"\n-- \nSent by the moderation bot of {settings.council.name}. You receive these e-mails because "
+        "your address is in the bot's alerts.recipients setting.\n"
+    )
+
+
+def urgent_item(settings: Settings, review: m.ReviewItem) -> Draft:
+    item = review.item
+    grounds = sorted({ground_label(f.ground) for f in item.findings}) or ["a high-severity breach"]
+    where = f"{platform_label(item.account.platform)} account {item.account.handle}"
+    lines = [
+        f"A post on the council's {where} needs your attention now.",
+        "",
+        f"What the rules found: {', '.join(grounds)} (severity {SEVERITY.get(review.severity, review.severity)}).",
+        f"Received: {uk_time(item.captured_at)} (UK time).",
+    ]
+    if review.police_referral_suggested:
+        lines.append("The rules suggest this may need reporting to the police.")
+    lines += [
+        "",
+        "Open it on the moderation page to see the post and decide:",
+        _link(settings, f"/items/{item.id}"),
+        "",
+        "The post itself is not copied into this e-mail, so abusive or threatening text does not sit in mailboxes.",
+    ]
+    return Draft(
+        "urgent",
+        f"review:{review.id}",
+        f"Urgent: {', '.join(grounds)} on the council's {where}",
+        "\n".join(lines) + _footer(settings),
+    )
+
+
+def outage(settings: Settings, account: m.Account, last_ok: datetime, now: datetime) -> Draft:
+    name = f"{platform_label(account.platform)} account {account.handle}"
+    if account.auth_failed:
+        why = (
+            "The platform no longer accepts the bot's login or token (it may have been revoked or expired). "
+            "Create a new token or app password, put it where the bot reads it, and restart the bot."
+        )
+    else:
+        why = (
+            "The bot has not been able to check this account since then. The platform may be down, or the "
+            "server running the bot may have lost its connection."
+        )
+    lines = [
+        f"The bot cannot check the council's {name}.",
+        "",
+        f"Last successful check: {uk_time(last_ok)} (UK time); now {uk_time(now)}.",
+        f"Last problem reported: {account.last_error or 'none recorded'}.",
+        "",
+        why,
+        "Until this is fixed, replies and messages to this account are not being moderated.",
+        "",
+        "Account status:",
+        _link(settings, "/accounts"),
+    ]
+    key = f"outage:{account.id}:{last_ok.isoformat(timespec='seconds')}"
+    return Draft("outage", key, f"Account not being monitored: {name}", "\n".join(lines) + _footer(settings))
+
+
+def digest(settings: Settings, counts: dict[int, int], oldest: datetime, now: datetime) -> Draft:
+    total = sum(counts.values())
+    parts = [f"{counts[s]} {SEVERITY[s]}" for s in (3, 2, 1) if counts.get(s)]
+    lines = [
+        f"{total} flagged post{'s' if total != 1 else ''} are waiting for a decision ({', '.join(parts)} severity).",
+        f"The oldest has been waiting since {uk_time(oldest)} (UK time).",
+        "",
+        "Review queue:",
+        _link(settings, "/"),
+    ]
+    day = uk_time(now).split(",")[0]
+    return Draft(
+        "digest",
+        f"digest:{now.astimezone(UK).date().isoformat()}",
+        f"Moderation queue, {day}: {total} waiting",
+        "\n".join(lines) + _footer(settings),
+    )

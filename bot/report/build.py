@@ -1,0 +1,150 @@
+"""``build_summary``: the month's public summary (HTML + PDF), optionally the confidential annex.
+
+Files go to ``out_dir`` (default ``<data_dir>/reports``); the ``summaries`` table
+records where they are and the headline figures, so the clerk's page can list past
+summaries for download. Building a month again replaces its files and its row.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import audit
+from bot.report import charts
+from bot.report.annex import annex_context, annex_rows
+from bot.report.figures import gather, trend
+from bot.report.months import Month, uk_time
+from bot.report.render import SummaryInputs, render_template, summary_context, write_pdf
+from bot.report.themes import ThemeReport, emerging_themes
+from bot.settings import Settings
+from bot.storage import models as m
+from bot.storage.db import transaction
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SummaryResult:
+    month: str
+    html_path: Path
+    pdf_path: Path
+    annex_path: Path | None
+    chart_paths: tuple[Path, ...]
+    figures: dict[str, Any]
+
+
+def build_summary(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    month: str | Month,
+    out_dir: Path | None = None,
+    *,
+    confidential_annex: bool = False,
+    clock: Callable[[], datetime] = m.utcnow,
+) -> SummaryResult:
+    """Write the summary of ``month`` (``"YYYY-MM"``, UK time) and record it in the database."""
+    mo = month if isinstance(month, Month) else Month.parse(month)
+    out = Path(out_dir) if out_dir else settings.data_dir / "reports"
+    out.mkdir(parents=True, exist_ok=True)
+    generated = uk_time(clock())
+    with sessions() as s:
+        inputs = _inputs(s, settings.council.name, mo, out / f"charts-{mo}", generated)
+        rows = annex_rows(s, mo, str(settings.get("web.public_url"))) if confidential_annex else None
+    stem = out / f"moderation-summary-{mo}"
+    html = render_template(
+        "summary.html",
+        summary_context(inputs),
+        marking="For publication",
+        footer=f"{settings.council.name} · Moderation summary · {mo.label}",
+    )
+    html_path, pdf_path = stem.with_suffix(".html"), stem.with_suffix(".pdf")
+    html_path.write_text(html, encoding="utf-8")
+    write_pdf(html, pdf_path)
+    annex_path = _write_annex(settings.council.name, mo, rows, out, generated) if rows is not None else None
+    figures = _figures_json(inputs)
+    _record(sessions, mo, html_path, pdf_path, annex_path, figures, clock())
+    log.info("monthly summary for %s written to %s", mo, pdf_path)
+    chart_paths = tuple(p for c in inputs.charts.values() for p in (c.svg, c.png))
+    return SummaryResult(str(mo), html_path, pdf_path, annex_path, chart_paths, figures)
+
+
+def _inputs(s: Session, council: str, mo: Month, chart_dir: Path, generated: str) -> SummaryInputs:
+    figures, previous = gather(s, mo), gather(s, mo.previous)
+    points = trend(s, mo)
+    themes: ThemeReport = emerging_themes(s, mo)
+    drawn = {
+        "trend": charts.received_and_flagged(points, chart_dir),
+        "grounds": charts.findings_by_ground(points, chart_dir),
+        "decisions": charts.decisions(figures.decisions, chart_dir),
+        "themes": charts.themes(themes.themes, chart_dir),
+    }
+    return SummaryInputs(council, mo, figures, previous, points, themes, drawn, generated)
+
+
+def _write_annex(council: str, mo: Month, rows: list[Any], out: Path, generated: str) -> Path:
+    path = out / f"moderation-annex-{mo}-CONFIDENTIAL.pdf"
+    html = render_template(
+        "annex.html",
+        annex_context(council, mo, rows, generated),
+        marking="Confidential: closed session only",
+        footer=f"CONFIDENTIAL · {council} · Moderation annex · {mo.label}",
+    )
+    write_pdf(html, path)
+    os.chmod(path, 0o600)
+    return path
+
+
+def _figures_json(inputs: SummaryInputs) -> dict[str, Any]:
+    data = inputs.figures.to_json()
+    data["previous"] = inputs.previous.to_json()
+    data["trend"] = [
+        {"month": p.month, "received": p.received, "flagged": p.flagged, "by_ground": p.by_ground} for p in inputs.trend
+    ]
+    data["themes"] = [
+        {
+            "term": t.term,
+            "posts": t.posts_now,
+            "share_now": round(t.share_now, 4),
+            "share_before": round(t.share_before, 4),
+        }
+        for t in inputs.themes.themes
+    ]
+    return data
+
+
+def _record(
+    sessions: sessionmaker[Session],
+    mo: Month,
+    html: Path,
+    pdf: Path,
+    annex: Path | None,
+    figures: dict[str, Any],
+    now: datetime,
+) -> None:
+    with transaction(sessions) as s:
+        row = s.execute(select(m.Summary).where(m.Summary.month == str(mo))).scalar_one_or_none()
+        if row is None:
+            row = m.Summary(month=str(mo))
+            s.add(row)
+        row.created_at, row.html_path, row.pdf_path = now, str(html), str(pdf)
+        row.annex_path = str(annex) if annex else None
+        row.figures = figures
+        s.flush()
+        audit.record(
+            s,
+            "bot",
+            "summary.built",
+            "summary",
+            row.id,
+            {"month": str(mo), "confidential_annex": annex is not None},
+            at=now,
+        )

@@ -1,0 +1,85 @@
+"""Words the council uses for the bot's codes, and number formats for the summary."""
+
+from __future__ import annotations
+
+GROUNDS = {
+    "hate": "Hate",
+    "harassment": "Harassment or abuse",
+    "threat": "Threats",
+    "obscene": "Obscene language",
+    "defamation": "Possible defamation",
+    "personal_data": "Personal data",
+    "off_topic": "Off topic",
+    "spam": "Spam or advertising",
+    "impersonation": "Impersonation",
+    "copyright": "Copyright",
+    "repeat_offender": "Repeated breaches",
+    "rule_error": "Could not be checked",
+}
+KINDS = {"reply": "Replies", "mention": "Mentions", "quote": "Quotes", "dm": "Direct messages"}
+PLATFORMS = {"mastodon": "Mastodon", "bluesky": "Bluesky", "simulated": "Simulated (demo)"}
+SEVERITIES = {1: "Low", 2: "Medium", 3: "High"}
+ACTIONS = {
+    "hide_reply": "Hide reply",
+    "detach_quote": "Detach quote",
+    "block": "Block account",
+    "mute": "Mute account",
+    "report": "Report to the platform",
+    "remove_follower": "Remove follower",
+    "domain_block": "Block server",
+}
+DM_STATES = {
+    "sent": "Answered automatically",
+    "observe": "Would have been answered (observe mode)",
+    "suppressed": "Not answered (already answered recently, a bot, or the council)",
+    "pending": "Answer waiting to be sent",
+    "failed": "Answer could not be sent",
+}
+
+
+def ground_label(code: str) -> str:
+    return GROUNDS.get(code, code.replace("_", " ").capitalize())
+
+
+def kind_label(code: str) -> str:
+    return KINDS.get(code, code.capitalize())
+
+
+def platform_label(code: str) -> str:
+    return PLATFORMS.get(code, code.capitalize())
+
+
+def action_label(code: str) -> str:
+    return ACTIONS.get(code, code.replace("_", " ").capitalize())
+
+
+def duration(hours: float | None) -> str:
+    """``0.75`` -> ``"45 min"``, ``5.5`` -> ``"5 h 30 min"``, ``50`` -> ``"2 days 2 h"``; None -> ``"–"``."""
+    if hours is None:
+        return "–"
+    minutes = round(hours * 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        h, mins = divmod(minutes, 60)
+        return f"{h} h {mins} min" if mins else f"{h} h"
+    days, rest = divmod(minutes, 24 * 60)
+    return f"{days} days {rest // 60} h" if rest // 60 else f"{days} days"
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.0f}%"
+
+
+def change(now: float | None, before: float | None) -> str:
+    """``"+12 (+25%)"``, ``"−3"``, ``"no change"`` or ``"new"``, for the comparison table."""
+    if now is None or before is None:
+        return "–"
+    diff = now - before
+    if diff == 0:
+        return "no change"
+    sign = "+" if diff > 0 else "−"
+    text = f"{sign}{abs(diff):g}"
+    if before:
+        text += f" ({sign}{abs(diff) / before * 100:.0f}%)"
+    return text
