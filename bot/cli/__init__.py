@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "bot.cli.service",
     "bot.cli.users",
     "bot.cli.account",
+    "bot.cli.report",
 )
 
 log = logging.getLogger("bot.cli")
