@@ -150,7 +150,7 @@ class MastodonClient:
 
 def http_status(exc: BaseException) -> int | None:
     """The HTTP status Mastodon.py put in an API error's arguments, if any."""
-    args = getattr(exc, "args", ())
+    args: tuple[Any, ...] = tuple(getattr(exc, "args", ()))
     if len(args) >= 2 and isinstance(args[1], int):
         return args[1]
     return None
@@ -158,7 +158,7 @@ def http_status(exc: BaseException) -> int | None:
 
 def error_detail(exc: BaseException) -> str:
     """The server's error message (never the token or request headers)."""
-    args = getattr(exc, "args", ())
+    args: tuple[Any, ...] = tuple(getattr(exc, "args", ()))
     if len(args) >= 4 and args[3]:
         return str(args[3])[:200]
     if len(args) >= 3 and args[2]:

@@ -20,6 +20,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from adapters.mastodon.client import MastodonClient
@@ -124,9 +125,9 @@ class Poller:
             if advance and isinstance(note_id, str) and note_id:
                 self.cursor.notification_id = newest(self.cursor.notification_id, note_id)
             status = notification.get("status") if isinstance(notification, dict) else None
-            self._add(status, lambda s, n=notification: self._origin_for(s, source, n))
+            self._add(status, partial(self._origin_for, source=source, notification=notification))
 
-    def _origin_for(self, status: dict[str, Any], source: str,
+    def _origin_for(self, status: dict[str, Any], *, source: str,
                     notification: dict[str, Any] | None) -> Origin:
         parent = self._posts.get(str(status.get("in_reply_to_id") or ""))
         return Origin(
@@ -165,9 +166,12 @@ class Poller:
                 continue
             parent = by_id.get(str(status.get("in_reply_to_id"))) or self._posts.get(
                 str(status.get("in_reply_to_id")))
-            self._add(status, lambda s, p=parent: Origin(
-                council_id=self.plan.council_id, source="context",
-                context_text=_text_of(p) if p else "", thread_root_id=root))
+            self._add(status, partial(self._thread_origin, parent=parent, root=root))
+
+    def _thread_origin(self, status: dict[str, Any], *, parent: dict[str, Any] | None,
+                       root: str) -> Origin:
+        return Origin(council_id=self.plan.council_id, source="context",
+                      context_text=_text_of(parent) if parent else "", thread_root_id=root)
 
     def _reply_to_council(self, status: Any) -> bool:
         if not isinstance(status, dict) or status.get("in_reply_to_account_id") != self.plan.council_id:
