@@ -83,6 +83,23 @@ class Moderator:
                 m.OutboxMessage.last_error.is_(None)).values(next_attempt_at=self.clock()))
             return len(rows)
 
+    def prepare_accounts(self) -> None:
+        """Once at start-up: let adapters check the account's set-up (e.g. Mastodon's
+        notification policy filtering DMs from strangers) and keep their warnings."""
+        for name, adapter in self.adapters.items():
+            prepare = getattr(adapter, "prepare", None)
+            if prepare is None:
+                continue
+            try:
+                warnings = list(prepare(self.settings.live) or [])
+            except PlatformError as exc:
+                self._record_poll_failure(name, exc)
+                continue
+            with transaction(self.sessions) as s:
+                self._account(s, name).warnings = warnings
+            for w in warnings:
+                log.warning("account %s: %s", name, w)
+
     # -- poll -------------------------------------------------------------------
     def poll(self, account_name: str) -> PollResult:
         adapter = self.adapters[account_name]

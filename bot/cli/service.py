@@ -66,6 +66,7 @@ def serve(app: App, heartbeat: Heartbeat, host: str, port: int) -> Any:
 def run_service(app: App, host: str | None, port: int, stop: threading.Event | None = None) -> None:
     heartbeat = Heartbeat()
     app.moderator.recover_interrupted()
+    app.moderator.prepare_accounts()
     scheduler = build_scheduler(app.moderator, heartbeat, extra_jobs(app))
     server = serve(app, heartbeat, host, port) if host else None
     if server:
