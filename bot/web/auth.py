@@ -48,7 +48,7 @@ def sign_in() -> Any:
     if g.get("user") is not None:
         return redirect(url_for("review.queue"))
     if request.method == "GET":
-        expired = g.get("session_expired", False)
+        expired = session.pop("expired", False)
         return render_template("sign_in.html", next=request.args.get("next", ""), expired=expired)
     name = request.form.get("name", "").strip()[:80]
     password = request.form.get("password", "")[:1024]
@@ -74,6 +74,8 @@ def _password_outcome(s: Any, user: m.User | None, ok: bool) -> str | None:
         if not ok:
             record_failure(s, user, now(), "password")
             return NOT_RIGHT
+        audit.record(s, user.name, "login.refused", "user", user.name, {"reason": "locked after failed attempts"},
+                     at=now())
         return _locked_message(user)
     if not ok:
         record_failure(s, user, now(), "password")

@@ -19,6 +19,7 @@ from bot.web.security import OVERSIGHT_ROLES, requires
 
 bp = Blueprint("oversight", __name__)
 AUDIT_PAGE = 50
+CSV_CHUNK = 1000
 CSV_FIELDS = ("id", "at", "actor", "event", "subject_type", "subject_id", "details", "row_hash")
 
 
@@ -82,14 +83,20 @@ def audit_csv() -> Any:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(CSV_FIELDS)
-        with sessions() as s:
-            for ev in s.execute(query.order_by(m.AuditEvent.id).execution_options(yield_per=500)).scalars():
+        last_id = 0
+        while True:  # short transactions per chunk, so a long export never holds the database
+            with sessions() as s:
+                chunk = list(s.execute(query.where(m.AuditEvent.id > last_id).order_by(m.AuditEvent.id)
+                                       .limit(CSV_CHUNK)).scalars())
+            for ev in chunk:
                 writer.writerow([csv_cell(v) for v in (ev.id, ev.at.isoformat(), ev.actor, ev.event, ev.subject_type,
                                                        ev.subject_id, _json(ev.details), ev.row_hash)])
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            if len(chunk) < CSV_CHUNK:
+                return
+            last_id = chunk[-1].id
 
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
     return Response(rows(), mimetype="text/csv",

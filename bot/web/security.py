@@ -124,7 +124,7 @@ def load_user() -> None:
     seen = float(session.get("seen", 0))
     if now().timestamp() - seen > idle.total_seconds():
         session.clear()
-        g.session_expired = True
+        session["expired"] = True  # told on the sign-in page
         return
     with current_app.config["MODBOT_SESSIONS"]() as s:
         user = s.get(m.User, uid)
@@ -142,7 +142,7 @@ def requires(roles: frozenset[str]) -> Callable[[F], F]:
         @functools.wraps(view)
         def inner(*args: Any, **kwargs: Any) -> Any:
             if g.get("user") is None:
-                return redirect(url_for("auth.sign_in", next=request.full_path if request.method == "GET" else None))
+                return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?") if request.method == "GET" else None))
             if g.user.role not in roles:
                 abort(403)
             return view(*args, **kwargs)
