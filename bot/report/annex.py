@@ -17,6 +17,8 @@ from bot.report import labels as lbl
 from bot.report.months import Month, uk_time
 from bot.storage import models as m
 
+_STATES = {"approved": "waiting", "executing": "in progress", "rejected": "not chosen"}
+
 
 @dataclass(frozen=True)
 class AnnexRow:
@@ -52,7 +54,8 @@ def annex_rows(session: Session, month: Month, public_url: str) -> list[AnnexRow
 def _row(review: m.ReviewItem, public_url: str) -> AnnexRow:
     item = review.item
     findings = item.findings
-    actions = [f"{lbl.action_label(a.kind)} ({a.state})" for a in review.actions if a.state != "proposed"]
+    actions = [f"{lbl.action_label(a.kind)} ({_STATES.get(a.state, a.state)})" for a in review.actions
+               if a.state != "proposed"]
     text = " ".join(item.text.split()) if item.minimised_at is None else "(text removed under the retention policy)"
     return AnnexRow(
         when=uk_time(item.captured_at),

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import Settings
-from bot.storage.db import make_engine, make_session_factory, transaction
+from bot.storage.db import make_engine, make_session_factory, migrate, transaction
 from tests.report.seed import Decision, Flag, Seeder
 from tests.support import make_settings
 
@@ -136,8 +136,7 @@ class ReportEnv:
     sessions: sessionmaker[Session]
 
 
-@pytest.fixture
-def report_env(db_url: str, tmp_path: Path) -> Iterator[ReportEnv]:
+def _env(db_url: str, tmp_path: Path) -> Iterator[ReportEnv]:
     settings = make_settings(tmp_path / "data", db_url, **{"web.public_url": "https://modbot.example.gov.uk"})
     engine = make_engine(db_url)
     sessions = make_session_factory(engine)
@@ -147,3 +146,17 @@ def report_env(db_url: str, tmp_path: Path) -> Iterator[ReportEnv]:
         seed_october(sd)
     yield ReportEnv(settings, sessions)
     engine.dispose()
+
+
+@pytest.fixture
+def report_env(db_url: str, tmp_path: Path) -> Iterator[ReportEnv]:
+    """The known database, on SQLite and on PostgreSQL."""
+    yield from _env(db_url, tmp_path)
+
+
+@pytest.fixture
+def sqlite_report_env(tmp_path: Path) -> Iterator[ReportEnv]:
+    """The known database on SQLite only, for checks of rendering that do not depend on the database."""
+    url = f"sqlite:///{tmp_path / 'report.db'}"
+    migrate(url)
+    yield from _env(url, tmp_path)
