@@ -79,6 +79,7 @@ server.listen(0, '127.0.0.1', () => {
     ozone: network.ozone.url,
     ozoneDid: network.ozone.ctx.cfg.service.did,
     plc: network.plc.url,
+    schemas: ['bsync_', 'appview_', 'ozone_'].map((p) => p + schema),
   }))
 })
 for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => shutdown(server))

@@ -78,10 +78,23 @@ def running() -> Iterator[DevEnv]:
            "NODE_ENV": "development"}
     proc = subprocess.Popen([str(NODE), "devenv.mjs"], cwd=E2E_DIR, env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    info: dict[str, Any] = {}
     try:
-        yield DevEnv(_wait_ready(proc))
+        info = _wait_ready(proc)
+        yield DevEnv(info)
     finally:
         _stop(proc)
+        _drop_schemas(info.get("schemas") or [])
+
+
+def _drop_schemas(names: list[str]) -> None:
+    """dev-env leaves its PostgreSQL schemas behind; remove this run's."""
+    import psycopg
+
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        for name in names:
+            if name.replace("_", "").isalpha():
+                conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
 
 
 def _wait_ready(proc: subprocess.Popen[str]) -> dict[str, Any]:
