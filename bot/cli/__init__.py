@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from bot.errors import ConfigError, ModbotError
 
 COMMAND_MODULES = (
+    "bot.cli.rules",
     "bot.cli.core",
     "bot.cli.service",
     "bot.cli.users",
