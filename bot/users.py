@@ -40,7 +40,7 @@ TOTP_STEP = 30
 _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no look-alikes (0/o, 1/l/i)
 
 _hasher = PasswordHasher()  # Argon2id, RFC 9106 low-memory profile
-_DUMMY_HASH = _hasher.hash("not-a-real-password-used-for-timing")
+_DUMMY_HASH: str | None = None  # made on first use (hashing takes a moment)
 
 
 class UserError(ModbotError):
@@ -66,8 +66,11 @@ def hash_password(password: str) -> str:
 
 def password_matches(stored_hash: str | None, password: str) -> bool:
     """Constant work whether or not the user exists (a dummy hash is checked then)."""
+    global _DUMMY_HASH
+    if stored_hash is None and _DUMMY_HASH is None:
+        _DUMMY_HASH = _hasher.hash("not-a-real-password-used-for-timing")
     try:
-        return _hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+        return _hasher.verify(stored_hash or _DUMMY_HASH or "", password) and stored_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

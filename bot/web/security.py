@@ -142,7 +142,8 @@ def requires(roles: frozenset[str]) -> Callable[[F], F]:
         @functools.wraps(view)
         def inner(*args: Any, **kwargs: Any) -> Any:
             if g.get("user") is None:
-                return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?") if request.method == "GET" else None))
+                target = request.full_path.rstrip("?") if request.method == "GET" else None
+                return redirect(url_for("auth.sign_in", next=target))
             if g.user.role not in roles:
                 abort(403)
             return view(*args, **kwargs)

@@ -30,6 +30,18 @@ class Person:
     recovery_codes: tuple[str, ...]
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Still Argon2id, with cheap parameters: the tests check the logic, not the cost."""
+    from argon2 import PasswordHasher
+
+    import bot.users
+
+    fast = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(bot.users, "_hasher", fast)
+    monkeypatch.setattr(bot.users, "_DUMMY_HASH", fast.hash("dummy"))
+
+
 @pytest.fixture
 def web(app: App) -> Iterator[Flask]:
     flask_app = create_web_app(app, config_overrides={"TESTING": True})
@@ -79,3 +91,48 @@ def clerk(app: App) -> Person:
 def signed_in(client: FlaskClient, clerk: Person, clock: FakeClock) -> FlaskClient:
     sign_in(client, clerk, clock)
     return client
+
+
+@dataclass
+class FakePlatform:
+    """Stands in for an adapter: the web page only asks what the platform can do."""
+
+    platform: str
+    capabilities: frozenset
+
+
+def insert_review(app: App, *, account: str = "sim", platform: str = "simulated", text: str = "a post",
+                  html: str = "", spans: list[dict] | None = None, meta: dict | None = None, raw: str = "{}",
+                  severity: int = 2, ground: str = "harassment", actions: tuple[str, ...] = ("block",),
+                  author_handle: str = "@someone@example.social", display_name: str = "Some One",
+                  context_text: str = "", created_at=None) -> int:
+    """Put a flagged item straight into the database (hostile content, other platforms)."""
+    from bot.audit import sha256_hex
+
+    with transaction(app.sessions) as s:
+        acc = s.query(m.Account).filter(m.Account.name == account).one_or_none()
+        if acc is None:
+            acc = m.Account(name=account, platform=platform, handle=f"@council-{account}", warnings=[])
+            s.add(acc)
+            s.flush()
+        author = m.Author(platform=acc.platform, remote_id=f"{author_handle}-{s.query(m.Author).count()}",
+                          handle=author_handle, display_name=display_name)
+        s.add(author)
+        s.flush()
+        now = created_at or app.moderator.clock()
+        item = m.Item(account_id=acc.id, remote_id=f"r-{author.id}", kind="reply", author_id=author.id,
+                      author_snapshot={"handle": author_handle, "display_name": display_name},
+                      text=text, html=html, created_at=now, captured_at=now, meta=meta or {}, raw=raw,
+                      raw_sha256=sha256_hex(raw), flagged=True, context_text=context_text)
+        s.add(item)
+        s.flush()
+        s.add(m.Finding(item_id=item.id, rule_id="test_rule", ground=ground, severity=severity,
+                        clauses=["Thornbury 7.4"], spans=spans or [], explanation="Looks like an insult.",
+                        proposed_actions=list(actions), created_at=now))
+        review = m.ReviewItem(item_id=item.id, status="pending", severity=severity, created_at=now)
+        s.add(review)
+        s.flush()
+        for kind in actions:
+            s.add(m.Action(review_item_id=review.id, account_id=acc.id, kind=kind, state="proposed",
+                           idempotency_key=f"act-{review.id}-{kind}", params={}, created_at=now, updated_at=now))
+        return review.id
