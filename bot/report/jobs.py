@@ -19,7 +19,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.alerts import daily_digest, scan, send_pending
-from bot.report.build import build_summary
 from bot.report.months import Month
 from bot.settings import Settings
 from bot.storage import models as m
@@ -76,5 +75,7 @@ def ensure_last_month_summary(app: AppLike) -> str | None:
         exists = s.execute(select(m.Summary.id).where(m.Summary.month == str(month))).first()
     if exists:
         return None
+    from bot.report.build import build_summary  # matplotlib and WeasyPrint load only when needed
+
     build_summary(app.settings, app.sessions, month, clock=app.moderator.clock)
     return str(month)

@@ -7,6 +7,7 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.storage import models as m
@@ -40,6 +41,10 @@ class Seeder:
 
     def account(self, platform: str) -> m.Account:
         if platform not in self.accounts:
+            found = self.s.execute(select(m.Account).where(m.Account.name == platform)).scalar_one_or_none()
+            if found is not None:
+                self.accounts[platform] = found
+                return found
             row = m.Account(name=platform, platform=platform, handle=f"@council@{platform}.example", warnings=[])
             self.s.add(row)
             self.s.flush()
@@ -49,6 +54,11 @@ class Seeder:
     def author(self, platform: str, handle: str) -> m.Author:
         key = (platform, handle)
         if key not in self.authors:
+            found = self.s.execute(select(m.Author).where(m.Author.platform == platform,
+                                                          m.Author.handle == handle)).scalar_one_or_none()
+            if found is not None:
+                self.authors[key] = found
+                return found
             row = m.Author(platform=platform, remote_id=f"id-{handle}", handle=handle, display_name=handle.title())
             self.s.add(row)
             self.s.flush()
