@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from bot.storage.models import AuditEvent, utcnow
@@ -62,6 +62,33 @@ def record(session: Session, actor: str, event: str, subject_type: str = "",
     session.add(row)
     session.flush()
     return row
+
+
+@dataclass(frozen=True)
+class Event:
+    actor: str
+    event: str
+    subject_type: str = ""
+    subject_id: str = ""
+    details: dict[str, Any] | None = None
+
+
+def record_many(session: Session, events: list[Event], at: datetime | None = None) -> None:
+    """Append several events in one bulk insert (ingest writes one per flagged item)."""
+    if not events:
+        return
+    _lock_chain(session)
+    prev = session.execute(select(AuditEvent.row_hash).order_by(AuditEvent.id.desc()).limit(1)).scalar() or GENESIS
+    at = at or utcnow()
+    rows = []
+    for e in events:
+        details = e.details or {}
+        body = _content(at, e.actor, e.event, e.subject_type, e.subject_id, details)
+        row_hash = sha256_hex(prev + body)
+        rows.append({"at": at, "actor": e.actor, "event": e.event, "subject_type": e.subject_type,
+                     "subject_id": e.subject_id, "details": details, "prev_hash": prev, "row_hash": row_hash})
+        prev = row_hash
+    session.execute(insert(AuditEvent), rows)
 
 
 @dataclass(frozen=True)

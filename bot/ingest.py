@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot import audit
 from bot.domain import ActionKind, Finding, Ground, Item, ItemKind, Platform, Severity
+from bot.evidence import capture_evidence
 from bot.policy import EvalContext, PolicyEngine
 from bot.settings import Settings
 from bot.storage import models as m
@@ -57,16 +58,50 @@ def store_batch(session: Session, ctx: IngestContext, items: tuple[Item, ...]) -
     if not fresh:
         return result
     authors = _upsert_authors(session, ctx, fresh)
+    stored = _insert_items(session, ctx, fresh, authors, result)
     upheld = _upheld_counts(session, ctx, list(authors.values()))
     same_text = _same_text_counts(session, ctx, fresh)
-    for item in fresh:
+    flagged: list[tuple[Item, StoredItem, list[Finding]]] = []
+    for item, row in stored:
+        findings = _evaluate(ctx, item, row, upheld, same_text)
+        if findings:
+            flagged.append((item, row, findings))
+    with session.no_autoflush:
+        _queue_reviews(session, ctx, flagged, result)
+        _queue_dm_replies(session, ctx, [(i, r) for i, r in stored if i.kind is ItemKind.DM], result)
+    _capture_evidence(session, [(item, row) for item, row, _ in flagged])
+    return result
+
+
+@dataclass(frozen=True)
+class StoredItem:
+    id: int
+    author_id: int
+
+
+def _insert_items(session: Session, ctx: IngestContext, items: list[Item], authors: dict[str, m.Author],
+                  result: IngestResult) -> list[tuple[Item, StoredItem]]:
+    """All rows in one bulk INSERT; if that fails, one savepoint per item so only the bad one is lost."""
+    rows = [_item_values(ctx, item, authors[item.author.remote_id]) for item in items]
+    statement = insert(m.Item).returning(m.Item.id, sort_by_parameter_order=True)
+    try:
+        with session.begin_nested():
+            ids = session.scalars(statement, rows).all()
+        result.stored += len(ids)
+        return [(item, StoredItem(i, row["author_id"])) for item, row, i in zip(items, rows, ids, strict=True)]
+    except Exception:
+        log.warning("batch insert for %s failed; storing items one by one", ctx.account.name, exc_info=True)
+    stored = []
+    for item, row in zip(items, rows, strict=True):
         try:
             with session.begin_nested():
-                _store_one(session, ctx, item, authors[item.author.remote_id], upheld, same_text, result)
+                new_id = session.scalars(insert(m.Item).returning(m.Item.id), [row]).one()
+            stored.append((item, StoredItem(new_id, row["author_id"])))
+            result.stored += 1
         except Exception:  # one bad item must not sink the batch
             log.exception("could not store item %s of account %s; skipped", item.remote_id, ctx.account.name)
             result.failed += 1
-    return result
+    return stored
 
 
 def _existing_ids(session: Session, account_id: int, ids: list[str]) -> set[str]:
@@ -85,22 +120,27 @@ def _upsert_authors(session: Session, ctx: IngestContext, items: list[Item]) -> 
     rows = {a.remote_id: a for a in session.execute(
         select(m.Author).where(m.Author.platform == platform, m.Author.remote_id.in_(list(wanted)))
     ).scalars()}
+    created: list[m.Author] = []
+    changed: list[m.Author] = []
     for rid, seen in wanted.items():
         row = rows.get(rid)
         if row is None:
             row = m.Author(platform=platform, remote_id=rid, handle=seen.handle,
                            display_name=seen.display_name, is_bot=seen.is_bot,
                            account_created_at=seen.created_at, first_seen_at=ctx.now, last_seen_at=ctx.now)
-            session.add(row)
             rows[rid] = row
-        elif (row.handle, row.display_name) == (seen.handle, seen.display_name):
-            row.last_seen_at = ctx.now
+            created.append(row)
             continue
+        if (row.handle, row.display_name) != (seen.handle, seen.display_name):
+            changed.append(row)
         row.handle, row.display_name, row.is_bot = seen.handle, seen.display_name, seen.is_bot
         row.last_seen_at = ctx.now
-        session.flush()
-        _remember_alias(session, row, seen.handle, seen.display_name, ctx.now)
+    session.add_all(created)
     session.flush()
+    session.add_all([m.AuthorAlias(author_id=a.id, handle=a.handle, display_name=a.display_name,
+                                   first_seen_at=ctx.now) for a in created])
+    for row in changed:  # a known author under a new name: remember it (subject access finds both)
+        _remember_alias(session, row, row.handle, row.display_name, ctx.now)
     return rows
 
 
@@ -144,29 +184,25 @@ def _same_text_counts(session: Session, ctx: IngestContext, items: list[Item]) -
     return by_text
 
 
-def _store_one(session: Session, ctx: IngestContext, item: Item, author: m.Author,
-               upheld: dict[int, int], same_text: dict[str, set[str]], result: IngestResult) -> None:
+def _item_values(ctx: IngestContext, item: Item, author: m.Author) -> dict[str, Any]:
     raw = audit.canonical_json(item.raw)
-    row = m.Item(
-        account_id=ctx.account.id, remote_id=item.remote_id, kind=item.kind.value, author_id=author.id,
-        author_snapshot=item.author.as_dict(), text=item.text, html=item.html, url=item.url,
-        created_at=item.created_at, captured_at=ctx.now, in_reply_to_id=item.in_reply_to_id,
-        thread_root_id=item.thread_root_id, context_text=item.context_text, meta=_json_safe(item.meta),
-        raw=raw, raw_sha256=audit.sha256_hex(raw), evaluated_at=ctx.now,
-    )
-    session.add(row)
-    session.flush()
+    return {
+        "account_id": ctx.account.id, "remote_id": item.remote_id, "kind": item.kind.value, "author_id": author.id,
+        "author_snapshot": item.author.as_dict(), "text": item.text, "html": item.html, "url": item.url,
+        "created_at": item.created_at, "captured_at": ctx.now, "in_reply_to_id": item.in_reply_to_id,
+        "thread_root_id": item.thread_root_id, "context_text": item.context_text, "meta": _json_safe(item.meta),
+        "raw": raw, "raw_sha256": audit.sha256_hex(raw), "evaluated_at": ctx.now, "flagged": False,
+        "legal_hold": False,
+    }
+
+
+def _evaluate(ctx: IngestContext, item: Item, row: StoredItem, upheld: dict[int, int],
+              same_text: dict[str, set[str]]) -> list[Finding]:
     others = same_text.get(item.text, set()) - {item.author.remote_id}
-    ectx = EvalContext(council=ctx.settings.council, platform=Platform(ctx.account.platform), account_handle=ctx.account.handle,
-                       author_upheld_recent=upheld.get(author.id, 0), same_text_authors=len(others))
-    findings = evaluate_safely(ctx.engine, item, ectx)
-    if findings:
-        row.flagged = True
-        result.review_ids.append(_queue_review(session, ctx, row, findings))
-        result.flagged += 1
-    if item.kind is ItemKind.DM and _queue_dm_reply(session, ctx, row, item):
-        result.dm_replies += 1
-    result.stored += 1
+    ectx = EvalContext(council=ctx.settings.council, platform=Platform(ctx.account.platform),
+                       account_handle=ctx.account.handle, author_upheld_recent=upheld.get(row.author_id, 0),
+                       same_text_authors=len(others))
+    return evaluate_safely(ctx.engine, item, ectx)
 
 
 def evaluate_safely(engine: PolicyEngine, item: Item, ectx: EvalContext) -> list[Finding]:
@@ -180,26 +216,50 @@ def evaluate_safely(engine: PolicyEngine, item: Item, ectx: EvalContext) -> list
                         f"({type(exc).__name__}); please review it yourself.")]
 
 
-def _queue_review(session: Session, ctx: IngestContext, row: m.Item, findings: list[Finding]) -> int:
-    severity = max(f.severity for f in findings)
-    review = m.ReviewItem(item_id=row.id, status="pending", severity=int(severity), created_at=ctx.now,
-                          police_referral_suggested=any(f.police_referral for f in findings))
-    session.add(review)
-    for f in findings:
-        session.add(m.Finding(
-            item_id=row.id, rule_id=f.rule_id, ground=f.ground.value, severity=int(f.severity),
-            clauses=list(f.clauses), spans=[{"start": s.start, "end": s.end, "text": s.text} for s in f.spans],
-            explanation=f.explanation, proposed_actions=[a.value for a in f.proposed_actions],
-            police_referral=f.police_referral, score=f.score, created_at=ctx.now))
-    session.flush()
-    for kind in proposed_kinds(findings, ctx.capabilities):
-        session.add(m.Action(review_item_id=review.id, account_id=ctx.account.id, kind=kind.value,
-                             state="proposed", idempotency_key=f"act-{review.id}-{kind.value}",
-                             params=default_params(kind, findings), created_at=ctx.now, updated_at=ctx.now))
-    audit.record(session, "bot", "review.created", "review_item", review.id,
-                 {"item_id": row.id, "rules": sorted({f.rule_id for f in findings}), "severity": int(severity)},
-                 at=ctx.now)
-    return review.id
+def _queue_reviews(session: Session, ctx: IngestContext, flagged: list[tuple[Item, StoredItem, list[Finding]]],
+                   result: IngestResult) -> None:
+    """Review items, findings, proposed actions and audit rows for a batch, in bulk inserts."""
+    if not flagged:
+        return
+    session.execute(update(m.Item).where(m.Item.id.in_([row.id for _, row, _ in flagged])).values(flagged=True))
+    review_rows = [{"item_id": row.id, "status": "pending", "severity": int(max(f.severity for f in fs)),
+                    "created_at": ctx.now, "police_referral_suggested": any(f.police_referral for f in fs),
+                    "police_referral": False} for _, row, fs in flagged]
+    review_ids = session.scalars(insert(m.ReviewItem).returning(m.ReviewItem.id, sort_by_parameter_order=True),
+                                 review_rows).all()
+    findings, actions, events = [], [], []
+    for (_, row, fs), review_id in zip(flagged, review_ids, strict=True):
+        findings.extend(_finding_values(ctx, row, f) for f in fs)
+        actions.extend({"review_item_id": review_id, "account_id": ctx.account.id, "kind": kind.value,
+                        "state": "proposed", "idempotency_key": f"act-{review_id}-{kind.value}",
+                        "params": default_params(kind, fs), "created_at": ctx.now, "updated_at": ctx.now,
+                        "attempts": 0} for kind in proposed_kinds(fs, ctx.capabilities))
+        events.append(audit.Event("bot", "review.created", "review_item", str(review_id),
+                                  {"item_id": row.id, "rules": sorted({f.rule_id for f in fs}),
+                                   "severity": int(max(f.severity for f in fs))}))
+    session.execute(insert(m.Finding), findings)
+    if actions:
+        session.execute(insert(m.Action), actions)
+    audit.record_many(session, events, at=ctx.now)
+    result.review_ids.extend(review_ids)
+    result.flagged += len(review_ids)
+
+
+def _finding_values(ctx: IngestContext, row: StoredItem, f: Finding) -> dict[str, Any]:
+    return {"item_id": row.id, "rule_id": f.rule_id, "ground": f.ground.value, "severity": int(f.severity),
+            "clauses": list(f.clauses), "spans": [{"start": s.start, "end": s.end, "text": s.text} for s in f.spans],
+            "explanation": f.explanation, "proposed_actions": [a.value for a in f.proposed_actions],
+            "police_referral": f.police_referral, "score": f.score, "created_at": ctx.now}
+
+
+def _capture_evidence(session: Session, flagged: list[tuple[Item, StoredItem]]) -> None:
+    """Bind each flagged item's evidence into the tamper-evident chain (media fetched later)."""
+    if not flagged:
+        return
+    rows = {r.id: r for r in session.execute(
+        select(m.Item).where(m.Item.id.in_([row.id for _, row in flagged]))).scalars()}
+    for item, row in flagged:
+        capture_evidence(session, rows[row.id], item)
 
 
 def proposed_kinds(findings: list[Finding], capabilities: frozenset[ActionKind]) -> list[ActionKind]:
@@ -221,23 +281,37 @@ def default_params(kind: ActionKind, findings: list[Finding]) -> dict[str, Any]:
     return {"ground": top.ground.value, "comment": comment[:1000]}
 
 
-def _queue_dm_reply(session: Session, ctx: IngestContext, row: m.Item, item: Item) -> bool:
-    reason = dm_reply_refusal(session, ctx, item)
-    if reason == "disabled":
-        return False
-    state = "suppressed" if reason else ("pending" if ctx.settings.live else "observe")
-    session.add(m.OutboxMessage(
-        account_id=ctx.account.id, item_id=row.id, recipient_remote_id=item.author.remote_id,
-        text=ctx.settings.dm_reply_text(), state=state, idempotency_key=f"dm-{ctx.account.id}-{row.id}",
-        created_at=ctx.now, last_error=reason or None))
-    return state == "pending"
+def _queue_dm_replies(session: Session, ctx: IngestContext, dms: list[tuple[Item, StoredItem]],
+                      result: IngestResult) -> None:
+    if not dms or not ctx.settings.get("dm_reply.enabled"):
+        return
+    answered = _recently_answered(session, ctx, {item.author.remote_id for item, _ in dms})
+    rows = []
+    for item, row in dms:
+        reason = dm_reply_refusal(ctx, item, answered)
+        state = "suppressed" if reason else ("pending" if ctx.settings.live else "observe")
+        if not reason:
+            answered.add(item.author.remote_id)  # a second DM in the same batch gets no second reply
+            result.dm_replies += state == "pending"
+        rows.append({"account_id": ctx.account.id, "item_id": row.id, "recipient_remote_id": item.author.remote_id,
+                     "text": ctx.settings.dm_reply_text(), "state": state, "attempts": 0,
+                     "idempotency_key": f"dm-{ctx.account.id}-{row.id}", "created_at": ctx.now,
+                     "last_error": reason or None})
+    session.execute(insert(m.OutboxMessage), rows)
 
 
-def dm_reply_refusal(session: Session, ctx: IngestContext, item: Item) -> str:
+def _recently_answered(session: Session, ctx: IngestContext, senders: set[str]) -> set[str]:
+    since = ctx.now - timedelta(days=int(ctx.settings.get("dm_reply.once_per_days")))
+    return set(session.execute(select(m.OutboxMessage.recipient_remote_id).where(
+        m.OutboxMessage.account_id == ctx.account.id,
+        m.OutboxMessage.recipient_remote_id.in_(list(senders)),
+        m.OutboxMessage.state.in_(("pending", "sent", "observe")),
+        m.OutboxMessage.created_at >= since)).scalars())
+
+
+def dm_reply_refusal(ctx: IngestContext, item: Item, answered: set[str]) -> str:
     """Why no automatic reply goes to this DM ('' when one should)."""
     s = ctx.settings
-    if not s.get("dm_reply.enabled"):
-        return "disabled"
     if item.author.is_bot:
         return "sender is a bot"
     own = {h.lower().lstrip("@") for h in (*s.council.official_accounts, ctx.account.handle)}
@@ -245,13 +319,9 @@ def dm_reply_refusal(session: Session, ctx: IngestContext, item: Item) -> str:
         return "sender is the council itself"
     if s.dm_reply_text()[:60] in item.text:
         return "message looks like an automatic reply (loop)"
-    since = ctx.now - timedelta(days=int(s.get("dm_reply.once_per_days")))
-    recent = session.execute(select(m.OutboxMessage.id).where(
-        m.OutboxMessage.account_id == ctx.account.id,
-        m.OutboxMessage.recipient_remote_id == item.author.remote_id,
-        m.OutboxMessage.state.in_(("pending", "sent", "observe")),
-        m.OutboxMessage.created_at >= since).limit(1)).first()
-    return "already answered this sender recently" if recent else ""
+    if item.author.remote_id in answered:
+        return "already answered this sender recently"
+    return ""
 
 
 def _json_safe(value: dict[str, Any]) -> dict[str, Any]:

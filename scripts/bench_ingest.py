@@ -47,8 +47,9 @@ class BenchAdapter:
         items = []
         for n in range(start, start + self.batch_size):
             p = scripted_post(7, n, "Thornbury Town Council")
-            author = Author(remote_id=f"{p.author_id}-{n % 500}", handle=f"{p.handle}{n % 500}",
-                            display_name=p.display_name, created_at=p.account_created)
+            who = n % 500  # 500 residents, each always under the same handle
+            author = Author(remote_id=f"user-{who}", handle=f"resident{who}@social.example",
+                            display_name=f"Resident {who}", created_at=p.account_created)
             items.append(Item(remote_id=f"b-{n}", kind=ItemKind(p.kind), author=author, text=p.text,
                               created_at=p.created_at, raw={"id": n, "content": p.text, "account": p.handle},
                               html=f"<p>{p.text}</p>"))
