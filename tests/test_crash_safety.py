@@ -23,9 +23,15 @@ pytestmark = pytest.mark.slow
 
 def write_config(tmp: Path, db_url: str) -> Path:
     doc = {
-        "council": {"name": "Test Town Council", "email": "clerk@example.gov.uk", "phone": "01454 000000",
-                    "website": "https://example.gov.uk"},
-        "mode": "live", "data_dir": str(tmp / "data"), "database_url": db_url,
+        "council": {
+            "name": "Test Town Council",
+            "email": "clerk@example.gov.uk",
+            "phone": "01454 000000",
+            "website": "https://example.gov.uk",
+        },
+        "mode": "live",
+        "data_dir": str(tmp / "data"),
+        "database_url": db_url,
         "rules_file": str(REPO / "config" / "rules.yaml"),
         "accounts": [{"name": "sim", "platform": "simulated", "handle": "@council@social.example"}],
     }
@@ -34,8 +40,9 @@ def write_config(tmp: Path, db_url: str) -> Path:
     return path
 
 
-def modbot(config: Path, *args: str, crashpoint: str | None = None, marker: Path | None = None,
-           check: bool = True) -> subprocess.CompletedProcess[str] | subprocess.Popen[str]:
+def modbot(
+    config: Path, *args: str, crashpoint: str | None = None, marker: Path | None = None, check: bool = True
+) -> subprocess.CompletedProcess[str] | subprocess.Popen[str]:
     env = dict(os.environ)
     env.pop("MODBOT_CRASHPOINT", None)
     cmd = [sys.executable, "-m", "bot", "--config", str(config), *args]
@@ -69,10 +76,13 @@ def db_counts(db_url: str) -> dict[str, object]:
     with engine.connect() as c:
         ids = c.execute(select(m.Item.remote_id)).scalars().all()
         out = {
-            "items": len(ids), "distinct": len(set(ids)),
+            "items": len(ids),
+            "distinct": len(set(ids)),
             "cursor": c.execute(select(m.Cursor.value)).scalar(),
             "done": c.execute(select(func.count()).select_from(m.Action).where(m.Action.state == "done")).scalar(),
-            "approved": c.execute(select(func.count()).select_from(m.Action).where(m.Action.state == "approved")).scalar(),
+            "approved": c.execute(
+                select(func.count()).select_from(m.Action).where(m.Action.state == "approved")
+            ).scalar(),
             "ids": sorted(int(i.split("-")[1]) for i in ids),
         }
     engine.dispose()
@@ -102,9 +112,21 @@ def test_executor_killed_mid_way_carries_out_action_exactly_once(db_url: str, tm
     modbot(config, "poll", "--once")
     engine = create_engine(db_url)
     with engine.begin() as c:
-        c.execute(m.User.__table__.insert().values(name="clerk", role="clerk", password_hash="-", active=True,
-                                                   created_at=m.utcnow(), created_by="test", recovery_codes=[],
-                                                   failed_logins=0, totp_confirmed=False, totp_last_step=0, email=""))
+        c.execute(
+            m.User.__table__.insert().values(
+                name="clerk",
+                role="clerk",
+                password_hash="-",
+                active=True,
+                created_at=m.utcnow(),
+                created_by="test",
+                recovery_codes=[],
+                failed_logins=0,
+                totp_confirmed=False,
+                totp_last_step=0,
+                email="",
+            )
+        )
         review_id = c.execute(select(m.ReviewItem.id).where(m.ReviewItem.severity == 3).limit(1)).scalar()
     engine.dispose()
     modbot(config, "queue", "approve", str(review_id), "--as", "clerk", "--reason", "threat", "--actions", "block")

@@ -19,7 +19,8 @@ from tests.support import FakeClock, make_settings
 class ScriptedAdapter:
     """A tiny adapter whose next batch the test sets."""
 
-    from bot.domain import ActionKind as _AK, Platform as _P
+    from bot.domain import ActionKind as _AK
+    from bot.domain import Platform as _P
 
     platform = _P.SIMULATED
     capabilities = frozenset({_AK.BLOCK})
@@ -46,10 +47,18 @@ class ScriptedAdapter:
         return None
 
 
-def dm(n: int, sender: str = "u1", handle: str = "resident", is_bot: bool = False, text: str = "Hello, a question") -> Item:
+def dm(
+    n: int, sender: str = "u1", handle: str = "resident", is_bot: bool = False, text: str = "Hello, a question"
+) -> Item:
     author = Author(remote_id=sender, handle=handle, is_bot=is_bot)
-    return Item(remote_id=f"dm-{n}", kind=ItemKind.DM, author=author, text=text,
-                created_at=datetime(2026, 11, 2, tzinfo=UTC), raw={"id": n})
+    return Item(
+        remote_id=f"dm-{n}",
+        kind=ItemKind.DM,
+        author=author,
+        text=text,
+        created_at=datetime(2026, 11, 2, tzinfo=UTC),
+        raw={"id": n},
+    )
 
 
 def make(db_url: str, tmp_path: Path, clock: FakeClock, mode: str = "live") -> tuple[App, ScriptedAdapter]:
@@ -60,7 +69,9 @@ def make(db_url: str, tmp_path: Path, clock: FakeClock, mode: str = "live") -> t
 
 def states(app: App) -> list[tuple[str, str | None]]:
     with app.sessions() as s:
-        return [(o.state, o.last_error) for o in s.execute(select(m.OutboxMessage).order_by(m.OutboxMessage.id)).scalars()]
+        return [
+            (o.state, o.last_error) for o in s.execute(select(m.OutboxMessage).order_by(m.OutboxMessage.id)).scalars()
+        ]
 
 
 def test_once_per_sender_per_period(db_url: str, tmp_path: Path, clock: FakeClock) -> None:
@@ -85,8 +96,11 @@ def test_once_per_sender_per_period(db_url: str, tmp_path: Path, clock: FakeCloc
 def test_never_to_bots_the_council_or_auto_replies(db_url: str, tmp_path: Path, clock: FakeClock) -> None:
     app, adapter = make(db_url, tmp_path, clock)
     auto_text = app.settings.dm_reply_text()
-    adapter.next = [dm(1, "bot1", is_bot=True), dm(2, "c", handle="@council@social.example"),
-                    dm(3, "other-bot", text=auto_text)]
+    adapter.next = [
+        dm(1, "bot1", is_bot=True),
+        dm(2, "c", handle="@council@social.example"),
+        dm(3, "other-bot", text=auto_text),
+    ]
     app.moderator.poll("sim")
     assert app.moderator.send_outbox() == 0
     assert [s for s, _ in states(app)] == ["suppressed"] * 3

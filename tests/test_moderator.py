@@ -26,8 +26,11 @@ def count(app: App, model: type, *where: object) -> int:
 
 def first_pending(app: App) -> m.ReviewItem:
     with app.sessions() as s:
-        review = s.execute(select(m.ReviewItem).where(m.ReviewItem.status == "pending")
-                           .order_by(m.ReviewItem.id)).scalars().first()
+        review = (
+            s.execute(select(m.ReviewItem).where(m.ReviewItem.status == "pending").order_by(m.ReviewItem.id))
+            .scalars()
+            .first()
+        )
         assert review is not None
         return review
 
@@ -68,7 +71,10 @@ def test_approve_executes_exactly_once_and_audits(app: App) -> None:
     with app.sessions() as s:
         events = s.execute(select(m.AuditEvent.event).where(m.AuditEvent.actor == "clerk")).scalars().all()
         assert "review.approved" in events and "action.approved" in events
-        assert s.execute(select(func.count()).select_from(m.Action).where(m.Action.state == "done")).scalar() == result.done
+        assert (
+            s.execute(select(func.count()).select_from(m.Action).where(m.Action.state == "done")).scalar()
+            == result.done
+        )
 
 
 def test_reject_needs_reason_and_a_real_user(app: App) -> None:

@@ -33,9 +33,19 @@ class SimulatedAdapter:
     platform = Platform.SIMULATED
     capabilities = frozenset(ActionKind)
 
-    def __init__(self, handle: str, state_file: Path, *, council_name: str = "Town Council",
-                 seed: int = 1, initial: int = 16, per_minute: float = 6.0, page_size: int = 40,
-                 total: int | None = None, clock: Clock | None = None):
+    def __init__(
+        self,
+        handle: str,
+        state_file: Path,
+        *,
+        council_name: str = "Town Council",
+        seed: int = 1,
+        initial: int = 16,
+        per_minute: float = 6.0,
+        page_size: int = 40,
+        total: int | None = None,
+        clock: Clock | None = None,
+    ):
         self.handle = handle
         self.state_file = Path(state_file)
         self.council_name = council_name
@@ -121,23 +131,46 @@ class SimulatedAdapter:
         raw = self._raw(p)
         if p.malformed:
             raise MalformedPayload(f"post {p.n} has no author")
-        author = Author(remote_id=p.author_id, handle=p.handle, display_name=p.display_name,
-                        is_bot=p.is_bot, created_at=p.account_created, domain="social.example")
+        author = Author(
+            remote_id=p.author_id,
+            handle=p.handle,
+            display_name=p.display_name,
+            is_bot=p.is_bot,
+            created_at=p.account_created,
+            domain="social.example",
+        )
         kind = ItemKind(p.kind)
-        return Item(remote_id=f"sim-{p.n}", kind=kind, author=author, text=p.text, created_at=p.created_at,
-                    raw=raw, html=f"<p>{_escape(p.text)}</p>", url=f"https://social.example/@{p.handle}/{p.n}",
-                    in_reply_to_id="council-post-1" if kind is ItemKind.REPLY else None,
-                    in_reply_to_author_id="council" if kind is ItemKind.REPLY else None,
-                    thread_root_id="council-post-1" if kind is ItemKind.REPLY else None,
-                    context_text="Roadworks on High Street start on Monday for two weeks." if kind is ItemKind.REPLY else "",
-                    meta={"n": p.n, "root_is_council": kind is ItemKind.REPLY})
+        return Item(
+            remote_id=f"sim-{p.n}",
+            kind=kind,
+            author=author,
+            text=p.text,
+            created_at=p.created_at,
+            raw=raw,
+            html=f"<p>{_escape(p.text)}</p>",
+            url=f"https://social.example/@{p.handle}/{p.n}",
+            in_reply_to_id="council-post-1" if kind is ItemKind.REPLY else None,
+            in_reply_to_author_id="council" if kind is ItemKind.REPLY else None,
+            thread_root_id="council-post-1" if kind is ItemKind.REPLY else None,
+            context_text="Roadworks on High Street start on Monday for two weeks." if kind is ItemKind.REPLY else "",
+            meta={"n": p.n, "root_is_council": kind is ItemKind.REPLY},
+        )
 
     def _raw(self, p: ScriptedPost) -> dict[str, Any]:
-        raw: dict[str, Any] = {"id": f"sim-{p.n}", "type": p.kind, "content": p.text,
-                               "created_at": p.created_at.isoformat()}
+        raw: dict[str, Any] = {
+            "id": f"sim-{p.n}",
+            "type": p.kind,
+            "content": p.text,
+            "created_at": p.created_at.isoformat(),
+        }
         if not p.malformed:
-            raw["account"] = {"id": p.author_id, "acct": p.handle, "display_name": p.display_name,
-                              "bot": p.is_bot, "created_at": p.account_created.isoformat()}
+            raw["account"] = {
+                "id": p.author_id,
+                "acct": p.handle,
+                "display_name": p.display_name,
+                "bot": p.is_bot,
+                "created_at": p.account_created.isoformat(),
+            }
         return raw
 
     def send_dm_reply(self, item: Item, text: str, idempotency_key: str) -> None:
@@ -147,8 +180,11 @@ class SimulatedAdapter:
             if idempotency_key in self._state["dm_replies"]:
                 return  # a retry with the same key: the server returns the first reply
             self._state["dm_replies"][idempotency_key] = {
-                "to": item.author.remote_id, "in_reply_to": item.remote_id, "text": text,
-                "at": self.clock().isoformat()}
+                "to": item.author.remote_id,
+                "in_reply_to": item.remote_id,
+                "text": text,
+                "at": self.clock().isoformat(),
+            }
             self._save()
 
     def apply(self, order: ActionOrder) -> dict[str, Any] | None:
@@ -158,14 +194,22 @@ class SimulatedAdapter:
         with self._lock:
             self._state = self._load()
             if order.item_remote_id in self._state["deleted"] and order.kind in (
-                    ActionKind.HIDE_REPLY, ActionKind.DETACH_QUOTE):
+                ActionKind.HIDE_REPLY,
+                ActionKind.DETACH_QUOTE,
+            ):
                 raise TargetGone(f"post {order.item_remote_id} was deleted")
             calls = self._state.setdefault("calls", {})
             calls[order.idempotency_key] = calls.get(order.idempotency_key, 0) + 1
             record = self._state["applied"].get(order.idempotency_key)
             if record is None:  # a repeated idempotency key is not applied twice
-                record = {"kind": order.kind.value, "author": order.author_remote_id, "item": order.item_remote_id,
-                          "params": order.params, "at": self.clock().isoformat(), "record_key": f"rk-{order.action_id}"}
+                record = {
+                    "kind": order.kind.value,
+                    "author": order.author_remote_id,
+                    "item": order.item_remote_id,
+                    "params": order.params,
+                    "at": self.clock().isoformat(),
+                    "record_key": f"rk-{order.action_id}",
+                }
                 self._state["applied"][order.idempotency_key] = record
                 self._state.setdefault("effects", []).append(order.idempotency_key)
             self._save()

@@ -24,7 +24,8 @@ def register(sub: Any) -> None:
     p.add_argument("file", nargs="?", help="settings file (default: --config or $MODBOT_CONFIG)")
     p.set_defaults(func=cmd_check_config)
     sub.add_parser("config-reference", help="print the settings reference (Markdown)").set_defaults(
-        func=lambda a: print(config_reference(), end="") or 0)
+        func=lambda a: print(config_reference(), end="") or 0
+    )
     sub.add_parser("migrate", help="create or upgrade the database schema").set_defaults(func=cmd_migrate)
     p = sub.add_parser("poll", help="poll the accounts for new items")
     p.add_argument("--once", action="store_true", required=True, help="poll once and exit")
@@ -93,8 +94,10 @@ def cmd_poll(args: argparse.Namespace) -> int:
             return 2
         r = app.moderator.poll(name)
         failed |= not r.ok
-        print(f"{name}: {'ok' if r.ok else 'FAILED ' + r.error}; {r.stored} new, {r.duplicates} already seen, "
-              f"{r.skipped} skipped, {r.flagged} flagged, {r.dm_replies} DM replies queued")
+        print(
+            f"{name}: {'ok' if r.ok else 'FAILED ' + r.error}; {r.stored} new, {r.duplicates} already seen, "
+            f"{r.skipped} skipped, {r.flagged} flagged, {r.dm_replies} DM replies queued"
+        )
     app.close()
     return 1 if failed else 0
 
@@ -105,7 +108,9 @@ def cmd_execute(args: argparse.Namespace) -> int:
     result = app.moderator.execute_due(limit=1000)
     sent = app.moderator.send_outbox(limit=1000)
     mode = "" if app.settings.live else " (observe mode: nothing is sent)"
-    print(f"actions: {result.done} done, {result.retried} to retry, {result.failed} failed; DM replies sent: {sent}{mode}")
+    print(
+        f"actions: {result.done} done, {result.retried} to retry, {result.failed} failed; DM replies sent: {sent}{mode}"
+    )
     app.close()
     return 0
 
@@ -118,17 +123,25 @@ def queue_rows(app: App, status: str) -> list[dict[str, Any]]:
         rows = []
         for r in s.execute(q).scalars():
             item = r.item
-            rows.append({
-                "id": r.id, "status": r.status, "severity": r.severity, "account": item.account.name,
-                "platform": item.account.platform, "kind": item.kind, "author": item.author.handle,
-                "text": item.text, "created_at": r.created_at.isoformat(),
-                "grounds": sorted({f.ground for f in item.findings}),
-                "rules": sorted({f.rule_id for f in item.findings}),
-                "clauses": sorted({c for f in item.findings for c in f.clauses}),
-                "explanations": [f.explanation for f in item.findings],
-                "actions": [{"id": a.id, "kind": a.kind, "state": a.state} for a in r.actions],
-                "police_referral_suggested": r.police_referral_suggested,
-            })
+            rows.append(
+                {
+                    "id": r.id,
+                    "status": r.status,
+                    "severity": r.severity,
+                    "account": item.account.name,
+                    "platform": item.account.platform,
+                    "kind": item.kind,
+                    "author": item.author.handle,
+                    "text": item.text,
+                    "created_at": r.created_at.isoformat(),
+                    "grounds": sorted({f.ground for f in item.findings}),
+                    "rules": sorted({f.rule_id for f in item.findings}),
+                    "clauses": sorted({c for f in item.findings for c in f.clauses}),
+                    "explanations": [f.explanation for f in item.findings],
+                    "actions": [{"id": a.id, "kind": a.kind, "state": a.state} for a in r.actions],
+                    "police_referral_suggested": r.police_referral_suggested,
+                }
+            )
         return rows
 
 
@@ -146,8 +159,10 @@ def cmd_queue_list(args: argparse.Namespace) -> int:
     for r in rows:
         acts = ", ".join(f"{a['kind']}({a['state']})" for a in r["actions"]) or "none"
         text = r["text"].replace("\n", " ")
-        print(f"#{r['id']} [{sev.get(r['severity'], r['severity'])}] {r['account']} @{r['author']}: "
-              f"{text[:70]}\n    {', '.join(r['grounds'])} - {'; '.join(r['clauses'])} - actions: {acts}")
+        print(
+            f"#{r['id']} [{sev.get(r['severity'], r['severity'])}] {r['account']} @{r['author']}: "
+            f"{text[:70]}\n    {', '.join(r['grounds'])} - {'; '.join(r['clauses'])} - actions: {acts}"
+        )
     return 0
 
 

@@ -57,8 +57,14 @@ def serve(app: App, heartbeat: Heartbeat, host: str, port: int) -> Any:
 
     from bot.web import create_web_app
 
-    server = create_server(create_web_app(app, heartbeat), host=host, port=port, threads=4,
-                           ident="council-modbot", clear_untrusted_proxy_headers=True)
+    server = create_server(
+        create_web_app(app, heartbeat),
+        host=host,
+        port=port,
+        threads=4,
+        ident="council-modbot",
+        clear_untrusted_proxy_headers=True,
+    )
     threading.Thread(target=server.run, name="web", daemon=True).start()
     return server
 
@@ -87,8 +93,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 def demo_settings(data_dir: Path, port: int) -> Settings:
     base = load_settings(DEMO_CONFIG)
     values = dict(base.values, **{"web.port": port, "web.public_url": f"http://127.0.0.1:{port}"})
-    return dataclasses.replace(base, data_dir=data_dir.resolve(), values=values,
-                               database_url=f"sqlite:///{data_dir.resolve() / 'modbot.db'}")
+    return dataclasses.replace(
+        base, data_dir=data_dir.resolve(), values=values, database_url=f"sqlite:///{data_dir.resolve() / 'modbot.db'}"
+    )
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -112,15 +119,19 @@ def _print_demo_login(app: App, port: int) -> None:
     with transaction(app.sessions) as s:
         new = create_user(s, "clerk", "clerk", created_by="demo")
     code = pyotp.TOTP(new.totp_secret).now()
-    print(f"""
+    print(
+        f"""
   council-modbot demo: http://127.0.0.1:{port}/
   Sign in as   clerk
   Password     {new.password}
-  Authenticator secret {new.totp_secret}  (add it to an authenticator app,
-               or get the current code with:  .venv/bin/python -c "import pyotp;print(pyotp.TOTP('{new.totp_secret}').now())")
+  Authenticator secret {new.totp_secret}
+               (add it to an authenticator app, or print the current code with
+               .venv/bin/python -c "import pyotp;print(pyotp.TOTP('{new.totp_secret}').now())")
   Code now     {code}
   The simulated platform delivers posts every few seconds; press Ctrl+C to stop.
-""", flush=True)
+""",
+        flush=True,
+    )
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -143,11 +154,15 @@ def cmd_status(args: argparse.Namespace) -> int:
 def _print_status(report: dict[str, Any]) -> None:
     print(f"status: {report['status']}  database: {'ok' if report['database']['ok'] else 'UNREACHABLE'}")
     for acc in report.get("accounts", []):
-        print(f"  {acc['name']} ({acc['platform']} {acc['handle']}): last good poll {acc['last_successful_poll']}, "
-              f"{acc['items']} items, {acc['pending_review']} pending"
-              + (f", error: {acc['last_error']}" if acc["last_error"] else ""))
+        print(
+            f"  {acc['name']} ({acc['platform']} {acc['handle']}): last good poll {acc['last_successful_poll']}, "
+            f"{acc['items']} items, {acc['pending_review']} pending"
+            + (f", error: {acc['last_error']}" if acc["last_error"] else "")
+        )
     q = report.get("queue", {})
-    print(f"  queue: {q.get('pending', 0)} pending, oldest {q.get('oldest_pending_age_seconds', 0)} s; "
-          f"{q.get('failed_actions', 0)} failed actions")
+    print(
+        f"  queue: {q.get('pending', 0)} pending, oldest {q.get('oldest_pending_age_seconds', 0)} s; "
+        f"{q.get('failed_actions', 0)} failed actions"
+    )
     for p in report["problems"]:
         print(f"  PROBLEM: {p}", file=sys.stderr)
