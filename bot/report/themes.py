@@ -35,7 +35,7 @@ then there there's these they they're this those through to too under until up u
 were weren't what what's when where which while who whom why will with won't would wouldn't you you're your
 yours yourself yourselves yes yet one two next last again ever every anyone someone something anything
 council councils town today tomorrow yesterday week weeks month year years time day days can please hi hello
-see know think going go new good great well way ok okay lot lots since ago back make made need needs want
+see know think going go new good great well ok okay lot lots since ago back make made need needs want
 near around many even already always never maybe sure
 """.split()
 )
@@ -53,6 +53,7 @@ class Theme:
     authors: int
     score: float
     examples: list[str] = field(default_factory=list)
+    post_ids: frozenset[int] = field(default=frozenset(), repr=False)
 
 
 @dataclass
@@ -104,15 +105,17 @@ def emerging_themes(
     now = civil_posts(session, month)
     before = [p for mo in month.last(baseline_months + 1)[:-1] for p in civil_posts(session, mo)]
     themes = rank_terms(now, before, min_posts=min_posts)[:top]
+    used: set[str] = set()
     for theme in themes:
-        theme.examples = pick_examples(now, theme.term, examples)
+        theme.examples = pick_examples(now, theme.term, examples, avoid=used)
+        used.update(theme.examples)
     return ThemeReport(len(now), len(before), baseline_months, themes)
 
 
 def rank_terms(now: list[CivilPost], before: list[CivilPost], *, min_posts: int = 3) -> list[Theme]:
     """Terms ordered by how much more often they were used now than before."""
-    df_now, authors = _document_frequency(now)
-    df_before, _ = _document_frequency(before)
+    df_now, authors, posts = _document_frequency(now)
+    df_before, _, _ = _document_frequency(before)
     n_now, n_before = len(now), len(before)
     candidates = []
     for term, count in df_now.items():
@@ -121,19 +124,23 @@ def rank_terms(now: list[CivilPost], before: list[CivilPost], *, min_posts: int 
         score = _log_odds_z(count, n_now, df_before.get(term, 0), n_before)
         share_before = df_before.get(term, 0) / n_before if n_before else 0.0
         if score > 1.0 and count / n_now > share_before:
-            candidates.append(Theme(term, count, count / n_now, share_before, len(authors[term]), score))
+            candidates.append(Theme(term, count, count / n_now, share_before, len(authors[term]), score,
+                                    post_ids=frozenset(posts[term])))
     candidates.sort(key=lambda t: (-t.score, -t.posts_now, t.term))
     return _without_overlaps(candidates)
 
 
-def _document_frequency(posts: list[CivilPost]) -> tuple[Counter[str], dict[str, set[int]]]:
+def _document_frequency(posts: list[CivilPost]) -> tuple[Counter[str], dict[str, set[int]], dict[str, set[int]]]:
+    """Posts per term, the distinct authors per term, and which posts (by position) use it."""
     df: Counter[str] = Counter()
     authors: dict[str, set[int]] = {}
-    for post in posts:
+    where: dict[str, set[int]] = {}
+    for index, post in enumerate(posts):
         for term in terms_of(post.text):
             df[term] += 1
             authors.setdefault(term, set()).add(post.author_id)
-    return df, authors
+            where.setdefault(term, set()).add(index)
+    return df, authors, where
 
 
 def _log_odds_z(y_now: int, n_now: int, y_before: int, n_before: int, prior_posts: float = 10.0) -> float:
@@ -150,11 +157,15 @@ def _log_odds_z(y_now: int, n_now: int, y_before: int, n_before: int, prior_post
 
 
 def _without_overlaps(themes: list[Theme]) -> list[Theme]:
-    """Keep "morton way" or "morton", not both, when they describe the same posts."""
+    """One term per topic: "planning", "application" and "morton way" in the same posts are one theme.
+
+    Two terms clash when they share a word or when most of their posts are the same
+    (Jaccard similarity of 0.5 or more); the better-ranked stays, except that a
+    phrase covering most of a single word's posts replaces it, being more telling.
+    """
     kept: list[Theme] = []
     for theme in themes:
-        words = set(theme.term.split())
-        clash = next((k for k in kept if words & set(k.term.split())), None)
+        clash = next((k for k in kept if _same_topic(k, theme)), None)
         if clash is None:
             kept.append(theme)
         elif " " in theme.term and " " not in clash.term and theme.posts_now >= 0.8 * clash.posts_now:
@@ -162,16 +173,24 @@ def _without_overlaps(themes: list[Theme]) -> list[Theme]:
     return kept
 
 
-def pick_examples(posts: list[CivilPost], term: str, count: int) -> list[str]:
+def _same_topic(a: Theme, b: Theme) -> bool:
+    if set(a.term.split()) & set(b.term.split()):
+        return True
+    union = len(a.post_ids | b.post_ids)
+    return bool(union) and len(a.post_ids & b.post_ids) / union >= 0.5
+
+
+def pick_examples(posts: list[CivilPost], term: str, count: int, avoid: set[str] | None = None) -> list[str]:
     """Short, tidy posts that use the term, without handles or links, shown without author."""
     chosen: list[str] = []
+    avoid = avoid or set()
     for post in sorted(posts, key=lambda p: (abs(len(p.text) - 110), p.text)):
         if term not in terms_of(post.text) or _HANDLE.search(post.text) or _URL.search(post.text):
             continue
         text = " ".join(post.text.split())
         if len(text) > 280:
             text = text[:277].rsplit(" ", 1)[0] + "…"
-        if text not in chosen:
+        if text not in chosen and text not in avoid:
             chosen.append(text)
         if len(chosen) == count:
             break
