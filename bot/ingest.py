@@ -227,7 +227,9 @@ def _queue_reviews(session: Session, ctx: IngestContext, flagged: list[tuple[Ite
                     "police_referral": False} for _, row, fs in flagged]
     review_ids = session.scalars(insert(m.ReviewItem).returning(m.ReviewItem.id, sort_by_parameter_order=True),
                                  review_rows).all()
-    findings, actions, events = [], [], []
+    findings: list[dict[str, Any]] = []
+    actions: list[dict[str, Any]] = []
+    events: list[audit.Event] = []
     for (_, row, fs), review_id in zip(flagged, review_ids, strict=True):
         findings.extend(_finding_values(ctx, row, f) for f in fs)
         actions.extend({"review_item_id": review_id, "account_id": ctx.account.id, "kind": kind.value,
