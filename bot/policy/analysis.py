@@ -116,7 +116,7 @@ class Analysis:
 
     @cached_property
     def lex_hits(self) -> list[LexHit]:
-        return self.lexicon.scan(self.text)
+        return self.lexicon.scan(self.text, self.words)
 
     def hits_in(self, lists: tuple[str, ...] | list[str]) -> list[LexHit]:
         wanted = set(lists)
@@ -157,7 +157,10 @@ class Analysis:
         positions = self._word_positions
         index = next((i for i, (s, _, _) in enumerate(positions) if s >= start), len(positions))
         window = positions[max(0, index - before): index + after + 1]
-        nearby = {w for _, _, w in window}
+        nearby = {w for s, e, w in window if e <= start or s >= end}
+        # A phrase such as "go fuck yourself" carries its own target; the single
+        # letters of a spaced-out word ("f u c k") do not count as "u".
+        nearby |= {w for s, e, w in window if start <= s and e <= end and len(w) > 1}
         if nearby & SECOND_PERSON:
             return "said to the person replied to"
         if nearby & ROLES:

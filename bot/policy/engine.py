@@ -9,14 +9,15 @@ one ``Finding`` per rule that fired. A rule that raises is logged and becomes a
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.domain import Finding, Ground, Item, Platform, Severity
 from bot.policy.analysis import Analysis, Hit
 from bot.policy.classifier import MODEL_FILE, Classifier
 from bot.policy.detectors import DETECTORS, NEEDS_CLASSIFIER
-from bot.policy.lexicon import AllowList, Lexicon
+from bot.policy.lexicon import WORD_RE, AllowList, Lexicon
+from bot.policy.normalise import normalise
 from bot.policy.rules import DEFAULT_RULES_FILE, Rule, RuleSet, load_ruleset
 from bot.settings import CouncilSettings, Settings
 
@@ -48,8 +49,21 @@ class PolicyEngine:
         self.rules: list[Rule] = list(ruleset.rules)
         self.lexicon = Lexicon(ruleset.word_lists, AllowList(ruleset.allow_entries))
         self.classifier = classifier
-        self._detectors = [(rule, DETECTORS[rule.detector]) for rule in self.rules]
-        self._scorer = classifier.scores if classifier is not None else None
+        self._detectors = [
+            (_with_model_thresholds(rule, classifier), DETECTORS[rule.detector])
+            for rule in self.rules
+        ]
+        self._scorer = self._scores if classifier is not None else None
+
+    def _scores(self, text: str) -> dict[str, float]:
+        """Classifier scores, with allow-listed words (Scunthorpe, Shitterton) left out."""
+        assert self.classifier is not None
+        folded = normalise(text).text
+        allow = self.lexicon.allow
+        innocent = {w for w in WORD_RE.findall(folded) if len(w) > 3 and allow.allows(w)}
+        if innocent:
+            text = WORD_RE.sub(lambda m: "" if m.group() in innocent else m.group(), folded)
+        return self.classifier.scores(text)
 
     @property
     def repeat_window_days(self) -> int:
@@ -63,7 +77,7 @@ class PolicyEngine:
         """The classifier's score for ``text`` (0 to 1), or ``None`` without a model."""
         if self.classifier is None:
             return None
-        return self.classifier.scores(text).get(head)
+        return self._scores(text).get(head)
 
     def evaluate(self, item: Item, ctx: EvalContext) -> list[Finding]:
         try:
@@ -86,10 +100,23 @@ class PolicyEngine:
         return findings
 
 
+def _with_model_thresholds(rule: Rule, classifier: Classifier | None) -> Rule:
+    """Replace ``auto`` thresholds by the ones chosen when the model was trained."""
+    keys = [k for k in ("threshold", "classifier_threshold") if rule.params.get(k) == "auto"]
+    if not keys:
+        return rule
+    chosen = (classifier.meta.get("thresholds", {}) if classifier else {})
+    head = "spam" if rule.detector == "spam" else str(rule.params.get("head", "offensive"))
+    params = dict(rule.params)
+    for key in keys:
+        params[key] = float(chosen.get(head, 0.5))
+    return replace(rule, params=params)
+
+
 def _finding(rule: Rule, hit: Hit) -> Finding:
     explanation = rule.explanation if not hit.detail else f"{rule.explanation} {hit.detail}"
     return Finding(
-        rule_id=rule.id, ground=rule.ground, severity=hit.severity or rule.severity,
+        rule_id=rule.id, ground=rule.ground, severity=max(hit.severity or rule.severity, rule.severity),
         clauses=rule.clauses, explanation=explanation, spans=hit.spans,
         proposed_actions=rule.actions, police_referral=rule.police_referral, score=hit.score,
     )

@@ -31,7 +31,8 @@ _SKIP = (
 )
 TOKEN_RE = re.compile(rf"(?P<skip>{_SKIP})|(?P<tok>[a-z0-9@$*!|+]+)")
 WORD_RE = re.compile(r"[a-z]+")
-MIXED_RE = re.compile(r"[a-z][0-9@$*!|+]|[0-9@$*!|+][a-z]")
+LEET_IN_WORD_RE = re.compile(r"[a-z][0-9@$*!|+]+[a-z]|(?<![a-z0-9@])[0-9$][a-z]{3,}")
+_SINGLE_LETTERS = frozenset("bcdefghjklmnopqrstvwxyz")
 SPACED_RE = re.compile(r"(?<![a-z0-9])[a-z](?:[ .\-_*/]{1,3}[a-z]){2,}(?![a-z0-9])")
 SQUEEZE_RE = re.compile(r"([a-z])\1+")
 LONG_RUN_RE = re.compile(r"([a-z])\1\1+")
@@ -41,6 +42,11 @@ _HIDDEN_LETTERS = "uaeioncrkt"
 def squeeze(word: str) -> str:
     """Collapse every run of a repeated letter to one letter ("fuuuck" -> "fuck")."""
     return SQUEEZE_RE.sub(r"\1", word)
+
+
+def _doubled(word: str) -> list[str]:
+    """"fuck" -> "ffuck", "fuuck", ...: one letter typed twice, a common dodge."""
+    return [word[:i + 1] + word[i:] for i in range(len(word)) if word[i].isalpha()]
 
 
 def plural_forms(word: str) -> tuple[str, ...]:
@@ -144,6 +150,8 @@ class Lexicon:
                 for phrase in sorted(self._phrases, key=len, reverse=True)
             ) + r")(?![a-z])"
         ) if self._phrases else None
+        # A phrase can only match if its longest word is in the post.
+        self._phrase_keys = frozenset(max(p.split(), key=len) for p in self._phrases)
         self._by_length: dict[int, list[str]] = {}
         for word in self._exact:
             self._by_length.setdefault(len(word), []).append(word)
@@ -160,22 +168,37 @@ class Lexicon:
             t.stems.setdefault(word, set()).add(name)
         for form in plural_forms(word):
             t.exact.setdefault(form, set()).add(name)
+            if len(form) >= 4:
+                for variant in _doubled(form):
+                    if not self.allow.allows(variant):
+                        t.squeezed.setdefault(variant, set()).add(name)
             short = squeeze(form)
             if len(short) >= 4 and not self.allow.allows(short):
                 t.squeezed.setdefault(short, set()).add(name)
 
     # --- matching -------------------------------------------------------------------
 
-    def scan(self, text: str) -> list[LexHit]:
-        """Every hit in normalised ``text``; cheap when there is none (the usual case)."""
-        words = WORD_RE.findall(text)
-        maybe = not self._exact_keys.isdisjoint(words)
-        maybe = maybe or (self._stem_re is not None and self._stem_re.search(text) is not None)
-        maybe = maybe or not self._squeezed_keys.isdisjoint(WORD_RE.findall(squeeze(text)))
-        maybe = maybe or MIXED_RE.search(text) is not None
+    def scan(self, text: str, words: frozenset[str] | None = None) -> list[LexHit]:
+        """Every hit in normalised ``text``; cheap when there is none (the usual case).
+
+        ``words`` (the set of ``WORD_RE`` words of ``text``) may be passed in when the
+        caller already has it. Each check below is a set operation or one C-level
+        scan; the per-word walk only runs when one of them says it might find
+        something.
+        """
+        if words is None:
+            words = frozenset(WORD_RE.findall(text))
+        maybe = (
+            not self._exact_keys.isdisjoint(words)
+            or not self._squeezed_keys.isdisjoint(words)
+            or any(stem in text for stem in self._stems)
+            or LEET_IN_WORD_RE.search(text) is not None
+            or LONG_RUN_RE.search(text) is not None
+        )
         hits: list[LexHit] = self._scan_tokens(text) if maybe else []
-        hits.extend(self._scan_spaced(text))
-        if self._phrase_re is not None:
+        if len(words & _SINGLE_LETTERS) >= 2:
+            hits.extend(self._scan_spaced(text))
+        if self._phrase_re is not None and not self._phrase_keys.isdisjoint(words):
             for m in self._phrase_re.finditer(text):
                 key = " ".join(m.group().split())
                 hits.append(LexHit(m.start(), m.end(), key, self._phrases[key]))
@@ -218,7 +241,7 @@ class Lexicon:
         if found is None and "*" in word:
             found = self._wildcard(word)
         if found is None and len(word) >= 4:
-            found = self._squeezed.get(squeeze(word))
+            found = self._squeezed.get(word) or self._squeezed.get(squeeze(word))
         if found is None and self._stem_re is not None:
             m = self._stem_re.search(word)
             if m and not self.allow.allows(word):

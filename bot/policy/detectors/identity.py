@@ -60,8 +60,22 @@ def _is_official(author_handle: str, official: tuple[str, ...]) -> bool:
     return any(mine == o.strip().lstrip("@").lower() for o in official)
 
 
+_VERDICTS: dict[tuple[Any, ...], Hit | None] = {}
+
+
 def impersonation(a: Analysis, params: dict[str, Any]) -> Hit | None:
     """A display name or handle made to look like the council's, or a false claim."""
+    author = a.item.author
+    key = (author.handle, author.display_name, a.ctx.council, a.ctx.account_handle,
+           int(params.get("max_edits", 2)))
+    if key not in _VERDICTS:
+        if len(_VERDICTS) > 50_000:
+            _VERDICTS.clear()
+        _VERDICTS[key] = _impersonation(a, params)
+    return _VERDICTS[key]
+
+
+def _impersonation(a: Analysis, params: dict[str, Any]) -> Hit | None:
     author = a.item.author
     council = a.ctx.council
     if _is_official(author.handle, council.official_accounts) or author.handle == a.ctx.account_handle:

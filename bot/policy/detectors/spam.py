@@ -34,9 +34,22 @@ SPAM_PHRASES = re.compile(
     r"(?:£|\$|€)\s?\d[\d,]*(?:k|\s?per|\s?a\s+(?:day|week))|get\s+rich|passive\s+income|"
     r"cheap\s+(?:meds|pills)|buy\s+followers)(?![a-z])"
 )
+# The phrases above can only match when one of these words (or a currency sign) is there.
+_PHRASE_TRIGGERS = frozenset(
+    "dm message inbox text click link limited act work per free call send won selected double "
+    "financial rich passive cheap buy".split()
+)
+
+
+def _spam_phrase(a: Analysis) -> re.Match[str] | None:
+    if a.words.isdisjoint(_PHRASE_TRIGGERS) and not any(c in a.text for c in "£$€"):
+        return None
+    return SPAM_PHRASES.search(a.text)
+
+
 DEFAULT_POINTS = {
     "shortener": 2, "spam_word": 1, "spam_phrase": 2, "same_text": 3, "new_account_link": 2,
-    "many_links": 1, "classifier": 2,
+    "many_links": 1, "classifier": 3,
 }
 
 
@@ -48,7 +61,7 @@ def _signals(a: Analysis, params: dict[str, Any]) -> list[tuple[str, str]]:
     words = sorted(a.words & SPAM_WORDS)
     if len(words) >= int(params.get("min_spam_words", 2)):
         signals.append(("spam_word", "money or offer words (" + ", ".join(words[:4]) + ")"))
-    phrase = SPAM_PHRASES.search(a.text)
+    phrase = _spam_phrase(a)
     if phrase:
         signals.append(("spam_phrase", f'the phrase "{phrase.group()}"'))
     if a.ctx.same_text_authors >= int(params.get("same_text_authors", 2)):
@@ -74,7 +87,7 @@ def spam(a: Analysis, params: dict[str, Any]) -> Hit | None:
     if total < float(params.get("threshold", 3)):
         return None
     spans = tuple(link.span for link in a.links if link.span is not None)
-    phrase = SPAM_PHRASES.search(a.text)
+    phrase = _spam_phrase(a)
     if phrase:
         spans += (a.span(phrase.start(), phrase.end()),)
     detail = "Signals: " + "; ".join(text for _, text in signals) + "."

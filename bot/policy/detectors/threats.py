@@ -41,7 +41,7 @@ _PERSON = (
 )
 _NOT_AFTER = (
     r"(?!\s+(?:a|an)\s+(?:email|e-mail|message|text|line|note|dm|pm|call|ring|invite|link)"
-    r"|\s+(?:up\b|out\b|over\b|down\b|back\b|with\s+kindness|to\s+it|off\s+the)"
+    r"|\s+(?:up\b|out\b|over\b|back\b|with\s+kindness|to\s+it|off\s+the)"
     r"|\s+(?:at|in)\s+(?:a|the)\s+(?:race|game|match|quiz|vote|election|polls))"
 )
 

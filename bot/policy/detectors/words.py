@@ -9,7 +9,7 @@ Parameters (from the rules file):
   ``plain`` (only when plainly said of a person: "you're pathetic", "Cllr Smith is
   a clown"), or ``not`` (only when *not* aimed at anyone: general swearing);
 * ``third_person``: with ``near``, also count "he", "she", "they" (accusations);
-* ``aimed_severity``: severity to use instead of the rule's when aimed at a person.
+* ``aimed_severity``: raise the severity to this when aimed at a person.
 """
 
 from __future__ import annotations

@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""Throughput and memory of the policy engine on one core, with the default rules.
+
+    .venv/bin/python scripts/bench_policy.py [--posts 20000]
+
+Posts are the OLID held-out tweets (real text, repeated to the requested count,
+varied so no cache can help). Memory is the resident set size added by importing
+and loading the engine, measured in a fresh process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+_MEMORY_PROBE = """
+import json, os, sys, psutil
+sys.path.insert(0, {root!r})
+before = psutil.Process().memory_info().rss
+from bot.policy import load_engine
+from bot.policy.evaluation import example_context, text_item
+engine = load_engine(classifier={classifier})
+engine.evaluate(text_item("warm up you numpty 07911 123456"), example_context())
+after = psutil.Process().memory_info().rss
+print(json.dumps({{"before": before, "after": after}}))
+"""
+
+
+def memory_mb(classifier: bool) -> tuple[float, float]:
+    root = str(Path(__file__).resolve().parents[1])
+    code = _MEMORY_PROBE.format(root=root, classifier=classifier)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    data = json.loads(out.stdout)
+    return data["after"] / 2**20, (data["after"] - data["before"]) / 2**20
+
+
+def throughput(classifier: bool, texts: list[str]) -> float:
+    from bot.policy import load_engine
+    from bot.policy.evaluation import example_context, text_item
+
+    engine = load_engine(classifier=classifier)
+    ctx = example_context()
+    items = [text_item(t, i) for i, t in enumerate(texts)]
+    for item in items[:200]:
+        engine.evaluate(item, ctx)
+    start = time.perf_counter()
+    for item in items:
+        engine.evaluate(item, ctx)
+    return len(items) / (time.perf_counter() - start)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Benchmark the policy engine.")
+    parser.add_argument("--posts", type=int, default=20000)
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    from bot.policy.datasets import load_split
+
+    _, held = load_split("olid")
+    base = [e.text for e in held]
+    texts = [f"{base[i % len(base)]} #{i}" for i in range(args.posts)]
+    mean = sum(len(t) for t in texts) / len(texts)
+    print(f"{len(texts)} posts (OLID held-out tweets, mean {mean:.0f} characters), one core")
+    for classifier in (False, True):
+        label = "rules + classifier" if classifier else "rules only"
+        rate = throughput(classifier, texts if classifier else texts)
+        total, added = memory_mb(classifier)
+        print(f"{label}: {rate:,.0f} posts/s; process RSS {total:.1f} MB "
+              f"(engine adds {added:.1f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

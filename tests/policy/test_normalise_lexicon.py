@@ -1,0 +1,87 @@
+"""Normalisation (with the map back to the original) and word-list matching."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.policy.engine import load_engine
+from bot.policy.lexicon import AllowList, Lexicon, read_entries, squeeze
+from bot.policy.normalise import normalise
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Hello", "hello"),
+    ("ＩＤＩＯＴ", "idiot"),                    # full-width
+    ("іdіоt", "idiot"),                         # Cyrillic look-alikes
+    ("ιdιοτ", "idiot"),                         # Greek look-alikes
+    ("𝐢𝐝𝐢𝐨𝐭", "idiot"),                        # mathematical bold
+    ("idi\u200bot", "idiot"),                   # zero-width space
+    ("id\u202eiot", "idiot"),                   # bidi override
+    ("ìdíòt", "idiot"),                         # accents
+    ("STRASSE", "strasse"),
+    ("ᴍᴜᴘᴘᴇᴛ", "muppet"),                       # small capitals
+])
+def test_normalise(text, expected):
+    assert normalise(text).text == expected
+
+
+def test_original_span_maps_back_through_removed_and_expanded_characters():
+    text = "you ｆ\u200bｕｃｋ off"
+    norm = normalise(text)
+    start = norm.text.index("fuck")
+    span = norm.original_span(start, start + 4)
+    assert span.text == "ｆ\u200bｕｃｋ"
+    assert text[span.start:span.end] == span.text
+
+
+def test_lone_surrogates_become_spaces():
+    assert normalise("a\ud800b").text == "a b"
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return load_engine(classifier=False).lexicon
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    ("numpty", "numpty"), ("NUMPTIES", "numpties"), ("numptyyyyy", "numptyyyyy"),
+    ("n u m p t y", "numpty"), ("i.d.i.o.t", "idiot"), ("1d10t", "idiot"),
+    ("f*ck", "f*ck"), ("sh!t", "shit"), ("b3llend", "bellend"), ("wazzzzock", "wazzzzock"),
+    ("shiit", "shiit"), ("fuckwit", "fuckwit"), ("motherfucking", "motherfucking"),
+    ("plonker", "plonker"), ("pillock", "pillock"), ("c**t", "c**t"), ("t w a t", "twat"),
+    ("f.u.c.k", "fuck"), ("gobshite", "gobshite"),
+])
+def test_obfuscated_words_match(lexicon, text, word):
+    hits = lexicon.scan(normalise(text).text)
+    assert [h.word for h in hits] == [word]
+
+
+ALLOWED = [
+    "Scunthorpe", "Clitheroe", "Lightwater", "Shitterton", "Penistone", "Cockermouth",
+    "Cockfosters", "Bitchfield", "Twatt", "Penisarwaun", "saltwater", "meltwater", "assess",
+    "cocktail", "cocktails", "therapist", "physiotherapist", "grape", "scrape", "peacock",
+    "Hancock", "Hitchcock", "Babcock", "shuttlecock", "stopcock", "niggle", "sniggering",
+    "retardant", "swanky", "Dickens", "cock-up", "blue tits", "spotted dick", "Pratts Bottom",
+    "mishit", "Essex", "Sussex", "class", "passage", "Cockburnspath", "Cockington",
+]
+
+
+@pytest.mark.parametrize("word", ALLOWED)
+def test_allow_list_words_do_not_match(lexicon, word):
+    assert lexicon.scan(normalise(f"near {word} today").text) == []
+
+
+def test_packaged_allow_list_is_real():
+    from bot.policy.rules import PACKAGE_DATA
+
+    assert len(read_entries((PACKAGE_DATA / "allowlist.txt").read_text())) >= 300
+
+
+def test_council_allow_list_extends_matching():
+    lexicon = Lexicon({"profanity": ["cock*"]}, AllowList(["cockerel*", "*water", "blue tit"]))
+    assert lexicon.scan("the cockerels crowed") == []
+    assert [h.word for h in lexicon.scan("cockhead")] == ["cockhead"]
+
+
+def test_squeeze():
+    assert squeeze("fuuuuck") == "fuck"
