@@ -1,0 +1,110 @@
+"""Operator subcommands: ``modbot backup`` and ``modbot restore``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.backup import (
+    BackupError,
+    BackupInfo,
+    PgToolMissing,
+    backup_postgres,
+    backup_sqlite,
+    check_restorable,
+    inspect_sqlite,
+    restore_postgres,
+    restore_sqlite,
+    running_services,
+    sqlite_path,
+)
+from bot.cli.common import settings_from
+from bot.storage.db import DatabaseTooNew, head_revision
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("backup", help="copy the database to a file while the service runs")
+    p.add_argument("--out", required=True, type=Path, help="the backup file to write (never overwritten)")
+    p.set_defaults(func=cmd_backup)
+    p = sub.add_parser("restore", help="replace the database with a backup (stop the service first)")
+    p.add_argument("file", type=Path, help="a file written by modbot backup")
+    p.add_argument("--yes", action="store_true", help="really replace the database (without it: only check the file)")
+    p.set_defaults(func=cmd_restore)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    path = sqlite_path(settings.database_url)
+    try:
+        info = backup_sqlite(path, args.out) if path else backup_postgres(settings.database_url, args.out)
+    except PgToolMissing as exc:
+        _print_pg_help(exc, "pg_dump")
+        return 1
+    print(f"backup written: {info.path} ({_size(info.size_bytes)}, schema {info.revision}, "
+          f"integrity {info.integrity}) in {info.seconds:.2f} s")
+    if info.counts and min(info.counts.values()) >= 0:
+        print("  " + ", ".join(f"{n} {t}" for t, n in info.counts.items()))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    path = sqlite_path(settings.database_url)
+    if path and not _describe_sqlite_backup(args.file):
+        return 1
+    if not args.yes:
+        print(f"Nothing changed. To replace the database at {path or 'PostgreSQL'} with this backup, stop the "
+              "service (systemctl stop modbot, or docker compose stop modbot) and run again with --yes.")
+        return 2
+    pids = running_services()
+    if pids:
+        print(f"error: the service is running (process {', '.join(map(str, pids))}); stop it first "
+              "(systemctl stop modbot, or docker compose stop modbot).", file=sys.stderr)
+        return 1
+    try:
+        result = restore_sqlite(args.file, path) if path else restore_postgres(settings.database_url, args.file)
+    except PgToolMissing as exc:
+        _print_pg_help(exc, "pg_restore")
+        return 1
+    if result.previous_copy:
+        print(f"the database it replaced is kept at {result.previous_copy}")
+    print(f"restored {args.file} in {result.seconds:.2f} s; schema now {result.revision_after} "
+          f"(this release: {head_revision()}). Start the service again.")
+    return 0
+
+
+def _describe_sqlite_backup(file: Path) -> bool:
+    try:
+        info = inspect_sqlite(file)
+        check_restorable(info)
+    except DatabaseTooNew as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return False
+    except BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return False
+    _print_info(info)
+    return True
+
+
+def _print_info(info: BackupInfo) -> None:
+    upgrade = "" if info.revision == head_revision() else f", will be upgraded to {head_revision()}"
+    print(f"backup {info.path}: {_size(info.size_bytes)}, schema {info.revision}{upgrade}, integrity {info.integrity}")
+    print("  " + ", ".join(f"{n} {t}" for t, n in info.counts.items()))
+
+
+def _print_pg_help(exc: PgToolMissing, tool: str) -> None:
+    print(f"error: {exc.title} {exc}.", file=sys.stderr)
+    print(f"Run {tool} yourself, e.g.:", file=sys.stderr)
+    for command in exc.commands:
+        print(f"  {command}", file=sys.stderr)
+
+
+def _size(n: int) -> str:
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024  # type: ignore[assignment]
+    return f"{n} bytes"
