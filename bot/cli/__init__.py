@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "bot.cli.users",
     "bot.cli.account",
     "bot.cli.report",
+    "bot.cli.ops",
 )
 
 log = logging.getLogger("bot.cli")
