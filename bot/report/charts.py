@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -15,6 +16,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from bot.report.figures import TrendPoint  # noqa: E402
 from bot.report.labels import ground_label  # noqa: E402
@@ -22,7 +24,7 @@ from bot.report.themes import Theme  # noqa: E402
 
 GREYS = ("#1a1a1a", "#6e6e6e", "#b4b4b4", "#ffffff", "#4a4a4a", "#d9d9d9", "#8c8c8c", "#2e2e2e")
 HATCHES = ("", "//", "..", "xx", "\\\\", "oo", "--", "++")
-STYLE = {
+STYLE: Any = {  # matplotlib types rcParams keys as literals
     "font.family": "DejaVu Sans",
     "font.size": 9,
     "axes.spines.top": False,
@@ -51,7 +53,7 @@ def _save(fig: Figure, out_dir: Path, name: str, title: str) -> Chart:
     return Chart(name, title, svg, png)
 
 
-def _bar_style(index: int) -> dict[str, object]:
+def _bar_style(index: int) -> dict[str, Any]:
     return {
         "color": GREYS[index % len(GREYS)],
         "hatch": HATCHES[index % len(HATCHES)],
@@ -92,11 +94,11 @@ def received_and_flagged(points: list[TrendPoint], out_dir: Path) -> Chart:
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(7.0, 2.1))
         x = list(range(len(points)))
-        for values, label, style in (
-            ([p.received for p in points], "Received", {"marker": "o", "linestyle": "-"}),
-            ([p.flagged for p in points], "Flagged", {"marker": "s", "linestyle": "--"}),
+        for values, label, marker, line in (
+            ([p.received for p in points], "Received", "o", "-"),
+            ([p.flagged for p in points], "Flagged", "s", "--"),
         ):
-            ax.plot(x, values, color="#000000", linewidth=1.4, markersize=4, **style)
+            ax.plot(x, values, color="#000000", linewidth=1.4, markersize=4, marker=marker, linestyle=line)
             ax.annotate(
                 f"{label}: {values[-1]}",
                 (x[-1], values[-1]),
@@ -162,7 +164,7 @@ def _month_axis(ax: Axes, points: list[TrendPoint], ylabel: str) -> None:
     names = [p.label if i == 0 or p.label.startswith("Jan") else p.label.split()[0] for i, p in enumerate(points)]
     ax.set_xticks(range(len(points)), [n.replace(" ", "\n20") for n in names], fontsize=8)
     ax.set_ylabel(ylabel)
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(axis="y", color="#dddddd", linewidth=0.5)
     ax.set_axisbelow(True)
 

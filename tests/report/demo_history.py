@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from adapters.simulated.traffic import CIVIL, DMS, FLAGGED, RESIDENTS, TROUBLEMAKERS
 from bot.report.months import Month
