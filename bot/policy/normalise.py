@@ -15,6 +15,7 @@ Leetspeak, repeated letters and spaced-out letters are handled by the lexicon
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -50,6 +51,7 @@ CONFUSABLES: dict[str, str] = {
 _DROP_CATEGORIES = frozenset({"Cf", "Mn", "Me"})  # format (zero-width, bidi), accents
 _SPACE_CATEGORIES = frozenset({"Cc", "Cs", "Co", "Cn", "Zl", "Zp", "Zs"})
 _CACHE: dict[str, str] = {}
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _CACHE_LIMIT = 20_000
 
 
@@ -106,13 +108,20 @@ def normalise(text: str) -> Normalised:
         return Normalised(text, text.lower())
     pieces: list[str] = []
     offsets: list[int] = []
-    for index, ch in enumerate(text):
-        if ch < "\x80":
-            pieces.append(ch.lower())
-            offsets.append(index)
-            continue
-        folded = fold_char(ch)
-        for out in folded:
-            pieces.append(out)
-            offsets.append(index)
+    position = 0
+    # ASCII runs are lowered in one go; only the other characters are folded one by one.
+    for run in _NON_ASCII.finditer(text):
+        start, end = run.span()
+        if start > position:
+            pieces.append(text[position:start].lower())
+            offsets.extend(range(position, start))
+        for index in range(start, end):
+            folded = fold_char(text[index])
+            if folded:
+                pieces.append(folded)
+                offsets.extend([index] * len(folded))
+        position = end
+    if position < len(text):
+        pieces.append(text[position:].lower())
+        offsets.extend(range(position, len(text)))
     return Normalised(text, "".join(pieces), tuple(offsets))
