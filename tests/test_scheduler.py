@@ -66,3 +66,15 @@ def test_sigterm_finishes_and_exits_zero(tmp_path: Path) -> None:
     _, rest = proc.communicate(timeout=60)
     assert proc.returncode == 0, rest
     assert "stopped cleanly" in rest
+
+
+def test_service_schedules_feature_jobs(app: App) -> None:
+    from bot.cli.service import extra_jobs
+
+    scheduler = build_scheduler(app.moderator, Heartbeat(), extra_jobs(app))
+    scheduler.start(paused=True)
+    try:
+        ids = {j.id for j in scheduler.get_jobs()}
+    finally:
+        scheduler.shutdown(wait=False)
+    assert {"report:monthly", "alerts", "alerts:digest", "retention", "evidence-media"} <= ids

@@ -22,8 +22,9 @@ from bot.settings import Settings, load_settings
 log = logging.getLogger(__name__)
 DEMO_CONFIG = Path(__file__).resolve().parents[2] / "config" / "demo.yaml"
 
-# Features that add scheduled jobs: each module has schedule_jobs(app) -> ((id, func, trigger), ...)
-JOB_MODULES = ("bot.alerts", "bot.evidence", "bot.report")
+# Features that add scheduled jobs (reports and alerts; evidence media and retention):
+# each module has schedule_jobs(app) -> ((id, func, trigger kwargs), ...)
+JOB_MODULES = ("bot.report", "bot.evidence")
 
 
 def register(sub: Any) -> None:
@@ -42,12 +43,7 @@ def register(sub: Any) -> None:
 def extra_jobs(app: App) -> tuple[tuple[str, Any, dict[str, Any]], ...]:
     jobs: list[tuple[str, Any, dict[str, Any]]] = []
     for name in JOB_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            continue
-        if hasattr(module, "schedule_jobs"):
-            jobs.extend(module.schedule_jobs(app))
+        jobs.extend(importlib.import_module(name).schedule_jobs(app))
     return tuple(jobs)
 
 
