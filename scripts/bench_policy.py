@@ -41,7 +41,8 @@ def memory_mb(classifier: bool) -> tuple[float, float]:
     return data["after"] / 2**20, (data["after"] - data["before"]) / 2**20
 
 
-def throughput(classifier: bool, texts: list[str]) -> float:
+def throughput(classifier: bool, texts: list[str]) -> tuple[float, float]:
+    """(posts per wall-clock second, posts per CPU second of this process)."""
     from bot.policy import load_engine
     from bot.policy.evaluation import example_context, text_item
 
@@ -50,10 +51,11 @@ def throughput(classifier: bool, texts: list[str]) -> float:
     items = [text_item(t, i) for i, t in enumerate(texts)]
     for item in items[:200]:
         engine.evaluate(item, ctx)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for item in items:
         engine.evaluate(item, ctx)
-    return len(items) / (time.perf_counter() - start)
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return len(items) / wall, len(items) / cpu
 
 
 def main() -> int:
@@ -68,12 +70,14 @@ def main() -> int:
     base = [e.text for e in held]
     texts = [f"{base[i % len(base)]} #{i}" for i in range(args.posts)]
     mean = sum(len(t) for t in texts) / len(texts)
-    print(f"{len(texts)} posts (OLID held-out tweets, mean {mean:.0f} characters), one core")
+    print(f"{len(texts)} posts (OLID held-out tweets, mean {mean:.0f} characters), one core, "
+          f"load average {os.getloadavg()[0]:.1f}")
     for classifier in (False, True):
         label = "rules + classifier" if classifier else "rules only"
-        rate = throughput(classifier, texts if classifier else texts)
+        wall, cpu = throughput(classifier, texts)
         total, added = memory_mb(classifier)
-        print(f"{label}: {rate:,.0f} posts/s; process RSS {total:.1f} MB "
+        print(f"{label}: {wall:,.0f} posts/s wall clock ({cpu:,.0f} per CPU second); "
+              f"process RSS {total:.1f} MB "
               f"(engine adds {added:.1f} MB)")
     return 0
 
