@@ -5,7 +5,7 @@ Each platform's setup helper lives in its own module, listed in ``ACCOUNT_PLATFO
 
 - ``register_add(platforms)``: add its ``account add <platform>`` parser to the given
   subparsers, with ``set_defaults(func=...)`` (the function returns the exit status);
-- ``check_account(account, out) -> bool``: verify one configured account's credentials
+- ``check_account(account, out, data_dir) -> bool``: verify one configured account's credentials
   and permissions, print plain sentences to ``out``, return True when all is well.
 
 Adding a platform is one line in ``ACCOUNT_PLATFORMS``.
@@ -69,7 +69,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             print("  nothing to check for this platform")
             continue
         try:
-            ok = bool(module.check_account(account, sys.stdout))
+            ok = bool(module.check_account(account, sys.stdout, settings.data_dir))
         except ModbotError as exc:
             print(f"  FAILED: {exc.title} {exc}")
             ok = False

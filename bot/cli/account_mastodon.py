@@ -124,8 +124,10 @@ def granted(scopes: list[str]) -> set[str]:
     return have
 
 
-def check_account(account: AccountSettings, out: TextIO) -> bool:
-    """Verify the token, its permissions and the notification policy of one account."""
+def check_account(account: AccountSettings, out: TextIO, data_dir: Path | None = None) -> bool:
+    """Verify the token, its permissions and the notification policy of one account.
+
+    ``data_dir`` is part of the registry's signature; Mastodon keeps nothing there."""
     adapter = MastodonAdapter(account)
     info = adapter.check()
     print(f"  token works: signed in as @{info.handle} ({info.display_name})", file=out)
