@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "bot.cli.service",
     "bot.cli.users",
     "bot.cli.account",
+    "bot.cli.evidence",
     "bot.cli.report",
     "bot.cli.ops",
 )
