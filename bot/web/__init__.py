@@ -20,6 +20,7 @@ from bot.health import health_report
 from bot.scheduler import Heartbeat
 from bot.web import security
 from bot.web.caveats import GROUND_LABELS, PLATFORM_NAMES, SEVERITY_LABELS, action_label
+from bot.web.reads import read_sessions
 from bot.web.render import post_body, pretty_json, sanitise_html
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,8 @@ def create_web_app(app: App, heartbeat: Heartbeat | None = None, *,
     flask_app.secret_key = security.load_secret_key(app.settings)
     security.configure_cookies(flask_app, app.settings)
     flask_app.config.update(
-        MODBOT_APP=app, MODBOT_SESSIONS=app.sessions, MODBOT_HEARTBEAT=heartbeat,
+        MODBOT_APP=app, MODBOT_SESSIONS=app.sessions, MODBOT_READS=read_sessions(app, flask_app),
+        MODBOT_HEARTBEAT=heartbeat,
         MODBOT_CLOCK=app.moderator.clock, MODBOT_IDLE_MINUTES=int(app.settings.get("web.session_idle_minutes")),
         MODBOT_COUNCIL=app.settings.council.name,
     )
@@ -74,7 +76,7 @@ def _healthz() -> Any:
     from flask import current_app
 
     app = current_app.config["MODBOT_APP"]
-    report = health_report(app.settings, app.sessions, current_app.config["MODBOT_HEARTBEAT"])
+    report = health_report(app.settings, current_app.config["MODBOT_READS"], current_app.config["MODBOT_HEARTBEAT"])
     return jsonify(report), 200 if report["status"] == "ok" else 503
 
 

@@ -21,7 +21,7 @@ def _sessions() -> Any:
 
 
 def _list(error: str = "", status: int = 200) -> Any:
-    with _sessions()() as s:
+    with current_app.config["MODBOT_READS"]() as s:
         users = list(s.execute(select(m.User).order_by(m.User.active.desc(), m.User.name)).scalars())
     return render_template("users.html", users=users, roles=ROLES, role_labels=ROLE_LABELS, error=error,
                            now=now()), status

@@ -27,6 +27,10 @@ def _app() -> Any:
     return current_app.config["MODBOT_APP"]
 
 
+def _reads() -> Any:
+    return current_app.config["MODBOT_READS"]
+
+
 def _day(value: str) -> datetime | None:
     try:
         return datetime.combine(date.fromisoformat(value), time(0), tzinfo=UTC)
@@ -58,7 +62,7 @@ def audit_log() -> Any:
         page = max(1, int(request.args.get("page", 1)))
     except ValueError:
         page = 1
-    with _app().sessions() as s:
+    with _reads()() as s:
         total = int(s.execute(select(func.count()).select_from(query.subquery())).scalar() or 0)
         rows = list(s.execute(query.order_by(m.AuditEvent.id.desc())
                               .limit(AUDIT_PAGE).offset((page - 1) * AUDIT_PAGE)).scalars())
@@ -77,7 +81,7 @@ def csv_cell(value: Any) -> str:
 @requires(OVERSIGHT_ROLES)
 def audit_csv() -> Any:
     query, _filters = _audit_query(request.args)
-    sessions = _app().sessions
+    sessions = _reads()
 
     def rows() -> Iterator[str]:
         buffer = io.StringIO()
@@ -113,9 +117,9 @@ def _json(details: Any) -> str:
 @requires(OVERSIGHT_ROLES)
 def accounts() -> Any:
     app = _app()
-    report = health_report(app.settings, app.sessions, current_app.config.get("MODBOT_HEARTBEAT"),
+    report = health_report(app.settings, _reads(), current_app.config.get("MODBOT_HEARTBEAT"),
                            now=current_app.config["MODBOT_CLOCK"]())
     by_name = {a["name"]: a for a in report.get("accounts", [])}
-    with app.sessions() as s:
+    with _reads()() as s:
         rows = queries.accounts(s)
     return render_template("accounts.html", rows=rows, health=by_name, report=report, platforms=PLATFORM_NAMES)

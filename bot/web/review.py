@@ -22,6 +22,10 @@ def _app() -> Any:
     return current_app.config["MODBOT_APP"]
 
 
+def _reads() -> Any:
+    return current_app.config["MODBOT_READS"]
+
+
 def capabilities(account_name: str) -> frozenset[ActionKind]:
     try:
         caps: frozenset[ActionKind] = _app().moderator.capabilities_of(account_name)
@@ -39,7 +43,7 @@ def choices_for(review: m.ReviewItem) -> list[ActionKind]:
 @requires(REVIEW_ROLES)
 def queue() -> Any:
     filters = queries.QueueFilters.from_args(request.args)
-    with _app().sessions() as s:
+    with _reads()() as s:
         page = queries.queue_page(s, filters)
         accounts = queries.accounts(s)
         cards = [{"review": r, "choices": choices_for(r), "upheld": page.upheld.get(r.item.author_id, 0),
@@ -107,7 +111,7 @@ def bulk() -> Any:
 @bp.route("/review/<int:review_id>")
 @requires(REVIEW_ROLES)
 def item_page(review_id: int) -> Any:
-    with _app().sessions() as s:
+    with _reads()() as s:
         review = queries.review_with_item(s, review_id)
         if review is None:
             abort(404)

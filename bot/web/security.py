@@ -126,7 +126,7 @@ def load_user() -> None:
         session.clear()
         session["expired"] = True  # told on the sign-in page
         return
-    with current_app.config["MODBOT_SESSIONS"]() as s:
+    with current_app.config["MODBOT_READS"]() as s:
         user = s.get(m.User, uid)
     if user is None or not user.active or not user.totp_confirmed:
         session.clear()

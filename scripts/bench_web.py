@@ -1,0 +1,200 @@
+"""Benchmark the clerk's queue page: latency under load and the server's memory.
+
+    .venv/bin/python scripts/bench_web.py [--items 50000] [--pending 5000] [--requests 400] [--concurrency 4]
+
+Seeds a SQLite database with ITEMS items (PENDING of them waiting for review, with
+findings and proposed actions), starts the real page (waitress) in a separate
+process, signs in, then requests the queue page over loopback with keep-alive
+connections and reports p50/p95/p99 latency and the server process's RSS.
+Targets: p95 <= 100 ms, RSS < 150 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from sqlalchemy import insert  # noqa: E402
+
+from bot.audit import sha256_hex  # noqa: E402
+from bot.storage import models as m  # noqa: E402
+from bot.storage.db import transaction  # noqa: E402
+
+GROUNDS = ("harassment", "spam", "threat", "hate", "personal_data", "off_topic", "obscene")
+WORDS = ("bins", "parking", "meeting", "council", "planning", "road", "park", "library", "idiot", "liar")
+
+
+def build(data_dir: Path) -> object:
+    from adapters.simulated import SimulatedAdapter
+    from bot.bootstrap import build_app
+    from tests.support import make_settings
+
+    settings = make_settings(data_dir, f"sqlite:///{data_dir / 'modbot.db'}")
+    adapter = SimulatedAdapter("@council@social.example", data_dir / "sim.json", council_name=settings.council.name)
+    return build_app(settings, adapters={"sim": adapter})
+
+
+def seed(app: object, items: int, pending: int) -> None:
+    now = datetime.now(UTC)
+    with transaction(app.sessions) as s:  # type: ignore[attr-defined]
+        account_id = s.query(m.Account.id).filter(m.Account.name == "sim").scalar()
+        s.execute(insert(m.Author), [{"platform": "simulated", "remote_id": f"a{i}", "display_name": f"User {i}",
+                                      "handle": f"@user{i}@example.social", "is_bot": False, "first_seen_at": now,
+                                      "last_seen_at": now, "account_created_at": now - timedelta(days=i % 900)}
+                                     for i in range(5000)])
+        for start in range(0, items, 5000):
+            s.execute(insert(m.Item), [_item(i, account_id, now) for i in range(start, min(items, start + 5000))])
+        flagged = range(1, items + 1, max(1, items // pending))[:pending]
+        s.execute(insert(m.Finding), [_finding(item_id, now) for item_id in flagged])
+        s.execute(insert(m.ReviewItem), [{"item_id": item_id, "status": "pending", "severity": 1 + item_id % 3,
+                                          "created_at": now - timedelta(minutes=item_id)} for item_id in flagged])
+        s.execute(insert(m.Action), [{"review_item_id": n + 1, "account_id": account_id, "kind": kind, "params": {},
+                                      "state": "proposed", "idempotency_key": f"act-{n + 1}-{kind}",
+                                      "created_at": now, "updated_at": now}
+                                     for n in range(len(flagged)) for kind in ("block", "report")])
+
+
+def _item(i: int, account_id: int, now: datetime) -> dict[str, object]:
+    text = f"Post {i} about the {WORDS[i % len(WORDS)]} and the {WORDS[(i * 7) % len(WORDS)]}, " * 3
+    raw = json.dumps({"id": str(i), "content": text})
+    return {"account_id": account_id, "remote_id": str(i), "kind": "reply", "author_id": 1 + i % 5000,
+            "author_snapshot": {"handle": f"@user{i % 5000}@example.social", "display_name": f"User {i % 5000}"},
+            "text": text, "html": f"<p>{text}</p>", "url": "", "created_at": now, "captured_at": now,
+            "context_text": "The council's post about the bins.", "meta": {"root_is_council": True},
+            "raw": raw, "raw_sha256": sha256_hex(raw), "flagged": False}
+
+
+def _finding(item_id: int, now: datetime) -> dict[str, object]:
+    return {"item_id": item_id, "rule_id": "bench_rule", "ground": GROUNDS[item_id % len(GROUNDS)],
+            "severity": 1 + item_id % 3, "clauses": ["Thornbury 7.4"], "spans": [{"start": 5, "end": 9, "text": "x"}],
+            "explanation": "A benchmark finding.", "proposed_actions": ["block", "report"], "created_at": now}
+
+
+def session_cookie(app: object) -> str:
+    """Sign the benchmark clerk in through the real sign-in flow; return the session cookie."""
+    import pyotp
+
+    from bot.users import create_user
+    from bot.web import create_web_app
+
+    with transaction(app.sessions) as s:  # type: ignore[attr-defined]
+        new = create_user(s, "bench", "clerk", created_by="bench")
+        s.query(m.User).filter(m.User.name == "bench").one().totp_confirmed = True
+    client = create_web_app(app).test_client()  # type: ignore[arg-type]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/sign-in").get_data(as_text=True))
+    client.post("/sign-in", data={"name": "bench", "password": new.password, "csrf_token": token.group(1)})
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/sign-in/code").get_data(as_text=True))
+    client.post("/sign-in/code", data={"code": pyotp.TOTP(new.totp_secret).now(), "csrf_token": token.group(1)})
+    cookie = client.get_cookie("modbot_session")
+    assert cookie is not None and client.get("/").status_code == 200, "sign-in failed"
+    return f"modbot_session={cookie.value}"
+
+
+def serve(data_dir: Path, port: int) -> None:
+    from bot.web import create_web_app
+    from bot.web import serve as run
+
+    run(create_web_app(build(data_dir)), "127.0.0.1", port)  # type: ignore[arg-type]
+
+
+def load(port: int, cookie: str, requests: int, concurrency: int, path: str) -> list[float]:
+    timings: list[float] = []
+    lock = threading.Lock()
+
+    def worker(n: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for _ in range(n):
+            start = time.perf_counter()
+            conn.request("GET", path, headers={"Cookie": cookie})
+            response = conn.getresponse()
+            body = response.read()
+            elapsed = time.perf_counter() - start
+            assert response.status == 200 and b"Review queue" in body, response.status
+            with lock:
+                timings.append(elapsed)
+        conn.close()
+
+    threads = [threading.Thread(target=worker, args=(requests // concurrency,)) for _ in range(concurrency)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return timings
+
+
+def wait_for(port: int) -> None:
+    for _ in range(300):
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("the page did not start")
+
+
+def report(name: str, timings: list[float]) -> dict[str, float]:
+    q = statistics.quantiles(timings, n=100)
+    figures = {"requests": len(timings), "p50_ms": q[49] * 1000, "p95_ms": q[94] * 1000, "p99_ms": q[98] * 1000}
+    print(f"{name}: " + ", ".join(f"{k} {v:.1f}" for k, v in figures.items()))
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=50_000)
+    parser.add_argument("--pending", type=int, default=5_000)
+    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--port", type=int, default=18765)
+    parser.add_argument("--serve", metavar="DATA_DIR", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(Path(args.serve), args.port)
+        return 0
+    import psutil
+
+    with tempfile.TemporaryDirectory(prefix="bench-web-") as tmp:
+        data_dir = Path(tmp) / "data"
+        app = build(data_dir)
+        started = time.perf_counter()
+        seed(app, args.items, args.pending)
+        print(f"seeded {args.items} items, {args.pending} pending in {time.perf_counter() - started:.1f}s")
+        cookie = session_cookie(app)
+        app.close()  # type: ignore[attr-defined]
+        child = subprocess.Popen([sys.executable, __file__, "--serve", str(data_dir), "--port", str(args.port)])
+        try:
+            wait_for(args.port)
+            load(args.port, cookie, 40, 1, "/")  # warm up
+            results = {"sequential": report("queue page, 1 client",
+                                            load(args.port, cookie, args.requests // 2, 1, "/")),
+                       "concurrent": report(f"queue page, {args.concurrency} clients",
+                                            load(args.port, cookie, args.requests, args.concurrency, "/")),
+                       "filtered": report("queue page filtered (ground=spam, page 3)",
+                                          load(args.port, cookie, args.requests // 2, 1, "/?ground=spam&page=3"))}
+            rss = psutil.Process(child.pid).memory_info().rss / 2**20
+            print(f"server RSS after the load: {rss:.1f} MB")
+        finally:
+            child.terminate()
+            child.wait(timeout=10)
+    p95 = results["concurrent"]["p95_ms"]
+    ok = p95 <= 100 and rss < 150
+    print(f"targets: p95 <= 100 ms with {args.concurrency} clients ({'met' if p95 <= 100 else 'MISSED'}), "
+          f"RSS < 150 MB ({'met' if rss < 150 else 'MISSED'})")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
