@@ -161,6 +161,8 @@ def my_account() -> Any:
         return render_template("my_account.html", remaining=len(g.user.recovery_codes or []))
     with transaction(_sessions()) as s:
         user = s.get(m.User, g.user.id)
+        if user is None:  # removed since this request began
+            return redirect(url_for("auth.sign_in"))
         if request.form.get("what") == "recovery_codes":
             codes = new_recovery_codes(s, user, user.name, now())
             return render_template("recovery_codes.html", codes=codes, enrolled=False)
