@@ -107,8 +107,8 @@ def build_pdf(flowables: list[Flowable], title: str, footer: str) -> bytes:
     def decorate(canvas: Any, doc: Any) -> None:
         canvas.saveState()
         canvas.setFont(FONT, 7.5)
-        canvas.drawString(18 * mm, 10 * mm, footer[:150])
-        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"page {doc.page}")
+        canvas.drawString(18 * mm, 11 * mm, footer[:160])
+        canvas.drawRightString(A4[0] - 18 * mm, 7 * mm, f"page {doc.page}")
         canvas.restoreState()
 
     doc = SimpleDocTemplate(buffer, pagesize=A4, title=title, author="council-modbot", invariant=1,

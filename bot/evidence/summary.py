@@ -74,7 +74,7 @@ def _findings_table(ev: ItemEvidence, st: dict) -> list[Flowable]:
         cells = (f["rule"], f["ground"], SEVERITY.get(f["severity"], str(f["severity"])),
                  ", ".join(f["clauses"]) or "-", f["explanation"])
         rows.append([Paragraph(clean(c), st["small"]) for c in cells])
-    table = Table(rows, colWidths=[30 * mm, 22 * mm, 15 * mm, 30 * mm, None], repeatRows=1)
+    table = Table(rows, colWidths=[34 * mm, 22 * mm, 17 * mm, 32 * mm, None], repeatRows=1)
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8"))]))
     return [Paragraph(clean("Which policy clauses:"), st["body"]), table, Spacer(1, 2 * mm)]
