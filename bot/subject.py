@@ -113,8 +113,8 @@ class ErasureReport:
         out = [f"Erasure request {self.request_ref}: {self.authors_found} account(s) found.",
                f"  {len(self.deleted_items)} item(s) {verb} deleted, with their findings, decisions and attachments."]
         for item_id, reason in self.kept:
-            out.append(f"  item {item_id} {verb} KEPT: under legal hold ({reason}). It will be deleted when the "
-                       "hold is released and its retention period has passed.")
+            out.append(f"  item {item_id} {'would be' if self.dry_run else 'was'} KEPT: under legal hold ({reason}). "
+                       "It will be deleted when the hold is released and its retention period has passed.")
         if self.kept:
             out.append("  The account's name and handles are kept while held items refer to them.")
         out.append(f"  {self.authors_deleted} account record(s) {verb} deleted. The audit log keeps only item "

@@ -81,7 +81,9 @@ def attachment_urls(raw: dict[str, Any], author_did: str = "") -> list[tuple[str
         for media in node.get("media_attachments") or ():
             if isinstance(media, dict) and isinstance(media.get("url"), str):
                 found.append((media["url"], str(media.get("type") or "")))
-        record = node.get("record") if isinstance(node.get("record"), dict) else {}
+        record = node.get("record")
+        if not isinstance(record, dict):
+            record = {}
         for embed in (node.get("embed"), record.get("embed")):
             found.extend(_bluesky_images(embed, author_did))
     return list(dict.fromkeys(found))
@@ -103,7 +105,9 @@ def _bluesky_images(embed: Any, author_did: str) -> Iterator[tuple[str, str]]:
             yield image["fullsize"], "image"
             continue
         blob = image.get("image")
-        cid = (blob.get("ref") or {}).get("$link") if isinstance(blob, dict) else None
+        if not isinstance(blob, dict):
+            continue
+        cid = (blob.get("ref") or {}).get("$link")
         if isinstance(cid, str) and author_did:
             yield (f"https://cdn.bsky.app/img/feed_fullsize/plain/{author_did}/{cid}@jpeg",
                    str(blob.get("mimeType") or "image"))

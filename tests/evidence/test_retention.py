@@ -58,7 +58,7 @@ def test_deletes_exactly_what_is_due_across_a_month_boundary(app: App, stocked: 
         assert verify_all(s).ok  # the deletions are recorded, so the chain still vouches for the rest
         assert s.execute(select(m.Author).where(m.Author.remote_id == "only-a")).first() is None
         minimised = s.get(m.Item, stocked["k_unflagged_deleted_by_author"])
-        assert minimised is not None and minimised.text == "" and minimised.raw == "" and minimised.author_snapshot == {}
+        assert minimised is not None and (minimised.text, minimised.raw, minimised.author_snapshot) == ("", "", {})
         assert minimised.minimised_at == at("2026-03-01 03:30")
 
     nxt = run_retention(app, at("2026-03-02 03:30"))  # the next day's run
