@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -95,11 +94,36 @@ def people_pattern(people: tuple[str, ...]) -> re.Pattern[str] | None:
 _PEOPLE_CACHE: dict[tuple[str, ...], re.Pattern[str] | None] = {}
 
 
+class lazy:  # noqa: N801 - used like functools.cached_property
+    """A cached property without ``functools.cached_property``'s lock (Python 3.11).
+
+    Computed on first access and stored in the instance ``__dict__``, which later
+    reads find first; an ``Analysis`` belongs to one thread, so no lock is needed.
+    """
+
+    def __init__(self, func: Callable[[Any], Any]):
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
+
+
+_ANY_DIGIT = re.compile(r"\d")
+
+
 class Analysis:
     """Facts about one item for the detectors; see the module docstring."""
 
     def __init__(self, item: Item, ctx: EvalContext, lexicon: Lexicon,
-                 scorer: Callable[[str], dict[str, float]] | None = None):
+                 scorer: Callable[[Normalised], dict[str, float]] | None = None):
         self.item = item
         self.ctx = ctx
         self.lexicon = lexicon
@@ -107,28 +131,56 @@ class Analysis:
         self.norm: Normalised = normalise(item.text or "")
         self.text = self.norm.text
 
+    @property
+    def has_scorer(self) -> bool:
+        return self._scorer is not None
+
+    @lazy
+    def has_digit(self) -> bool:
+        """Any digit (ASCII first: a few C-level scans; other scripts' digits too)."""
+        text = self.text
+        if any(d in text for d in "0123456789"):
+            return True
+        return not text.isascii() and _ANY_DIGIT.search(text) is not None
+
+    @lazy
+    def maybe_links(self) -> bool:
+        """Cheap: could the post hold a link at all?"""
+        text = self.text
+        return bool(self.item.links) or "http" in text or "www." in text
+
     def span(self, start: int, end: int) -> Span:
         return self.norm.original_span(start, end)
 
-    @cached_property
+    @lazy
     def words(self) -> frozenset[str]:
         return frozenset(WORD_RE.findall(self.text))
 
-    @cached_property
+    @lazy
+    def flags(self) -> int:
+        """The lexicon's one-pass pre-filter flags (stems, long runs, leetspeak)."""
+        return self.lexicon.prefilter(self.text)
+
+    @lazy
     def lex_hits(self) -> list[LexHit]:
-        return self.lexicon.scan(self.text, self.words)
+        return self.lexicon.scan(self.text, self.words, self.flags)
 
     def hits_in(self, lists: tuple[str, ...] | list[str]) -> list[LexHit]:
+        hits = self.lex_hits
+        if not hits:
+            return hits
         wanted = set(lists)
-        return [h for h in self.lex_hits if wanted.intersection(h.lists)]
+        return [h for h in hits if wanted.intersection(h.lists)]
 
-    @cached_property
+    @lazy
     def scores(self) -> dict[str, float]:
-        return self._scorer(self.item.text or "") if self._scorer else {}
+        return self._scorer(self.norm) if self._scorer else {}
 
-    @cached_property
+    @lazy
     def links(self) -> tuple[Link, ...]:
         found: dict[str, Link] = {}
+        if not self.maybe_links:
+            return ()
         if "http" in self.text or "www." in self.text:
             for m in URL_RE.finditer(self.item.text if self.norm.offsets is None else self.text):
                 url = m.group().rstrip(_TRAILING)
@@ -138,7 +190,7 @@ class Analysis:
             found.setdefault(url.lower(), Link(url, domain_of(url), None))
         return tuple(link for link in found.values() if link.domain)
 
-    @cached_property
+    @lazy
     def people(self) -> list[tuple[int, int]]:
         """Where the council's named councillors and staff are mentioned."""
         people = tuple(self.ctx.council.people)
@@ -147,13 +199,24 @@ class Analysis:
         pattern = _PEOPLE_CACHE[people]
         return [m.span() for m in pattern.finditer(self.text)] if pattern else []
 
-    @cached_property
+    @lazy
     def _word_positions(self) -> list[tuple[int, int, str]]:
         return [(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(self.text)]
 
     def aimed_at(self, start: int, end: int, before: int = 5, after: int = 3,
                  third_person: bool = False) -> str:
         """Why the words at ``start:end`` are aimed at a person ('' if they are not)."""
+        key = (start, end, before, after, third_person)
+        known = self._aimed.get(key)
+        if known is None:
+            known = self._aimed[key] = self._aimed_at(start, end, before, after, third_person)
+        return known
+
+    @lazy
+    def _aimed(self) -> dict[tuple[int, int, int, int, bool], str]:
+        return {}
+
+    def _aimed_at(self, start: int, end: int, before: int, after: int, third_person: bool) -> str:
         positions = self._word_positions
         index = next((i for i, (s, _, _) in enumerate(positions) if s >= start), len(positions))
         window = positions[max(0, index - before): index + after + 1]

@@ -15,9 +15,9 @@ from pathlib import Path
 from bot.domain import Finding, Ground, Item, Platform, Severity
 from bot.policy.analysis import Analysis, Hit
 from bot.policy.classifier import MODEL_FILE, Classifier
-from bot.policy.detectors import DETECTORS, NEEDS_CLASSIFIER
+from bot.policy.detectors import DETECTORS, GATES, NEEDS_CLASSIFIER
 from bot.policy.lexicon import WORD_RE, AllowList, Lexicon
-from bot.policy.normalise import normalise
+from bot.policy.normalise import Normalised, normalise
 from bot.policy.rules import DEFAULT_RULES_FILE, Rule, RuleSet, load_ruleset
 from bot.settings import CouncilSettings, Settings
 
@@ -50,19 +50,20 @@ class PolicyEngine:
         self.lexicon = Lexicon(ruleset.word_lists, AllowList(ruleset.allow_entries))
         self.classifier = classifier
         self._detectors = [
-            (_with_model_thresholds(rule, classifier), DETECTORS[rule.detector])
+            (_with_model_thresholds(rule, classifier), DETECTORS[rule.detector],
+             GATES[rule.detector])
             for rule in self.rules
         ]
         self._scorer = self._scores if classifier is not None else None
 
-    def _scores(self, text: str) -> dict[str, float]:
+    def _scores(self, norm: Normalised) -> dict[str, float]:
         """Classifier scores, with allow-listed words (Scunthorpe, Shitterton) left out."""
         assert self.classifier is not None
-        folded = normalise(text).text
+        text = norm.text
         allow = self.lexicon.allow
-        innocent = {w for w in WORD_RE.findall(folded) if len(w) > 3 and allow.allows(w)}
+        innocent = {w for w in WORD_RE.findall(text) if len(w) > 3 and allow.allows(w)}
         if innocent:
-            text = WORD_RE.sub(lambda m: "" if m.group() in innocent else m.group(), folded)
+            text = WORD_RE.sub(lambda m: "" if m.group() in innocent else m.group(), text)
         return self.classifier.scores(text)
 
     @property
@@ -77,7 +78,7 @@ class PolicyEngine:
         """The classifier's score for ``text`` (0 to 1), or ``None`` without a model."""
         if self.classifier is None:
             return None
-        return self._scores(text).get(head)
+        return self._scores(normalise(text)).get(head)
 
     def evaluate(self, item: Item, ctx: EvalContext) -> list[Finding]:
         try:
@@ -86,10 +87,12 @@ class PolicyEngine:
             log.exception("could not prepare item %s for the rules", item.remote_id)
             return [_rule_error("engine", "the text could not be read")]
         findings: list[Finding] = []
-        for rule, detect in self._detectors:
+        for rule, detect, gate in self._detectors:
             if rule.unless_grounds and any(f.ground in rule.unless_grounds for f in findings):
                 continue
             try:
+                if not gate(analysis, rule.params):
+                    continue
                 hit = detect(analysis, rule.params)
             except Exception:
                 log.exception("rule %s failed on item %s", rule.id, item.remote_id)

@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import itertools
 import re
+import string
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+import ahocorasick
 
 LEET = str.maketrans({
     "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
@@ -37,6 +40,84 @@ SPACED_RE = re.compile(r"(?<![a-z0-9])[a-z](?:[ .\-_*/]{1,3}[a-z]){2,}(?![a-z0-9
 SQUEEZE_RE = re.compile(r"([a-z])\1+")
 LONG_RUN_RE = re.compile(r"([a-z])\1\1+")
 _HIDDEN_LETTERS = "uaeioncrkt"
+LEET_CHARS = "0123456789@$*!|+"
+# What the one-pass pre-filter (an Aho-Corasick automaton) reports about a text.
+STEM, LONG_RUN, LEET_PAIR, SPACED = 1, 2, 4, 8
+ALL_FLAGS = STEM | LONG_RUN | LEET_PAIR | SPACED
+_SEPARATORS = " .-_*/"
+_LOOKUP_CACHE_LIMIT = 20_000
+
+
+def _prefilter(stems: Iterable[str]) -> ahocorasick.Automaton:
+    """One automaton for every "might need a closer look" string.
+
+    Stems ("fuck" inside "fuckwit"), three equal letters in a row ("fuuuck"), a
+    leetspeak character followed by a letter or a letter followed by "@" ("1d10t",
+    "sh!t", "c@nt"), and single letters between separators ("t w a t",
+    "i.d.i.o.t"): a post with none of these and no listed word cannot match, so it
+    skips the token and spaced-letter scans.
+    """
+    automaton = ahocorasick.Automaton()
+    flags: dict[str, int] = {}
+
+    def add(key: str, flag: int) -> None:
+        flags[key] = flags.get(key, 0) | flag
+
+    for stem in stems:
+        add(stem, STEM)
+    for letter in string.ascii_lowercase:
+        add(letter * 3, LONG_RUN)
+        add(letter + "@", LEET_PAIR)
+        for leet in LEET_CHARS.replace("@", ""):
+            add(leet + letter, LEET_PAIR)
+        for before in _SEPARATORS:
+            for after in _SEPARATORS:
+                add(before + letter + after, SPACED)
+    for key, flag in flags.items():
+        automaton.add_word(key, flag)
+    automaton.make_automaton()
+    return automaton
+
+
+_LEET_TOKEN_RE = re.compile(r"[a-z0-9@$*!|+]+")
+_LEADING_LEET = frozenset("0123456789$")
+
+
+def decode_leet(text: str, vocabulary: frozenset[str] = frozenset()) -> str:
+    """``text`` with leetspeak inside words decoded, keeping every position.
+
+    "k1ll" -> "kill", "$tab" -> "stab"; a ``*`` becomes the letter that makes a
+    word of ``vocabulary`` ("h*rt" -> "hurt" when "hurt" is in it). Characters
+    after a word's last letter ("you!") and @mentions are left alone, so the
+    result lines up with ``text`` character for character.
+    """
+    chars: list[str] | None = None
+    for m in _LEET_TOKEN_RE.finditer(text):
+        tok = m.group()
+        if tok.isalpha() or tok[0] == "@":
+            continue
+        letters = [i for i, c in enumerate(tok) if c.isalpha()]
+        if not letters:
+            continue
+        first, last = letters[0], letters[-1]
+        while first > 0 and tok[first - 1] in _LEADING_LEET:
+            first -= 1
+        core = tok[first:last + 1].translate(LEET)
+        if "*" in core:
+            core = _unstar(core, vocabulary)
+        if core != tok[first:last + 1]:
+            chars = chars if chars is not None else list(text)
+            start = m.start() + first
+            chars[start:start + len(core)] = core
+    return text if chars is None else "".join(chars)
+
+
+def _unstar(word: str, vocabulary: frozenset[str]) -> str:
+    pattern = re.compile(re.escape(word).replace(r"\*", "[a-z]") + r"\Z")
+    for candidate in vocabulary:
+        if len(candidate) == len(word) and pattern.match(candidate):
+            return candidate
+    return word
 
 
 def squeeze(word: str) -> str:
@@ -155,6 +236,17 @@ class Lexicon:
         self._by_length: dict[int, list[str]] = {}
         for word in self._exact:
             self._by_length.setdefault(len(word), []).append(word)
+        self._automaton = _prefilter(self._stems)
+        self._lookups: dict[str, tuple[str, ...] | None] = {}
+
+    def prefilter(self, text: str) -> int:
+        """``STEM | LONG_RUN | LEET_PAIR | SPACED`` flags for ``text``, in one C-level pass."""
+        flags = 0
+        for _, flag in self._automaton.iter(text):
+            flags |= flag
+            if flags == ALL_FLAGS:
+                break
+        return flags
 
     def _add(self, t: _Tables, name: str, entry: str) -> None:
         if " " in entry:
@@ -178,25 +270,27 @@ class Lexicon:
 
     # --- matching -------------------------------------------------------------------
 
-    def scan(self, text: str, words: frozenset[str] | None = None) -> list[LexHit]:
+    def scan(self, text: str, words: frozenset[str] | None = None,
+             flags: int | None = None) -> list[LexHit]:
         """Every hit in normalised ``text``; cheap when there is none (the usual case).
 
-        ``words`` (the set of ``WORD_RE`` words of ``text``) may be passed in when the
-        caller already has it. Each check below is a set operation or one C-level
-        scan; the per-word walk only runs when one of them says it might find
-        something.
+        ``words`` (the set of ``WORD_RE`` words of ``text``) and ``flags`` (from
+        ``prefilter``) may be passed in when the caller already has them. Each check
+        below is a set operation or one C-level scan; the per-word walk only runs
+        when one of them says it might find something.
         """
         if words is None:
             words = frozenset(WORD_RE.findall(text))
+        if flags is None:
+            flags = self.prefilter(text)
         maybe = (
-            not self._exact_keys.isdisjoint(words)
+            flags & (STEM | LONG_RUN)
+            or not self._exact_keys.isdisjoint(words)
             or not self._squeezed_keys.isdisjoint(words)
-            or any(stem in text for stem in self._stems)
-            or LEET_IN_WORD_RE.search(text) is not None
-            or LONG_RUN_RE.search(text) is not None
+            or (flags & LEET_PAIR and LEET_IN_WORD_RE.search(text) is not None)
         )
         hits: list[LexHit] = self._scan_tokens(text) if maybe else []
-        if len(words & _SINGLE_LETTERS) >= 2:
+        if flags & SPACED and len(words & _SINGLE_LETTERS) >= 2:
             hits.extend(self._scan_spaced(text))
         if self._phrase_re is not None and not self._phrase_keys.isdisjoint(words):
             for m in self._phrase_re.finditer(text):
@@ -210,6 +304,7 @@ class Lexicon:
 
     def _scan_tokens(self, text: str) -> list[LexHit]:
         hits = []
+        cache = self._lookups
         for m in TOKEN_RE.finditer(text):
             if m.lastgroup == "skip":
                 continue
@@ -219,7 +314,14 @@ class Lexicon:
                 start += tok.index(stripped[:1]) if stripped else 0
                 end = start + len(stripped)
                 tok = stripped.translate(LEET) if any(c.isalpha() for c in stripped) else ""
-            lists = self.lookup(tok) if tok else None
+            if not tok:
+                continue
+            lists = cache.get(tok, False)
+            if lists is False:
+                lists = self.lookup(tok)
+                if len(cache) >= _LOOKUP_CACHE_LIMIT:
+                    cache.clear()
+                cache[tok] = lists
             if lists:
                 hits.append(LexHit(start, end, tok, lists))
         return hits

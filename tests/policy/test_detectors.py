@@ -159,16 +159,29 @@ def test_repeat_offender(engine):
 
 def test_a_rule_that_raises_becomes_a_rule_error_finding(engine, monkeypatch, caplog):
     broken = PolicyEngine(engine.ruleset)
-    rule, _ = broken._detectors[0]
+    rule, _, _ = broken._detectors[0]
 
     def explode(a, params):
         raise RuntimeError("boom")
 
-    broken._detectors[0] = (rule, explode)
+    broken._detectors[0] = (rule, explode, lambda a, params: True)  # (rule, detector, gate)
     findings = broken.evaluate(text_item("hello"), example_context())
     assert [(f.rule_id, f.ground, f.severity) for f in findings] == [
         (rule.id, Ground.RULE_ERROR, Severity.MEDIUM)]
     assert "boom" in caplog.text
+
+
+def test_a_gate_that_raises_also_becomes_a_rule_error_finding(engine, caplog):
+    broken = PolicyEngine(engine.ruleset)
+    rule, detect, _ = broken._detectors[0]
+
+    def explode(a, params):
+        raise RuntimeError("gate boom")
+
+    broken._detectors[0] = (rule, detect, explode)
+    findings = broken.evaluate(text_item("hello"), example_context())
+    assert [(f.rule_id, f.ground) for f in findings] == [(rule.id, Ground.RULE_ERROR)]
+    assert "gate boom" in caplog.text
 
 
 def test_directed_swearing_is_harassment_general_swearing_is_obscene(engine):

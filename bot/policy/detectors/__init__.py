@@ -6,17 +6,24 @@ rule's ``params`` and returns a ``Hit`` or ``None``.
 
 from __future__ import annotations
 
-from bot.policy.analysis import Detector
+from collections.abc import Callable
+from typing import Any
+
+from bot.policy.analysis import Analysis, Detector
 from bot.policy.detectors.identity import impersonation, repeat_offender
 from bot.policy.detectors.personal_data import (
     email_address,
     home_address,
+    maybe_address,
+    maybe_email,
+    maybe_ni_number,
+    maybe_phone,
     national_insurance_number,
     phone_number,
 )
-from bot.policy.detectors.spam import off_topic_link, spam
+from bot.policy.detectors.spam import maybe_spam, off_topic_link, spam
 from bot.policy.detectors.statistical import abuse_classifier, manual
-from bot.policy.detectors.threats import threat_of_violence
+from bot.policy.detectors.threats import maybe_threat, threat_of_violence
 from bot.policy.detectors.words import word_list
 
 DETECTORS: dict[str, Detector] = {
@@ -36,3 +43,29 @@ DETECTORS: dict[str, Detector] = {
 
 # Detectors that need the statistical model loaded.
 NEEDS_CLASSIFIER = frozenset({"classifier", "spam"})
+
+Gate = Callable[[Analysis, dict[str, Any]], bool]
+
+
+def _always(a: Analysis, params: dict[str, Any]) -> bool:
+    return True
+
+
+# Cheap pre-checks: a detector only runs when its gate says it could fire. Each
+# gate reads facts the ``Analysis`` computes once per post (the word set, the
+# lexicon's one-pass pre-filter, "is there a digit"), so an ordinary post costs a
+# handful of set and attribute look-ups instead of every detector's scans.
+GATES: dict[str, Gate] = {
+    "word_list": lambda a, p: bool(a.lex_hits),
+    "threat_of_violence": maybe_threat,
+    "phone_number": maybe_phone,
+    "email_address": maybe_email,
+    "home_address": maybe_address,
+    "national_insurance_number": maybe_ni_number,
+    "spam": maybe_spam,
+    "off_topic_link": lambda a, p: a.maybe_links,
+    "impersonation": _always,
+    "repeat_offender": lambda a, p: a.ctx.author_upheld_recent > 0,
+    "classifier": lambda a, p: a.has_scorer,
+    "manual": lambda a, p: False,
+}

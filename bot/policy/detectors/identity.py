@@ -8,6 +8,7 @@ from typing import Any
 from bot.policy.analysis import Analysis, Hit
 from bot.policy.lexicon import LEET
 from bot.policy.normalise import normalise
+from bot.settings import CouncilSettings
 
 _GENERIC = frozenset(
     "the town parish city borough district county community council councils of and tc pc "
@@ -60,19 +61,29 @@ def _is_official(author_handle: str, official: tuple[str, ...]) -> bool:
     return any(mine == o.strip().lstrip("@").lower() for o in official)
 
 
-_VERDICTS: dict[tuple[Any, ...], Hit | None] = {}
+# Verdicts per council (by identity: hashing the settings on every post is slow),
+# then per (handle, display name, account, max_edits).
+_VERDICTS: dict[int, tuple[CouncilSettings, dict[tuple[Any, ...], Hit | None]]] = {}
+_UNSEEN = object()
 
 
 def impersonation(a: Analysis, params: dict[str, Any]) -> Hit | None:
     """A display name or handle made to look like the council's, or a false claim."""
     author = a.item.author
-    key = (author.handle, author.display_name, a.ctx.council, a.ctx.account_handle,
-           int(params.get("max_edits", 2)))
-    if key not in _VERDICTS:
-        if len(_VERDICTS) > 50_000:
+    council = a.ctx.council
+    entry = _VERDICTS.get(id(council))
+    if entry is None or entry[0] is not council:
+        if len(_VERDICTS) > 100:
             _VERDICTS.clear()
-        _VERDICTS[key] = _impersonation(a, params)
-    return _VERDICTS[key]
+        entry = _VERDICTS[id(council)] = (council, {})
+    verdicts = entry[1]
+    key = (author.handle, author.display_name, a.ctx.account_handle, params.get("max_edits", 2))
+    verdict = verdicts.get(key, _UNSEEN)
+    if verdict is _UNSEEN:
+        if len(verdicts) > 50_000:
+            verdicts.clear()
+        verdict = verdicts[key] = _impersonation(a, params)
+    return verdict  # type: ignore[return-value]
 
 
 def _impersonation(a: Analysis, params: dict[str, Any]) -> Hit | None:

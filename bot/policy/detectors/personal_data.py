@@ -55,6 +55,11 @@ def _e164(number: str, region: str = "GB") -> str:
         return ""
 
 
+def maybe_phone(a: Analysis, params: dict[str, Any]) -> bool:
+    """Cheap pre-check: seven digits close together."""
+    return a.has_digit and _DIGIT_RUN.search(a.text) is not None
+
+
 def phone_number(a: Analysis, params: dict[str, Any]) -> Hit | None:
     """Private phone numbers (UK and international), not the council's own."""
     text = a.item.text or ""
@@ -75,9 +80,20 @@ def phone_number(a: Analysis, params: dict[str, Any]) -> Hit | None:
     return Hit(spans=tuple(spans), detail=f"Found {len(spans)} phone number(s).")
 
 
+def maybe_email(a: Analysis, params: dict[str, Any]) -> bool:
+    """Cheap pre-check: an "@" with a letter or digit on both sides (not "@user")."""
+    text = a.text
+    at = text.find("@")
+    while at != -1:
+        if 0 < at < len(text) - 1 and text[at - 1] in _LOCAL and text[at + 1].isalnum():
+            return True
+        at = text.find("@", at + 1)
+    return False
+
+
 def email_address(a: Analysis, params: dict[str, Any]) -> Hit | None:
     """E-mail addresses, except the council's own and those at its own domains."""
-    if "@" not in a.text:
+    if not maybe_email(a, params):
         return None
     own = {a.ctx.council.email.lower(), *(e.lower() for e in params.get("public_emails", ()))}
     domains = tuple(d.lower() for d in a.ctx.council.allowed_domains)
@@ -92,25 +108,35 @@ def email_address(a: Analysis, params: dict[str, Any]) -> Hit | None:
     return Hit(spans=tuple(spans), detail=f"Found {len(spans)} e-mail address(es).")
 
 
+def maybe_address(a: Analysis, params: dict[str, Any]) -> bool:
+    """Cheap pre-check: a street word and a digit."""
+    return not a.words.isdisjoint(STREET_WORDS) and a.has_digit
+
+
 def home_address(a: Analysis, params: dict[str, Any]) -> Hit | None:
     """A house number and street, with a postcode or words saying someone lives there."""
-    if a.words.isdisjoint(STREET_WORDS) or _has_no_digit(a.text):
+    if not maybe_address(a, params):
+        return None
+    postcodes = list(POSTCODE_RE.finditer(a.text))
+    residence = [] if a.words.isdisjoint(RESIDENCE_WORDS) else list(RESIDENCE_RE.finditer(a.text))
+    if not postcodes and not residence:
         return None
     streets = list(STREET_RE.finditer(a.text))
     if not streets:
-        return None
-    postcodes = list(POSTCODE_RE.finditer(a.text))
-    residence = list(RESIDENCE_RE.finditer(a.text))
-    if not postcodes and not residence:
         return None
     spans = [a.span(m.start(), m.end()) for m in streets + postcodes]
     cue = "a postcode" if postcodes else "words saying someone lives there"
     return Hit(spans=tuple(spans), detail=f"Found a house number and street with {cue}.")
 
 
+def maybe_ni_number(a: Analysis, params: dict[str, Any]) -> bool:
+    """Cheap pre-check: six digits close together."""
+    return a.has_digit and _SIX_DIGITS.search(a.text) is not None
+
+
 def national_insurance_number(a: Analysis, params: dict[str, Any]) -> Hit | None:
     """UK National Insurance numbers (two letters, six digits, one letter A-D)."""
-    if _has_no_digit(a.text):
+    if not maybe_ni_number(a, params):
         return None
     spans = tuple(a.span(m.start(), m.end()) for m in NI_RE.finditer(a.text))
     if not spans:
@@ -118,8 +144,7 @@ def national_insurance_number(a: Analysis, params: dict[str, Any]) -> Hit | None
     return Hit(spans=spans, detail="Found what looks like a National Insurance number.")
 
 
-_DIGIT = re.compile(r"\d")
-
-
-def _has_no_digit(text: str) -> bool:
-    return _DIGIT.search(text) is None
+_SIX_DIGITS = re.compile(r"\d\s?\d\s?\d\s?\d\s?\d\s?\d")
+_LOCAL = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._%+-")
+# RESIDENCE_RE can only match when one of these words is in the post.
+RESIDENCE_WORDS = frozenset("live lives living address home house flat door".split())

@@ -41,6 +41,18 @@ _PHRASE_TRIGGERS = frozenset(
 )
 
 
+_GATE_WORDS = SPAM_WORDS | _PHRASE_TRIGGERS
+
+
+def maybe_spam(a: Analysis, params: dict[str, Any]) -> bool:
+    """Cheap pre-check: a link, an offer word, a currency sign, repeats or the model."""
+    return (
+        a.maybe_links or a.ctx.same_text_authors > 0
+        or (a.has_scorer and params.get("use_classifier", True))
+        or not a.words.isdisjoint(_GATE_WORDS) or "$" in a.text
+    )
+
+
 def _spam_phrase(a: Analysis) -> re.Match[str] | None:
     if a.words.isdisjoint(_PHRASE_TRIGGERS) and not any(c in a.text for c in "£$€"):
         return None

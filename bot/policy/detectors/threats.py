@@ -6,8 +6,9 @@ no such object or have a tell-tale ending and do not fire: "this queue is killin
 me", "I could murder a curry", "I'll shoot you an email", "we smashed it",
 "kill two birds with one stone", "the plan should be shot down".
 
-Each pattern only runs when one of its trigger words is in the post, so ordinary
-posts cost a set lookup.
+Leetspeak and hidden letters are decoded first ("I'll k1ll you", "gonna h*rt
+you"). Each pattern only runs when one of its trigger words is in the post, so
+ordinary posts cost a set lookup.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import re
 from typing import Any
 
 from bot.policy.analysis import Analysis, Hit
+from bot.policy.lexicon import LEET_PAIR, WORD_RE, decode_leet
 
 _INTENT = (
     r"(?:i|we|you|they|someone|somebody|people|he|she)?\s*(?:'?ll|will|would|'?d|could|should|"
@@ -29,6 +31,7 @@ _VERB = (
     r"punch|kick\s+the\s+shit\s+out\s+of|kick\s+in|kick|glass|bottle|knife|strangle|choke|"
     r"throttle|slit|gut|assault|rape|deck|lamp|chin|twat|smack|slap|"
     r"headbutt|run\s+over|wipe\s+out|exterminate|execute|behead|hunt\s+down|string\s+up|"
+    r"hurt|harm|injure|"
     r"beat\s+the\s+shit\s+out\s+of|beat\s+up|gas|shank|maim)"
 )
 _PERSON = (
@@ -42,23 +45,33 @@ _PERSON = (
 _NOT_AFTER = (
     r"(?!\s+(?:a|an)\s+(?:email|e-mail|message|text|line|note|dm|pm|call|ring|invite|link)"
     r"|\s+(?:up\b|out\b|over\b|back\b|with\s+kindness|to\s+it|off\s+the)"
-    r"|\s+(?:at|in)\s+(?:a|the)\s+(?:race|game|match|quiz|vote|election|polls))"
+    r"|\s+(?:at|in)\s+(?:a|the)\s+(?:race|game|match|quiz|vote|election|polls)"
+    r"|\s+to\s+(?:say|admit|apologi[sz]e|listen|read|be|know|have|try|ask|check))"
 )
 
-# (trigger words, pattern, what it is) -- the trigger words are checked first.
-PATTERNS: tuple[tuple[frozenset[str], re.Pattern[str], str], ...] = tuple(
-    (frozenset(triggers.split()), re.compile(pattern), label)
-    for triggers, pattern, label in (
+# Words of the "I'll", "we're going to", "time to" part, as WORD_RE splits them.
+INTENT_WORDS = (
+    "ll will would d could should s going gonna shall must m re need needs ought want wanna "
+    "swear let lets time ill im id youll theyll"
+)
+
+# (trigger words, also-needed words, pattern, what it is): a pattern only runs when
+# the post has one of its trigger words and (if any are listed) one of the others.
+PATTERNS: tuple[tuple[frozenset[str], frozenset[str], re.Pattern[str], str], ...] = tuple(
+    (frozenset(triggers.split()), frozenset(needs.split()), re.compile(pattern), label)
+    for triggers, needs, pattern, label in (
         (
             "kill murder stab shoot hang lynch burn torch bomb firebomb batter punch kick glass "
             "bottle knife strangle choke throttle slit gut assault rape deck "
             "lamp chin twat smack slap headbutt run wipe exterminate execute behead hunt string "
-            "beat gas shank maim",
+            "beat gas shank maim hurt harm injure",
+            INTENT_WORDS,
             rf"(?<![a-z]){_INTENT}\s+(?:[a-z']+\s+){{0,3}}?{_VERB}\s+{_PERSON}(?![a-z']){_NOT_AFTER}",
             "a statement of violent intent",
         ),
         (
             "beat batter kick smash knock punch do",
+            INTENT_WORDS,
             rf"(?<![a-z]){_INTENT}\s+(?:[a-z']+\s+){{0,3}}?(?:beat|batter|kick|smash|knock|punch|do)"
             rf"\s+{_PERSON}\s+(?:up|in|senseless|to\s+(?:a\s+pulp|death)|black\s+and\s+blue|"
             r"(?:your|ur|his|her|their)\s+(?:face|head|teeth)\s+in)(?![a-z])",
@@ -66,6 +79,7 @@ PATTERNS: tuple[tuple[frozenset[str], re.Pattern[str], str], ...] = tuple(
         ),
         (
             "kill shoot hang lynch gas burn string exterminate stab",
+            "",
             r"(?:^|[.!?]\s*|\n\s*)(?:just\s+)?(?:kill|shoot|hang|lynch|gas|burn|string\s+up|"
             r"exterminate|stab)\s+(?:them|him|her|the\s+lot|all|every|the\s+(?:clerk|mayor|"
             r"councillors?))(?![a-z])(?!\s+(?:out|up|off|down|a\s+message|an\s+email))",
@@ -73,6 +87,7 @@ PATTERNS: tuple[tuple[frozenset[str], re.Pattern[str], str], ...] = tuple(
         ),
         (
             "hope wish pray",
+            "die dies died rot drown choke suffer burn get gets",
             r"(?<![a-z])(?:hope|wish|pray)\s+(?:that\s+)?(?:you|u|he|she|they|your\s+[a-z]+|"
             r"the\s+(?:clerk|mayor|councillors?))\s+(?:[a-z]+\s+){0,2}?(?:die|dies|died|rot|"
             r"drown|choke|suffer|burn|gets?\s+(?:killed|shot|stabbed|raped|hurt|cancer|run\s+over|"
@@ -81,6 +96,8 @@ PATTERNS: tuple[tuple[frozenset[str], re.Pattern[str], str], ...] = tuple(
         ),
         (
             "should deserve deserves ought need needs",
+            "die hang hanged hung shot killed stabbed lynched strung burned burnt put executed "
+            "beaten raped gassed",
             r"(?<![a-z])(?:you|u|he|she|they|them|the\s+clerk|the\s+mayor|councillors?|all\s+of\s+"
             r"(?:you|them)|[a-z]+\s+[a-z]+)\s+(?:should|deserves?\s+to|ought\s+to|needs?\s+to)\s+"
             r"(?:be\s+)?(?:taken\s+out\s+and\s+)?(?:die|hang|hanged|hung|shot|killed|stabbed|"
@@ -90,12 +107,14 @@ PATTERNS: tuple[tuple[frozenset[str], re.Pattern[str], str], ...] = tuple(
         ),
         (
             "deserve deserves",
+            "",
             r"(?<![a-z])deserves?\s+(?:a\s+)?(?:bullet|kicking|good\s+kicking|beating|good\s+hiding|"
             r"slap|bat\s+to\s+the\s+head|to\s+be\s+(?:shot|hanged|hung|killed|beaten|raped))",
             "a statement that someone deserves violence",
         ),
         (
             "kill kys neck bleach die dead",
+            "",
             r"(?<![a-z])(?:kill\s+(?:yourself|urself|yourselves)|kys|neck\s+yourself|"
             r"go\s+(?:and\s+)?die|drink\s+bleach|die\s+in\s+a\s+(?:fire|ditch|hole)|"
             r"drop\s+dead)(?![a-z])",
@@ -103,13 +122,15 @@ PATTERNS: tuple[tuple[frozenset[str], re.Pattern[str], str], ...] = tuple(
         ),
         (
             "live lives work works sleep school address park",
+            "know found have got",
             r"(?<![a-z])(?:i|we|they)\s+(?:know|found\s+out|have\s+found)\s+where\s+(?:you|u|he|"
             r"she|they|your\s+[a-z]+)\s+(?:live|lives|work|works|sleep|go\s+to\s+school|park)"
             r"|(?:know|have|got|found)\s+(?:your|ur)\s+(?:home\s+)?address",
             "intimidation about where someone lives or works",
         ),
         (
-            "back waiting visit round outside regret pay safe careful bullet brick burn",
+            "watch waiting visit round outside regret pay safe careful bullet brick burn",
+            "",
             r"(?<![a-z])(?:watch\s+(?:your|ur)\s+back|(?:i'?ll|we'?ll|ill)\s+be\s+waiting"
             r"(?:\s+for\s+(?:you|u))?|pay\s+(?:you|u|ya)\s+a\s+(?:little\s+)?visit|"
             r"(?:come|coming|pop)\s+round\s+(?:to\s+)?(?:your|ur)\s+(?:house|home|place|door)|"
@@ -127,18 +148,43 @@ PATTERNS: tuple[tuple[frozenset[str], re.Pattern[str], str], ...] = tuple(
 )
 
 
+TRIGGERS = frozenset().union(*(triggers for triggers, _, _, _ in PATTERNS))
+# Words a "*" may hide in a threat ("k*ll", "h*rt", "sh**t"), for ``decode_leet``.
+VOCABULARY = TRIGGERS | frozenset(
+    "shoot murder stab hurt harm kill die dead rape hang burn punch kick".split()
+)
+
+
+def _view(a: Analysis) -> tuple[str, frozenset[str]]:
+    """The text with leetspeak decoded (same positions) and its words; cached per post."""
+    cached = a.__dict__.get("_threat_view")
+    if cached is None:
+        text, words = a.text, a.words
+        if a.flags & LEET_PAIR:
+            decoded = decode_leet(text, VOCABULARY)
+            if decoded != text:
+                text, words = decoded, frozenset(WORD_RE.findall(decoded))
+        cached = a.__dict__["_threat_view"] = (text, words)
+    return cached
+
+
+def maybe_threat(a: Analysis, params: dict[str, Any]) -> bool:
+    """Cheap pre-check: a trigger word (after decoding leetspeak) or council patterns."""
+    return bool(params.get("extra_patterns")) or not _view(a)[1].isdisjoint(TRIGGERS)
+
+
 def threat_of_violence(a: Analysis, params: dict[str, Any]) -> Hit | None:
     """Threats, wishes of harm and intimidation aimed at a person or group."""
-    words = a.words
+    text, words = _view(a)
     spans, labels = [], []
-    for triggers, pattern, label in PATTERNS:
-        if words.isdisjoint(triggers):
+    for triggers, needs, pattern, label in PATTERNS:
+        if words.isdisjoint(triggers) or (needs and words.isdisjoint(needs)):
             continue
-        for m in pattern.finditer(a.text):
+        for m in pattern.finditer(text):
             spans.append(a.span(m.start(), m.end()))
             labels.append(label)
     for extra in params.get("extra_patterns", ()):
-        for m in re.finditer(extra, a.text):
+        for m in re.finditer(extra, text):
             spans.append(a.span(m.start(), m.end()))
             labels.append("a phrase on the council's own list")
     if not spans:
