@@ -10,6 +10,8 @@ Run daily (03:30 UK time). With the default settings it:
   payload and author details are removed; the bare row stays so the post is not
   fetched again);
 - deletes authors the bot no longer holds any item from, with their aliases;
+- deletes alert e-mails to the clerk (they quote posts) once sent and as old as
+  the unflagged period;
 - prunes audit entries older than ``retention.audit_days``, leaving an anchor so
   the rest of the chain still verifies, and never the entries that vouch for
   evidence still held.
@@ -50,6 +52,7 @@ class RetentionReport:
     minimised: list[int] = field(default_factory=list)
     kept_on_hold: list[int] = field(default_factory=list)
     authors_deleted: int = 0
+    alerts_deleted: int = 0
     audit_pruned: int = 0
 
     def lines(self) -> list[str]:
@@ -63,6 +66,7 @@ class RetentionReport:
             f"  unflagged posts deleted by their authors: {verb} minimise {len(self.minimised)}",
             f"  items past their period kept under legal hold: {len(self.kept_on_hold)}",
             f"  authors with nothing left: {verb} delete {self.authors_deleted}",
+            f"  alert e-mails to the clerk already sent: {verb} delete {self.alerts_deleted}",
             f"  audit entries older than {self.cutoffs['audit']:%Y-%m-%d}: {verb} prune {self.audit_pruned}",
         ]
 
@@ -85,10 +89,11 @@ def run_retention(app: Store, now: datetime, dry_run: bool = False) -> Retention
 def _plan(s: Session, report: RetentionReport) -> None:
     c = report.cutoffs
     not_upheld = or_(m.Item.flagged.is_(False), m.ReviewItem.status == "rejected")
+    upheld = m.Item.flagged.is_(True) & or_(m.ReviewItem.status.is_(None), m.ReviewItem.status != "rejected")
     base = (select(m.Item.id).outerjoin(m.ReviewItem, m.ReviewItem.item_id == m.Item.id)
             .where(m.Item.legal_hold.is_(False)).order_by(m.Item.id))
     report.deleted_unflagged = list(s.execute(base.where(not_upheld, m.Item.captured_at <= c["unflagged"])).scalars())
-    report.deleted_flagged = list(s.execute(base.where(~not_upheld, m.Item.captured_at <= c["flagged"])).scalars())
+    report.deleted_flagged = list(s.execute(base.where(upheld, m.Item.captured_at <= c["flagged"])).scalars())
     report.minimised = list(s.execute(base.where(not_upheld, m.Item.deleted_at.is_not(None),
                                                  m.Item.minimised_at.is_(None),
                                                  m.Item.captured_at > c["unflagged"])).scalars())
@@ -106,11 +111,18 @@ def _apply(s: Session, report: RetentionReport) -> None:
                  {"rule": f"flagged items older than {days['flagged']} days", "cutoff": c["flagged"].isoformat()})
     minimise_items(s, report.minimised, now)
     report.authors_deleted = delete_orphan_authors(s)
+    report.alerts_deleted = _delete_old_alerts(s, c["unflagged"])
     report.audit_pruned = _prune_audit(s, c["audit"], now)
     audit.record(s, ACTOR, "retention.ran", "", "", {
         "deleted": len(report.deleted_unflagged) + len(report.deleted_flagged), "minimised": len(report.minimised),
         "kept_on_hold": len(report.kept_on_hold), "authors_deleted": report.authors_deleted,
-        "audit_pruned": report.audit_pruned}, at=now)
+        "alerts_deleted": report.alerts_deleted, "audit_pruned": report.audit_pruned}, at=now)
+
+
+def _delete_old_alerts(s: Session, cutoff: datetime) -> int:
+    """E-mails to the clerk quote posts: once sent (or given up on) they go with unflagged items."""
+    result = s.execute(delete(m.Alert).where(m.Alert.created_at <= cutoff, m.Alert.state != "pending"))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _chunks(ids: list[int]) -> Iterable[list[int]]:

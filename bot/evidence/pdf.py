@@ -99,6 +99,15 @@ def styles() -> dict[str, ParagraphStyle]:
     }
 
 
+def _fit(text: str, width: float, size: float) -> str:
+    """``text`` shortened (with an ellipsis) to fit ``width`` points."""
+    if pdfmetrics.stringWidth(text, FONT, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", FONT, size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
 def build_pdf(flowables: list[Flowable], title: str, footer: str) -> bytes:
     """Lay out ``flowables`` on A4 pages numbered "page n", with ``footer`` on each."""
     _register_fonts()
@@ -107,7 +116,7 @@ def build_pdf(flowables: list[Flowable], title: str, footer: str) -> bytes:
     def decorate(canvas: Any, doc: Any) -> None:
         canvas.saveState()
         canvas.setFont(FONT, 7.5)
-        canvas.drawString(18 * mm, 11 * mm, footer[:160])
+        canvas.drawString(18 * mm, 11 * mm, _fit(footer, A4[0] - 36 * mm, 7.5))
         canvas.drawRightString(A4[0] - 18 * mm, 7 * mm, f"page {doc.page}")
         canvas.restoreState()
 

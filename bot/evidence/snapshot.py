@@ -43,7 +43,7 @@ def render_snapshot(ev: ItemEvidence, council: str, generated_at: datetime) -> b
     flow += _attachments(ev, st)
     flow += _footer_facts(ev, st)
     return build_pdf(flow, title=f"Snapshot of item {ev.item_id}",
-                     footer=f"{council}: item {ev.item_id}, evidence SHA-256 {ev.digest}")
+                     footer=f"{council}: item {ev.item_id}, evidence SHA-256 {ev.digest[:16]}…")
 
 
 def _status_lines(ev: ItemEvidence, st: dict) -> list[Flowable]:

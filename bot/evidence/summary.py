@@ -32,7 +32,7 @@ def render_summary(items: list[ItemEvidence], council: str, generated_at: dateti
     for ev in items:
         flow += _item_section(ev, st)
     return build_pdf(flow, title=f"Evidence pack: {council}",
-                     footer=f"{council}: evidence pack of {when(generated_at)}; audit chain head {chain.head_hash}")
+                     footer=f"{council}: evidence pack of {when(generated_at)}; chain head {chain.head_hash[:16]}")
 
 
 def _chain_sentence(chain: VerifyReport) -> str:

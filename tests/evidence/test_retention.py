@@ -120,3 +120,16 @@ def test_old_audit_entries_are_pruned_but_the_chain_still_verifies(app: App) -> 
         s.execute(m.AuditEvent.__table__.delete().where(m.AuditEvent.id == oldest))
     with app.sessions() as s:
         assert not verify_all(s).ok
+
+
+def test_sent_alert_emails_go_with_the_unflagged_period(app: App) -> None:
+    with transaction(app.sessions) as s:
+        for key, state, created in (("old-sent", "sent", "2025-11-01 08:00"),
+                                    ("old-pending", "pending", "2025-11-01 08:00"),
+                                    ("recent-sent", "sent", "2026-02-01 08:00")):
+            s.add(m.Alert(kind="urgent", dedupe_key=key, subject="s", body="quotes a post", recipients=[],
+                          state=state, created_at=at(created)))
+    report = run_retention(app, at("2026-03-01 03:30"))
+    assert report.alerts_deleted == 1
+    with app.sessions() as s:
+        assert set(s.execute(select(m.Alert.dedupe_key)).scalars()) == {"old-pending", "recent-sent"}
