@@ -15,6 +15,7 @@ import argparse
 import http.client
 import json
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -135,6 +136,30 @@ def load(port: int, cookie: str, requests: int, concurrency: int, path: str) -> 
     return timings
 
 
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  io.write(string.format("wrk: requests %d, errors %d, p50_ms %.1f, p95_ms %.1f, p99_ms %.1f\\n",
+    summary.requests, summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
+end
+"""
+
+
+def run_wrk(port: int, cookie: str, connections: int, tmp: Path) -> float | None:
+    """The same load with wrk (C, light on CPU) when installed; returns its p95 in ms."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        print("wrk: not installed (apt-get install wrk); skipped")
+        return None
+    script = tmp / "p95.lua"
+    script.write_text(WRK_SCRIPT, encoding="utf-8")
+    out = subprocess.run([wrk, "-t2", f"-c{connections}", "-d10s", "-s", str(script), "-H", f"Cookie: {cookie}",
+                          f"http://127.0.0.1:{port}/"], capture_output=True, text=True, check=True).stdout
+    line = next(x for x in out.splitlines() if x.startswith("wrk:"))
+    print(f"{line} ({connections} connections, 10 s)")
+    return float(line.split("p95_ms ")[1].split(",")[0])
+
+
 def wait_for(port: int) -> None:
     for _ in range(300):
         try:
@@ -178,18 +203,24 @@ def main() -> int:
         try:
             wait_for(args.port)
             load(args.port, cookie, 40, 1, "/")  # warm up
+            server = psutil.Process(child.pid)
+            cpu_before = sum(server.cpu_times()[:2])
             results = {"sequential": report("queue page, 1 client",
                                             load(args.port, cookie, args.requests // 2, 1, "/")),
                        "concurrent": report(f"queue page, {args.concurrency} clients",
                                             load(args.port, cookie, args.requests, args.concurrency, "/")),
                        "filtered": report("queue page filtered (ground=spam, page 3)",
                                           load(args.port, cookie, args.requests // 2, 1, "/?ground=spam&page=3"))}
-            rss = psutil.Process(child.pid).memory_info().rss / 2**20
-            print(f"server RSS after the load: {rss:.1f} MB")
+            served = args.requests // 2 * 2 + args.requests
+            cpu_ms = (sum(server.cpu_times()[:2]) - cpu_before) * 1000 / served
+            wrk_p95 = run_wrk(args.port, cookie, args.concurrency, Path(tmp))
+            rss = server.memory_info().rss / 2**20
+            print(f"server CPU per request: {cpu_ms:.1f} ms; server RSS after the load: {rss:.1f} MB")
         finally:
             child.terminate()
             child.wait(timeout=10)
-    p95 = results["concurrent"]["p95_ms"]
+    # The target is judged on wrk when installed (the Python client competes with the server for CPU).
+    p95 = wrk_p95 if wrk_p95 is not None else results["concurrent"]["p95_ms"]
     ok = p95 <= 100 and rss < 150
     print(f"targets: p95 <= 100 ms with {args.concurrency} clients ({'met' if p95 <= 100 else 'MISSED'}), "
           f"RSS < 150 MB ({'met' if rss < 150 else 'MISSED'})")

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from bot.storage import models as m
 
-PAGE_SIZE = 20
+PAGE_SIZE = 10  # short enough to scroll on a phone
 STATUSES = ("pending", "approved", "rejected", "all")
 
 

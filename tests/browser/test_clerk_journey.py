@@ -12,6 +12,7 @@ import pytest
 
 from bot.storage.db import transaction
 from bot.users import create_user
+from bot.web.queries import PAGE_SIZE
 from tests.browser.conftest import DESKTOP, PHONE, Site, screenshot, serious_violations
 from tests.web.conftest import insert_review
 from tests.web.hostile import PAYLOADS
@@ -122,7 +123,7 @@ def test_hostile_posts_do_not_run(browser: Any, axe_source: str, site: Site) -> 
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(site.url) else None)
     sign_in_and_enrol(page, site, "hostile")
     page.goto(site.url + "/?status=pending")
-    assert page.locator("li.card").count() == 20
+    assert page.locator("li.card").count() == PAGE_SIZE
     assert page.get_by_text("<script>window.__pwned=1</script>", exact=True).count() >= 1  # shown as text
     screenshot(page, "hostile-queue")
     for rid in range(1, 6):

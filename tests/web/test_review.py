@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot.bootstrap import App
 from bot.domain import ActionKind
 from bot.storage import models as m
+from bot.web.queries import PAGE_SIZE
 from tests.support import FakeClock
 from tests.web.conftest import FakePlatform, csrf_of, insert_review
 
@@ -167,10 +168,10 @@ def test_item_page_shows_evidence_actions_and_history(app: App, signed_in: Flask
 
 
 def test_pagination(app: App, signed_in: FlaskClient) -> None:
-    for i in range(25):
+    for i in range(PAGE_SIZE + 5):
         insert_review(app, text=f"post {i}")
     first = signed_in.get("/").get_data(as_text=True)
-    assert "Page 1 of 2" in first and "Next page" in first
+    assert "Page 1 of 2" in first and "Next page" in first and first.count('class="card ') == PAGE_SIZE
     second = signed_in.get("/?page=2").get_data(as_text=True)
     assert second.count('class="card ') == 5
 
