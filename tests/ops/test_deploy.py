@@ -134,16 +134,28 @@ def test_systemd_unit_is_hardened_and_restarts() -> None:
 
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")
-def test_systemd_unit_passes_systemd_analyze_verify(tmp_path: Path) -> None:
+def test_systemd_units_pass_systemd_analyze_verify(tmp_path: Path) -> None:
     modbot = Path(sys.executable).with_name("modbot")
     assert modbot.exists()
-    unit = tmp_path / "modbot.service"
-    unit.write_text(UNIT.read_text(encoding="utf-8").replace("/opt/modbot/bin/modbot", str(modbot)),
-                    encoding="utf-8")
-    result = subprocess.run(["systemd-analyze", "verify", "--man=no", str(unit)], capture_output=True,
+    units = []
+    for source in sorted((REPO / "deploy").glob("modbot*.*")):
+        if source.suffix in (".service", ".timer"):
+            unit = tmp_path / source.name
+            unit.write_text(source.read_text(encoding="utf-8").replace("/opt/modbot/bin/modbot", str(modbot)),
+                            encoding="utf-8")
+            units.append(str(unit))
+    assert len(units) == 3
+    result = subprocess.run(["systemd-analyze", "verify", "--man=no", *units], capture_output=True, cwd=tmp_path,
                             text=True, timeout=60, check=False, env={**os.environ, "SYSTEMD_LOG_LEVEL": "warning"})
-    problems = [line for line in (result.stdout + result.stderr).splitlines() if "modbot.service" in line]
+    problems = [line for line in (result.stdout + result.stderr).splitlines() if "modbot" in line]
     assert result.returncode == 0 and problems == [], result.stdout + result.stderr
+
+
+def test_backup_timer_runs_the_backup_command_nightly() -> None:
+    service = (REPO / "deploy" / "modbot-backup.service").read_text(encoding="utf-8")
+    timer = (REPO / "deploy" / "modbot-backup.timer").read_text(encoding="utf-8")
+    assert "modbot backup --out /var/lib/modbot/backups/modbot-$(date +%%Y%%m%%d-%%H%%M%%S).db" in service
+    assert "User=modbot" in service and "OnCalendar=*-*-* 02:30:00" in timer and "Persistent=true" in timer
 
 
 # -- Docker -----------------------------------------------------------------------------------
@@ -188,3 +200,17 @@ def test_env_example_names_every_secret_the_example_settings_use() -> None:
     names = set(re.findall(r"_env:\s*([A-Z_][A-Z0-9_]*)", settings))
     example = (REPO / "deploy" / "modbot.env.example").read_text(encoding="utf-8")
     assert names and all(re.search(rf"^{n}=", example, re.M) for n in names), names
+
+
+# -- the install guide --------------------------------------------------------------------------
+def test_install_guide_refers_only_to_files_and_commands_that_exist() -> None:
+    from bot.cli import build_parser
+
+    guide = (REPO / "docs" / "install.md").read_text(encoding="utf-8")
+    assert guide.index("<!-- END README TEXT -->") < guide.index("## A. systemd")
+    for path in set(re.findall(r"\b((?:deploy|config|scripts|tests/ops)/[\w./-]+\.\w+)", guide)):
+        assert (REPO / path).exists(), path
+    subcommands = set(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    code = "\n".join(re.findall(r"```sh\n(.*?)```", guide, re.S) + re.findall(r"`([^`\n]+)`", guide))
+    used = set(re.findall(r"(?=(?<![\w-])modbot(?: --config \S+)? ([a-z][a-z-]+))", code)) - {"modbot"}
+    assert used and used <= subcommands, used - subcommands
