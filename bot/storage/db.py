@@ -40,12 +40,19 @@ def _sqlite_begin_immediate(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def _sqlite_begin_deferred(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str, *, immediate: bool = True, **kwargs: Any) -> Engine:
+    """An engine for ``url``. On SQLite, ``immediate=False`` gives plain deferred
+    transactions: right for read-only work (the web page's GET requests), which then
+    runs on its own WAL snapshot without queueing for the write lock."""
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine, "begin", _sqlite_begin_immediate if immediate else _sqlite_begin_deferred)
         return engine
     if "poolclass" not in kwargs:
         kwargs.update(pool_size=5, max_overflow=5)

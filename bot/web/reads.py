@@ -12,14 +12,10 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.storage import db
-
-
-def _begin_deferred(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN")
 
 
 def read_sessions(app: Any, owner: object) -> sessionmaker[Session]:
@@ -28,9 +24,6 @@ def read_sessions(app: Any, owner: object) -> sessionmaker[Session]:
     if not url.startswith("sqlite"):
         factory: sessionmaker[Session] = app.sessions
         return factory
-    engine: Engine = db.make_engine(url)
-    if event.contains(engine, "begin", db._sqlite_begin_immediate):
-        event.remove(engine, "begin", db._sqlite_begin_immediate)
-    event.listen(engine, "begin", _begin_deferred)
+    engine: Engine = db.make_engine(url, immediate=False)
     weakref.finalize(owner, engine.dispose)
     return db.make_session_factory(engine)
