@@ -6,6 +6,8 @@ posts before switching it on.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -79,6 +81,46 @@ def _upheld_counts(session: Session, since: datetime) -> dict[int, int]:
     return {author_id: count for author_id, count in session.execute(query)}
 
 
+SAME_TEXT_MIN_CHARS = 20  # as the core (bot/ingest.py): shorter texts repeat innocently
+SAME_TEXT_WINDOW = timedelta(days=1)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class SameText:
+    """Who posted each exact text, and when: ``same_text_authors`` as the core computes it.
+
+    At ingest the core counts the *other* authors whose items with exactly the same
+    text (20 characters or more) were captured in the day before, the item's own
+    batch included. Replay asks the same question of each stored item at the time
+    it was captured.
+    """
+
+    def __init__(self, session: Session, texts: Iterable[str], since: datetime):
+        self._posts: dict[str, list[tuple[datetime, str]]] = defaultdict(list)
+        wanted = sorted({t for t in texts if t and len(t) >= SAME_TEXT_MIN_CHARS})
+        for i in range(0, len(wanted), 500):
+            rows = session.execute(
+                select(models.Item.text, models.Item.captured_at, models.Author.remote_id)
+                .join(models.Author, models.Author.id == models.Item.author_id)
+                .where(models.Item.captured_at >= since - SAME_TEXT_WINDOW,
+                       models.Item.text.in_(wanted[i:i + 500]))
+            )
+            for text, captured_at, author in rows:
+                self._posts[text].append((_aware(captured_at), author))
+
+    def others(self, text: str, author: str, captured_at: datetime) -> int:
+        """How many other authors posted ``text`` in the day up to ``captured_at``."""
+        posts = self._posts.get(text) if len(text or "") >= SAME_TEXT_MIN_CHARS else None
+        if not posts:
+            return 0
+        end = _aware(captured_at)
+        start = end - SAME_TEXT_WINDOW
+        return len({who for when, who in posts if start <= when <= end and who != author})
+
+
 def replay_stored(settings: Settings, engine: PolicyEngine, since: datetime) -> list[Change]:
     """Evaluate every stored item captured since ``since``; compare with stored findings."""
     db = make_engine(settings.database_url)
@@ -88,14 +130,18 @@ def replay_stored(settings: Settings, engine: PolicyEngine, since: datetime) -> 
         upheld = _upheld_counts(session, window)
         rows = session.scalars(
             select(models.Item).where(models.Item.captured_at >= since)
-            .options(selectinload(models.Item.findings), selectinload(models.Item.account))
+            .options(selectinload(models.Item.findings), selectinload(models.Item.account),
+                     selectinload(models.Item.author))
             .order_by(models.Item.id)
-        )
+        ).all()
+        same_text = SameText(session, (row.text for row in rows), since)
         for row in rows:
             ctx = EvalContext(
                 council=settings.council, platform=Platform(row.account.platform),
                 account_handle=row.account.handle,
                 author_upheld_recent=upheld.get(row.author_id, 0),
+                same_text_authors=same_text.others(row.text, row.author.remote_id,
+                                                   row.captured_at),
             )
             after = frozenset(f.rule_id for f in engine.evaluate(domain_item(row), ctx))
             before = frozenset(f.rule_id for f in row.findings)
