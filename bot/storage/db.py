@@ -20,6 +20,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
+from bot.errors import ModbotError
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -115,8 +116,8 @@ def head_revision() -> str:
     return head
 
 
-class DatabaseTooNew(RuntimeError):
-    pass
+class DatabaseTooNew(ModbotError):
+    title = "The database was upgraded by a newer release of council-modbot."
 
 
 def check_not_newer(url: str) -> None:
