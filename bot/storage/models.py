@@ -169,6 +169,9 @@ class Media(Base):
     data: Mapped[bytes | None] = mapped_column(LargeBinary)
     fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str | None] = mapped_column(Text)
+    # Retry state for a download that failed for a reason that may pass (server error, timeout).
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Finding(Base):
