@@ -33,10 +33,11 @@ def test_transition_table_is_exactly_the_design() -> None:
 def test_move_action_enforces_and_audits(app: App, current: ActionState, new: ActionState) -> None:
     app.moderator.poll("sim")
     with transaction(app.sessions) as s:
-        action = s.execute(select(m.Action).limit(1)).scalar_one()
+        action = s.execute(select(m.Action).order_by(m.Action.id).limit(1)).scalar_one()
         action.state = current.value
+        action_id = action.id
     with transaction(app.sessions) as s:
-        action = s.execute(select(m.Action).limit(1)).scalar_one()
+        action = s.get_one(m.Action, action_id)
         before = s.execute(select(m.AuditEvent.id)).scalars().all()
         if can_transition(current, new):
             move_action(s, action, new, "clerk", "test.move", app.moderator.clock())
