@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 
 import yaml
@@ -24,7 +25,7 @@ from bot.policy import load_engine  # noqa: E402
 from bot.policy.datasets import Example, load_split  # noqa: E402
 from bot.policy.evaluation import ABUSE_GROUNDS, example_context, text_item  # noqa: E402
 from bot.policy.lexicon import read_entries  # noqa: E402
-from bot.policy.rules import PACKAGE_DATA  # noqa: E402
+from bot.policy.rules import DEFAULT_RULES_FILE, PACKAGE_DATA  # noqa: E402
 
 CASES = Path(__file__).resolve().parents[1] / "tests" / "policy" / "council_cases.yaml"
 
@@ -53,11 +54,26 @@ def row(name: str, m: dict[str, float]) -> str:
             f"{m['macro_f1']:.3f} |")
 
 
-def evaluate_datasets(full, rules_only) -> list[str]:
+def high_recall_engine(rules: Path | None):
+    """The same rules with the classifier at its high-recall operating point."""
+    base = (rules or DEFAULT_RULES_FILE).resolve()
+    override = {"extends": str(base), "rules": [{
+        "id": "abuse_second_opinion",
+        "params": {"head": "offensive", "threshold": "auto-high-recall"},
+    }]}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "rules.yaml"
+        path.write_text(yaml.safe_dump(override), encoding="utf-8")
+        return load_engine(path=path)
+
+
+def evaluate_datasets(full, rules_only, high_recall) -> list[str]:
     out = ["| data set (held-out part) | precision | recall | F1 | macro-F1 |", "|---|---|---|---|---|"]
     _, olid = load_split("olid")
     gold = [e.label for e in olid]
-    for label, engine in (("rules + classifier", full), ("rules only", rules_only)):
+    for label, engine in (("rules + classifier", full),
+                          ("rules + classifier, high-recall threshold", high_recall),
+                          ("rules only", rules_only)):
         found = grounds_of(engine, olid)
         out.append(row(f"OLID offensive, {label} (n={len(olid)})",
                        prf(gold, [bool(g & ABUSE_GROUNDS) for g in found])))
@@ -106,7 +122,9 @@ def main() -> int:
     args = parser.parse_args()
     full = load_engine(path=args.rules)
     rules_only = load_engine(path=args.rules, classifier=False)
-    print("\n".join(evaluate_datasets(full, rules_only)))
+    thresholds = full.classifier.meta.get("thresholds", {}) if full.classifier else {}
+    print(f"classifier thresholds (chosen on the training part): {thresholds}")
+    print("\n".join(evaluate_datasets(full, rules_only, high_recall_engine(args.rules))))
     print()
     print("\n".join(evaluate_cases(rules_only)))
     print("\n".join(evaluate_allow_list(full)))

@@ -123,7 +123,7 @@ class Analysis:
     """Facts about one item for the detectors; see the module docstring."""
 
     def __init__(self, item: Item, ctx: EvalContext, lexicon: Lexicon,
-                 scorer: Callable[[Normalised], dict[str, float]] | None = None):
+                 scorer: Callable[[Normalised, frozenset[str]], dict[str, float]] | None = None):
         self.item = item
         self.ctx = ctx
         self.lexicon = lexicon
@@ -134,6 +134,15 @@ class Analysis:
     @property
     def has_scorer(self) -> bool:
         return self._scorer is not None
+
+    @lazy
+    def digit_count(self) -> int:
+        """How many digits the post has (ten C-level counts; other scripts' digits too)."""
+        text = self.text
+        count = sum(map(text.count, "0123456789"))
+        if not count and not text.isascii():
+            count = len(_ANY_DIGIT.findall(text))
+        return count
 
     @lazy
     def has_digit(self) -> bool:
@@ -165,16 +174,26 @@ class Analysis:
     def lex_hits(self) -> list[LexHit]:
         return self.lexicon.scan(self.text, self.words, self.flags)
 
+    @lazy
+    def _hits_by_list(self) -> dict[str, list[LexHit]]:
+        by_list: dict[str, list[LexHit]] = {}
+        for hit in self.lex_hits:
+            for name in hit.lists:
+                by_list.setdefault(name, []).append(hit)
+        return by_list
+
     def hits_in(self, lists: tuple[str, ...] | list[str]) -> list[LexHit]:
-        hits = self.lex_hits
-        if not hits:
-            return hits
+        """The word-list hits from any of ``lists``, in the order they occur."""
+        if not self.lex_hits:
+            return []
+        if len(lists) == 1:
+            return self._hits_by_list.get(lists[0], [])
         wanted = set(lists)
-        return [h for h in hits if wanted.intersection(h.lists)]
+        return [h for h in self.lex_hits if not wanted.isdisjoint(h.lists)]
 
     @lazy
     def scores(self) -> dict[str, float]:
-        return self._scorer(self.norm) if self._scorer else {}
+        return self._scorer(self.norm, self.words) if self._scorer else {}
 
     @lazy
     def links(self) -> tuple[Link, ...]:

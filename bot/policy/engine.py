@@ -55,16 +55,41 @@ class PolicyEngine:
             for rule in self.rules
         ]
         self._scorer = self._scores if classifier is not None else None
+        self._build_plan()
 
-    def _scores(self, norm: Normalised) -> dict[str, float]:
-        """Classifier scores, with allow-listed words (Scunthorpe, Shitterton) left out."""
-        assert self.classifier is not None
+    def _build_plan(self) -> None:
+        """Precompute the loop ``evaluate`` runs (call again after changing ``_detectors``).
+
+        Two plans: every rule, and the rules left when the post has no word-list hit
+        (the usual case), so an ordinary post skips the word-list rules in one test.
+        Rules that can never fire (``manual``; ``classifier`` without a model) are left out.
+        """
+        word_gate = GATES["word_list"]
+        never = {"manual"} | (set() if self.classifier is not None else {"classifier"})
+        self._plan = tuple(
+            (rule, detect, gate, rule.params, rule.unless_grounds)
+            for rule, detect, gate in self._detectors if rule.detector not in never
+        )
+        self._plan_without_words = tuple(step for step in self._plan if step[2] is not word_gate)
+
+    def classifier_text(self, norm: Normalised, words: frozenset[str] | None = None) -> str:
+        """The normalised text the classifier reads: allow-listed words and phrases
+        (Scunthorpe, Shitterton, "spotted dick") left out. Training uses the same."""
         text = norm.text
         allow = self.lexicon.allow
-        innocent = {w for w in WORD_RE.findall(text) if len(w) > 3 and allow.allows(w)}
+        if words is None:
+            words = frozenset(WORD_RE.findall(text))
+        for start, end in reversed(allow.phrase_ranges(text, words)):
+            text = text[:start] + " " + text[end:]
+        allows = allow.allows
+        innocent = {w for w in words if len(w) > 3 and allows(w)}
         if innocent:
             text = WORD_RE.sub(lambda m: "" if m.group() in innocent else m.group(), text)
-        return self.classifier.scores(text)
+        return text
+
+    def _scores(self, norm: Normalised, words: frozenset[str] | None = None) -> dict[str, float]:
+        assert self.classifier is not None
+        return self.classifier.scores(self.classifier_text(norm, words))
 
     @property
     def repeat_window_days(self) -> int:
@@ -86,14 +111,18 @@ class PolicyEngine:
         except Exception:
             log.exception("could not prepare item %s for the rules", item.remote_id)
             return [_rule_error("engine", "the text could not be read")]
+        try:
+            plan = self._plan if analysis.lex_hits else self._plan_without_words
+        except Exception:  # each word-list rule will then report its own error
+            plan = self._plan
         findings: list[Finding] = []
-        for rule, detect, gate in self._detectors:
-            if rule.unless_grounds and any(f.ground in rule.unless_grounds for f in findings):
+        for rule, detect, gate, params, unless in plan:
+            if unless and findings and any(f.ground in unless for f in findings):
                 continue
             try:
-                if not gate(analysis, rule.params):
+                if not gate(analysis, params):
                     continue
-                hit = detect(analysis, rule.params)
+                hit = detect(analysis, params)
             except Exception:
                 log.exception("rule %s failed on item %s", rule.id, item.remote_id)
                 findings.append(_rule_error(rule.id, "it stopped with an error"))
@@ -103,16 +132,25 @@ class PolicyEngine:
         return findings
 
 
+AUTO_THRESHOLDS = {"auto": "", "auto-high-recall": "_high_recall"}
+
+
 def _with_model_thresholds(rule: Rule, classifier: Classifier | None) -> Rule:
-    """Replace ``auto`` thresholds by the ones chosen when the model was trained."""
-    keys = [k for k in ("threshold", "classifier_threshold") if rule.params.get(k) == "auto"]
+    """Replace ``auto`` thresholds by the ones chosen when the model was trained.
+
+    ``auto`` is the balanced operating point (best macro-F1 at precision >= 0.60 on
+    the training part's out-of-fold scores); ``auto-high-recall`` the one reaching
+    recall 0.85 there (more of the abuse, but about half the queue false alarms).
+    """
+    keys = [k for k in ("threshold", "classifier_threshold") if rule.params.get(k) in AUTO_THRESHOLDS]
     if not keys:
         return rule
     chosen = (classifier.meta.get("thresholds", {}) if classifier else {})
     head = "spam" if rule.detector == "spam" else str(rule.params.get("head", "offensive"))
     params = dict(rule.params)
     for key in keys:
-        params[key] = float(chosen.get(head, 0.5))
+        name = head + AUTO_THRESHOLDS[str(params[key])]
+        params[key] = float(chosen.get(name, chosen.get(head, 0.5)))
     return replace(rule, params=params)
 
 

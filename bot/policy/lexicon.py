@@ -170,17 +170,33 @@ class AllowList:
         ) + r")(?![a-z])") if self.phrases else None
         self.prefixes = tuple(sorted(set(prefixes)))
         self.endings = tuple(sorted(set(endings)))
+        self._known: dict[str, bool] = {}
+        self._phrase_keys = frozenset(
+            max(re.split(r"[\s\-]+", p), key=len) for p in self.phrases)
 
     def __len__(self) -> int:
         return len(self.exact) + len(self.prefixes) + len(self.endings) + len(self.phrases)
 
-    def phrase_ranges(self, text: str) -> list[tuple[int, int]]:
-        """Where allowed phrases ("blue tit", "cock-up") occur in normalised text."""
-        if self._phrase_re is None:
+    def phrase_ranges(self, text: str, words: frozenset[str] | None = None) -> list[tuple[int, int]]:
+        """Where allowed phrases ("blue tit", "cock-up") occur in normalised text.
+
+        With ``words`` (the post's ``WORD_RE`` words), posts that lack every
+        phrase's longest word are answered without scanning.
+        """
+        if self._phrase_re is None or (words is not None and self._phrase_keys.isdisjoint(words)):
             return []
         return [m.span() for m in self._phrase_re.finditer(text)]
 
     def allows(self, word: str) -> bool:
+        """True when ``word`` is innocent (results cached: words repeat a lot)."""
+        known = self._known.get(word)
+        if known is None:
+            if len(self._known) >= _LOOKUP_CACHE_LIMIT:
+                self._known.clear()
+            known = self._known[word] = self._allows(word)
+        return known
+
+    def _allows(self, word: str) -> bool:
         if word in self.exact or (word.endswith("s") and word[:-1] in self.exact):
             return True
         if word.endswith("'s") and word[:-2] in self.exact:
@@ -237,7 +253,7 @@ class Lexicon:
         for word in self._exact:
             self._by_length.setdefault(len(word), []).append(word)
         self._automaton = _prefilter(self._stems)
-        self._lookups: dict[str, tuple[str, ...] | None] = {}
+        self._lookups: dict[str, tuple[str, tuple[str, ...] | None]] = {}
 
     def prefilter(self, text: str) -> int:
         """``STEM | LONG_RUN | LEET_PAIR | SPACED`` flags for ``text``, in one C-level pass."""
@@ -297,34 +313,50 @@ class Lexicon:
                 key = " ".join(m.group().split())
                 hits.append(LexHit(m.start(), m.end(), key, self._phrases[key]))
         if hits:
-            allowed = self.allow.phrase_ranges(text)
+            allowed = self.allow.phrase_ranges(text, words)
             if allowed:
                 hits = [h for h in hits if not any(a <= h.start and h.end <= b for a, b in allowed)]
         return hits
 
     def _scan_tokens(self, text: str) -> list[LexHit]:
-        hits = []
-        cache = self._lookups
-        for m in TOKEN_RE.finditer(text):
-            if m.lastgroup == "skip":
+        """Hits among the post's tokens: each distinct token is looked up once (cached
+        across posts), and positions are only worked out when something matched."""
+        found: dict[str, tuple[str, tuple[str, ...]]] = {}
+        for skip, tok in set(TOKEN_RE.findall(text)):
+            if skip:
                 continue
-            start, end, tok = m.start(), m.end(), m.group()
+            word, lists = self._token_lists(tok)
+            if lists:
+                found[tok] = (word, lists)
+        if not found:
+            return []
+        hits = []
+        for m in TOKEN_RE.finditer(text):
+            tok = m.group("tok")
+            if tok not in found:
+                continue
+            start, end = m.start(), m.end()
             if not tok.isalpha():
                 stripped = tok.strip("!|+")
-                start += tok.index(stripped[:1]) if stripped else 0
+                start += tok.index(stripped[:1])
                 end = start + len(stripped)
-                tok = stripped.translate(LEET) if any(c.isalpha() for c in stripped) else ""
-            if not tok:
-                continue
-            lists = cache.get(tok, False)
-            if lists is False:
-                lists = self.lookup(tok)
-                if len(cache) >= _LOOKUP_CACHE_LIMIT:
-                    cache.clear()
-                cache[tok] = lists
-            if lists:
-                hits.append(LexHit(start, end, tok, lists))
+            word, lists = found[tok]
+            hits.append(LexHit(start, end, word, lists))
         return hits
+
+    def _token_lists(self, tok: str) -> tuple[str, tuple[str, ...] | None]:
+        """(the word a raw token stands for, the lists it is in), cached per token."""
+        known = self._lookups.get(tok)
+        if known is None:
+            word = tok
+            if not tok.isalpha():
+                stripped = tok.strip("!|+")
+                word = stripped.translate(LEET) if any(c.isalpha() for c in stripped) else ""
+            known = (word, self.lookup(word) if word else None)
+            if len(self._lookups) >= _LOOKUP_CACHE_LIMIT:
+                self._lookups.clear()
+            self._lookups[tok] = known
+        return known
 
     def _scan_spaced(self, text: str) -> list[LexHit]:
         hits = []

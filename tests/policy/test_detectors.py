@@ -49,6 +49,33 @@ NOT_THREATS = [
 ]
 
 
+# Leetspeak and hidden letters are decoded before the threat patterns run.
+LEET_THREATS = [
+    "I'll k1ll you", "gonna h*rt you", "i will $tab you", "I'll sh00t the clerk",
+    "I will h4rm you", "hope you d1e", "k!ll yourself", "I'll hurt you", "I'm g0nna k*ll you",
+]
+LEET_NOT_THREATS = [
+    "it would hurt you to say thank you", "this queue is k1lling me", "I'd k1ll for a pint",
+    "I'll sh00t you an email", "r3ady at 10am, k1ll the lights",
+]
+
+
+@pytest.mark.parametrize("text", LEET_THREATS)
+def test_threats_in_leetspeak_fire(engine, text):
+    assert threat_of_violence(analysis(engine, text), {}) is not None
+
+
+@pytest.mark.parametrize("text", LEET_NOT_THREATS)
+def test_idioms_in_leetspeak_do_not_fire(engine, text):
+    assert threat_of_violence(analysis(engine, text), {}) is None
+
+
+def test_a_leetspeak_threat_highlights_what_was_typed(engine):
+    findings = engine.evaluate(text_item("ok I'll k1ll you!"), example_context())
+    threat = next(f for f in findings if f.rule_id == "threat_of_violence")
+    assert threat.spans[0].text == "I'll k1ll you"
+
+
 @pytest.mark.parametrize("text", THREATS)
 def test_threats_fire(engine, text):
     assert threat_of_violence(analysis(engine, text), {}) is not None
@@ -165,6 +192,7 @@ def test_a_rule_that_raises_becomes_a_rule_error_finding(engine, monkeypatch, ca
         raise RuntimeError("boom")
 
     broken._detectors[0] = (rule, explode, lambda a, params: True)  # (rule, detector, gate)
+    broken._build_plan()
     findings = broken.evaluate(text_item("hello"), example_context())
     assert [(f.rule_id, f.ground, f.severity) for f in findings] == [
         (rule.id, Ground.RULE_ERROR, Severity.MEDIUM)]
@@ -179,6 +207,7 @@ def test_a_gate_that_raises_also_becomes_a_rule_error_finding(engine, caplog):
         raise RuntimeError("gate boom")
 
     broken._detectors[0] = (rule, detect, explode)
+    broken._build_plan()
     findings = broken.evaluate(text_item("hello"), example_context())
     assert [(f.rule_id, f.ground) for f in findings] == [(rule.id, Ground.RULE_ERROR)]
     assert "gate boom" in caplog.text

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.policy.engine import load_engine
 from bot.policy.lexicon import AllowList, Lexicon, read_entries, squeeze
@@ -85,3 +87,39 @@ def test_council_allow_list_extends_matching():
 
 def test_squeeze():
     assert squeeze("fuuuuck") == "fuck"
+
+
+@pytest.mark.parametrize(("text", "decoded"), [
+    ("i will k1ll you!", "i will kill you!"), ("gonna $tab u", "gonna stab u"),
+    ("sh**t them", "shoot them"), ("@user 2024 hello", "@user 2024 hello"),
+    ("h*rt", "hurt"), ("w*w", "w*w"),
+])
+def test_decode_leet_keeps_positions(text, decoded):
+    from bot.policy.detectors.threats import VOCABULARY
+    from bot.policy.lexicon import decode_leet
+
+    assert decode_leet(text, VOCABULARY) == decoded
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ak1l*$@!0 .h3rt", max_size=40))
+def test_decode_leet_never_changes_the_length(text):
+    from bot.policy.lexicon import decode_leet
+
+    assert len(decode_leet(text, frozenset({"kill", "hurt"}))) == len(text)
+
+
+@pytest.mark.parametrize(("text", "flag"), [
+    ("what a fuckwit", "STEM"), ("shiiiite", "LONG_RUN"), ("1d10t", "LEET_PAIR"),
+    ("sh!t", "LEET_PAIR"), ("c@nt", "LEET_PAIR"), ("t w a t", "SPACED"), ("i.d.i.o.t", "SPACED"),
+])
+def test_the_prefilter_sees_each_dodge(text, flag):
+    from bot.policy import lexicon as lx
+
+    engine = load_engine(classifier=False)
+    assert engine.lexicon.prefilter(text) & getattr(lx, flag)
+
+
+def test_the_prefilter_is_quiet_on_ordinary_text():
+    engine = load_engine(classifier=False)
+    assert engine.lexicon.prefilter("thanks for fixing the bins on tuesday!") == 0

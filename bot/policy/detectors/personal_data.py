@@ -57,7 +57,7 @@ def _e164(number: str, region: str = "GB") -> str:
 
 def maybe_phone(a: Analysis, params: dict[str, Any]) -> bool:
     """Cheap pre-check: seven digits close together."""
-    return a.has_digit and _DIGIT_RUN.search(a.text) is not None
+    return a.digit_count >= 7 and _DIGIT_RUN.search(a.text) is not None
 
 
 def phone_number(a: Analysis, params: dict[str, Any]) -> Hit | None:
@@ -131,7 +131,7 @@ def home_address(a: Analysis, params: dict[str, Any]) -> Hit | None:
 
 def maybe_ni_number(a: Analysis, params: dict[str, Any]) -> bool:
     """Cheap pre-check: six digits close together."""
-    return a.has_digit and _SIX_DIGITS.search(a.text) is not None
+    return a.digit_count >= 6 and _SIX_DIGITS.search(a.text) is not None
 
 
 def national_insurance_number(a: Analysis, params: dict[str, Any]) -> Hit | None:

@@ -54,9 +54,13 @@ def maybe_spam(a: Analysis, params: dict[str, Any]) -> bool:
 
 
 def _spam_phrase(a: Analysis) -> re.Match[str] | None:
-    if a.words.isdisjoint(_PHRASE_TRIGGERS) and not any(c in a.text for c in "£$€"):
-        return None
-    return SPAM_PHRASES.search(a.text)
+    """The first spam phrase in the post (looked for once per post)."""
+    if "_spam_phrase" not in a.__dict__:
+        found = None
+        if not a.words.isdisjoint(_PHRASE_TRIGGERS) or any(c in a.text for c in "£$€"):
+            found = SPAM_PHRASES.search(a.text)
+        a.__dict__["_spam_phrase"] = found
+    return a.__dict__["_spam_phrase"]
 
 
 DEFAULT_POINTS = {
