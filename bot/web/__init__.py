@@ -47,9 +47,9 @@ def create_web_app(app: App, heartbeat: Heartbeat | None = None, *,
 
 
 def _register(flask_app: Flask) -> None:
-    from bot.web import admin, auth, oversight, review
+    from bot.web import admin, auth, items, oversight, review, summaries
 
-    for blueprint in (auth.bp, review.bp, oversight.bp, admin.bp):
+    for blueprint in (auth.bp, review.bp, items.bp, oversight.bp, summaries.bp, admin.bp):
         flask_app.register_blueprint(blueprint)
     flask_app.before_request(_before)
     flask_app.after_request(security.add_security_headers)

@@ -7,7 +7,7 @@ caveats live here, keyed by the platform's value.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.adapter import ACTION_LABELS
 from bot.domain import ActionKind
@@ -37,6 +37,20 @@ def offered_actions(platform: str, capabilities: frozenset[ActionKind], meta: di
     if platform == "bluesky" and not meta.get("root_is_council"):
         kinds = [k for k in kinds if k is not ActionKind.HIDE_REPLY]
     return kinds
+
+
+class ActionOption(NamedTuple):
+    """One tick box of the decision form."""
+
+    value: str
+    label: str
+    proposed: bool
+
+
+def action_options(choices: Iterable[ActionKind], proposed: Iterable[str]) -> list[ActionOption]:
+    """The decision form's tick boxes: what the platform can do, the proposed ones ticked."""
+    wanted = set(proposed)
+    return [ActionOption(kind.value, ACTION_LABELS[kind], kind.value in wanted) for kind in choices]
 
 
 def item_notes(platform: str, meta: dict[str, Any]) -> list[str]:

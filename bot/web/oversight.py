@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, render_template, request
 from sqlalchemy import Select, func, select
 
+from bot.alerts import delivery_problems, email_configured
 from bot.health import health_report
 from bot.storage import models as m
 from bot.web import queries
@@ -122,4 +123,6 @@ def accounts() -> Any:
     by_name = {a["name"]: a for a in report.get("accounts", [])}
     with _reads()() as s:
         rows = queries.accounts(s)
-    return render_template("accounts.html", rows=rows, health=by_name, report=report, platforms=PLATFORM_NAMES)
+        problems = delivery_problems(s)
+    return render_template("accounts.html", rows=rows, health=by_name, report=report, platforms=PLATFORM_NAMES,
+                           alert_problems=problems, email_on=email_configured(app.settings))

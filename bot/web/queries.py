@@ -1,7 +1,7 @@
-"""Database reads for the clerk's pages: one page of the queue at a time.
+"""Database reads for the clerk's pages: one page of the queue at a time, one item.
 
-Each page costs a fixed handful of queries (the page of review items, its items,
-findings and actions, and the authors' history), whatever the size of the queue.
+Each page costs a fixed handful of queries, whatever the size of the queue
+(the queue's own reads are in ``bot.web.queue_rows``).
 """
 
 from __future__ import annotations
@@ -9,10 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from bot.storage import models as m
+from bot.web.queue_rows import ReviewRow, load_reviews, page_statements, upheld_counts
+
+__all__ = ["PAGE_SIZE", "STATUSES", "QueueFilters", "QueuePage", "queue_page", "upheld_counts"]
 
 PAGE_SIZE = 10  # short enough to scroll on a phone
 STATUSES = ("pending", "approved", "rejected", "all")
@@ -44,7 +47,7 @@ class QueueFilters:
 
 @dataclass(frozen=True)
 class QueuePage:
-    reviews: list[m.ReviewItem]
+    reviews: list[ReviewRow]
     total: int
     upheld: dict[int, int]
     filters: QueueFilters
@@ -54,61 +57,62 @@ class QueuePage:
         return max(1, -(-self.total // PAGE_SIZE))
 
 
-def _filtered(query: Select[Any], f: QueueFilters) -> Select[Any]:
-    # Items and accounts are joined only when a filter needs them: counting 5,000
-    # pending rows is then an index-only scan of review_items.
-    if f.platform or f.account:
-        query = (query.join(m.Item, m.Item.id == m.ReviewItem.item_id)
-                 .join(m.Account, m.Account.id == m.Item.account_id))
-    if f.status != "all":
-        query = query.where(m.ReviewItem.status == f.status)
-    if f.platform:
-        query = query.where(m.Account.platform == f.platform)
-    if f.account:
-        query = query.where(m.Account.name == f.account)
-    if f.ground:
-        query = query.where(m.ReviewItem.item_id.in_(select(m.Finding.item_id).where(m.Finding.ground == f.ground)))
-    return query
-
-
 def queue_page(s: Session, f: QueueFilters) -> QueuePage:
     """Most severe first, then oldest first (pending); newest decisions first otherwise."""
-    total = int(s.execute(_filtered(select(func.count()).select_from(m.ReviewItem), f)).scalar() or 0)
-    order = ((m.ReviewItem.severity.desc(), m.ReviewItem.created_at.asc(), m.ReviewItem.id.asc())
-             if f.status == "pending" else (m.ReviewItem.decided_at.desc(), m.ReviewItem.id.desc()))
-    ids = list(s.execute(_filtered(select(m.ReviewItem.id), f).order_by(*order)
-                         .limit(PAGE_SIZE).offset((f.page - 1) * PAGE_SIZE)).scalars())
-    rank = {review_id: n for n, review_id in enumerate(ids)}
-    query = (select(m.ReviewItem).where(m.ReviewItem.id.in_(ids))
-             .options(joinedload(m.ReviewItem.item).joinedload(m.Item.account),
-                      joinedload(m.ReviewItem.item).joinedload(m.Item.author),
-                      joinedload(m.ReviewItem.item).selectinload(m.Item.findings),
-                      selectinload(m.ReviewItem.actions)))
-    reviews = sorted(s.execute(query).unique().scalars(), key=lambda r: rank[r.id])
+    count, page_ids = page_statements(f.status, bool(f.ground), bool(f.platform), bool(f.account))
+    values = {"status": f.status, "ground": f.ground, "platform": f.platform, "account": f.account}
+    conn = s.connection()
+    total = int(conn.execute(count, values).scalar() or 0)
+    ids = list(conn.execute(page_ids, {**values, "limit": PAGE_SIZE, "offset": (f.page - 1) * PAGE_SIZE}).scalars())
+    reviews = load_reviews(s, ids)
     return QueuePage(reviews, total, upheld_counts(s, {r.item.author_id for r in reviews}), f)
-
-
-def upheld_counts(s: Session, author_ids: set[int]) -> dict[int, int]:
-    """How many of each author's earlier posts had a finding the clerk upheld."""
-    if not author_ids:
-        return {}
-    rows = s.execute(select(m.Item.author_id, func.count(func.distinct(m.Item.id)))
-                     .join(m.Finding, m.Finding.item_id == m.Item.id)
-                     .where(m.Item.author_id.in_(author_ids), m.Finding.upheld.is_(True))
-                     .group_by(m.Item.author_id)).all()
-    return {author_id: int(count) for author_id, count in rows}
 
 
 def accounts(s: Session) -> list[m.Account]:
     return list(s.execute(select(m.Account).order_by(m.Account.name)).scalars())
 
 
-def review_with_item(s: Session, review_id: int) -> m.ReviewItem | None:
-    return s.execute(select(m.ReviewItem).where(m.ReviewItem.id == review_id).options(
-        joinedload(m.ReviewItem.item).joinedload(m.Item.account),
-        joinedload(m.ReviewItem.item).joinedload(m.Item.author),
-        joinedload(m.ReviewItem.item).selectinload(m.Item.findings),
-        selectinload(m.ReviewItem.actions))).unique().scalar_one_or_none()
+def account_names(s: Session) -> list[str]:
+    return list(s.execute(select(m.Account.name).order_by(m.Account.name)).scalars())
+
+
+def item_id_of_review(s: Session, review_id: int) -> int | None:
+    found: int | None = s.execute(select(m.ReviewItem.item_id).where(m.ReviewItem.id == review_id)).scalar()
+    return found
+
+
+def item_with_review(s: Session, item_id: int) -> tuple[m.Item, m.ReviewItem | None] | None:
+    """Any stored item (flagged or not) with its review item and actions, when it has one."""
+    item = s.execute(select(m.Item).where(m.Item.id == item_id).options(
+        joinedload(m.Item.account), joinedload(m.Item.author), selectinload(m.Item.findings))
+    ).unique().scalar_one_or_none()
+    if item is None:
+        return None
+    review = s.execute(select(m.ReviewItem).where(m.ReviewItem.item_id == item_id)
+                       .options(selectinload(m.ReviewItem.actions))).scalar_one_or_none()
+    return item, review
+
+
+@dataclass(frozen=True)
+class MediaRow:
+    """An attachment's fetch state, without its bytes."""
+
+    id: int
+    url: str
+    content_type: str
+    size: int
+    sha256: str | None
+    fetched_at: Any
+    error: str | None
+    attempts: int
+    next_attempt_at: Any
+
+
+def media_of(s: Session, item_id: int) -> list[MediaRow]:
+    rows = s.execute(select(m.Media.id, m.Media.url, m.Media.content_type, m.Media.size, m.Media.sha256,
+                            m.Media.fetched_at, m.Media.error, m.Media.attempts, m.Media.next_attempt_at)
+                     .where(m.Media.item_id == item_id).order_by(m.Media.id)).all()
+    return [MediaRow(*row) for row in rows]
 
 
 def author_history(s: Session, author_id: int, exclude_item: int, limit: int = 20) -> list[tuple[m.Item, str | None]]:

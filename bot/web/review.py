@@ -1,4 +1,4 @@
-"""The review queue, decisions (single and bulk) and the item page with its evidence."""
+"""The review queue and decisions (single and bulk); the item page is in ``bot.web.items``."""
 
 from __future__ import annotations
 
@@ -9,10 +9,9 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from bot.decisions import Decision
 from bot.domain import ActionKind
 from bot.errors import InvalidTransition, NotFound
-from bot.storage import models as m
 from bot.web import queries
-from bot.web.caveats import GROUND_LABELS, PLATFORM_NAMES, item_notes, offered_actions
-from bot.web.security import REVIEW_ROLES, requires, safe_next
+from bot.web.caveats import GROUND_LABELS, PLATFORM_NAMES, action_options, item_notes, offered_actions
+from bot.web.security import REVIEW_ROLES, csrf_token, requires, safe_next
 
 bp = Blueprint("review", __name__)
 BULK_LIMIT = 100
@@ -34,22 +33,20 @@ def capabilities(account_name: str) -> frozenset[ActionKind]:
         return frozenset()
 
 
-def choices_for(review: m.ReviewItem) -> list[ActionKind]:
-    item = review.item
-    return offered_actions(item.account.platform, capabilities(item.account.name), item.meta or {})
-
-
 @bp.route("/")
 @requires(REVIEW_ROLES)
 def queue() -> Any:
     filters = queries.QueueFilters.from_args(request.args)
     with _reads()() as s:
         page = queries.queue_page(s, filters)
-        accounts = queries.accounts(s)
-        cards = [{"review": r, "choices": choices_for(r), "upheld": page.upheld.get(r.item.author_id, 0),
-                  "notes": item_notes(r.item.account.platform, r.item.meta or {})} for r in page.reviews]
+        accounts = queries.account_names(s)
+    caps = {name: capabilities(name) for name in {r.item.account.name for r in page.reviews}}
+    cards = [{"review": r, "upheld": page.upheld.get(r.item.author_id, 0),
+              "options": action_options(offered_actions(r.item.account.platform, caps[r.item.account.name],
+                                                        r.item.meta), (a.kind for a in r.actions)),
+              "notes": item_notes(r.item.account.platform, r.item.meta)} for r in page.reviews]
     return render_template("queue.html", page=page, cards=cards, accounts=accounts, grounds=GROUND_LABELS,
-                           platforms=PLATFORM_NAMES, statuses=queries.STATUSES,
+                           platforms=PLATFORM_NAMES, statuses=queries.STATUSES, csrf=csrf_token(),
                            back=request.full_path.rstrip("?"))
 
 
@@ -70,16 +67,16 @@ def decide(review_id: int) -> Any:
         abort(400, description="Choose approve or reject.")
     decision = _decision_from_form(review_id, request.form, verb)
     if verb == "approve" and not decision.actions:
-        flash(f"Item {review_id}: choose at least one action to approve, or reject it with a reason.", "error")
+        flash(f"Review {review_id}: choose at least one action to approve, or reject it with a reason.", "error")
         return redirect(back)
     try:
-        _app().moderator.decide(decision)
+        review = _app().moderator.decide(decision)
     except (InvalidTransition, NotFound) as exc:
-        flash(f"Item {review_id}: {exc.title} ({exc})", "error")
+        flash(f"Review {review_id}: {exc.title} ({exc})", "error")
         return redirect(back)
     done = "approved" if verb == "approve" else "rejected"
     extra = " and marked for police referral" if decision.police_referral else ""
-    flash(f"Item {review_id} {done}{extra}.")
+    flash(f"Item {review.item_id} {done}{extra}.")
     return redirect(back)
 
 
@@ -111,17 +108,9 @@ def bulk() -> Any:
 @bp.route("/review/<int:review_id>")
 @requires(REVIEW_ROLES)
 def item_page(review_id: int) -> Any:
+    """Older address of the item page (by review number): the item page shows everything."""
     with _reads()() as s:
-        review = queries.review_with_item(s, review_id)
-        if review is None:
-            abort(404)
-        item = review.item
-        context = {
-            "review": review, "item": item, "choices": choices_for(review),
-            "notes": item_notes(item.account.platform, item.meta or {}),
-            "upheld": queries.upheld_counts(s, {item.author_id}).get(item.author_id, 0),
-            "history": queries.author_history(s, item.author_id, item.id),
-            "aliases": queries.aliases(s, item.author_id),
-            "back": url_for("review.item_page", review_id=review_id),
-        }
-    return render_template("item.html", **context)
+        item_id = queries.item_id_of_review(s, review_id)
+    if item_id is None:
+        abort(404)
+    return redirect(url_for("items.page", item_id=item_id))

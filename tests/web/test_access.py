@@ -15,14 +15,16 @@ from tests.web.conftest import add_person, sign_in
 # (path, roles that may see it)
 PAGES = [
     ("/", {"clerk", "deputy", "delegate"}),
-    ("/review/1", {"clerk", "deputy", "delegate"}),
+    ("/items/1", {"clerk", "deputy", "delegate"}),
+    ("/summaries", {"clerk", "deputy", "delegate"}),
     ("/my-sign-in", {"clerk", "deputy", "delegate"}),
     ("/audit", {"clerk", "deputy"}),
     ("/audit.csv", {"clerk", "deputy"}),
     ("/accounts", {"clerk", "deputy"}),
     ("/users", {"clerk"}),
 ]
-POSTS = ["/review/1/decide", "/review/bulk", "/users/add", "/users/clerk/change"]
+POSTS = ["/review/1/decide", "/review/bulk", "/users/add", "/users/clerk/change", "/items/1/legal-hold",
+         "/items/1/evidence-pack"]
 
 
 @pytest.mark.parametrize("path", [p for p, _ in PAGES])

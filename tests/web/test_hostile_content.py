@@ -27,7 +27,7 @@ def test_every_payload_is_escaped_in_the_queue_and_item_page(app: App, signed_in
                                  display_name=payload, author_handle=payload[:60], context_text=payload,
                                  raw=json.dumps({"content": payload})))
     pages = [main_part(signed_in.get("/?status=pending").get_data(as_text=True))]
-    pages += [main_part(signed_in.get(f"/review/{i}").get_data(as_text=True)) for i in ids]
+    pages += [main_part(signed_in.get(f"/review/{i}", follow_redirects=True).get_data(as_text=True)) for i in ids]
     for page in pages:
         assert active_content(page) == []
     assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in pages[0]  # shown, as text
@@ -83,6 +83,6 @@ def test_bluesky_post_rendered_with_facet_link(app: App, signed_in: FlaskClient)
     raw = json.dumps({"record": {"text": text, "facets": [{"index": {"byteStart": 30, "byteEnd": 34},
                       "features": [{"$type": "app.bsky.richtext.facet#link", "uri": "https://ok.example/a"}]}]}})
     rid = insert_review(app, account="sky", platform="bluesky", text=text, raw=raw)
-    page = main_part(signed_in.get(f"/review/{rid}").get_data(as_text=True))
+    page = main_part(signed_in.get(f"/review/{rid}", follow_redirects=True).get_data(as_text=True))
     assert "&lt;script&gt;this&lt;/script&gt;" in page
     assert '<a href="https://ok.example/a" rel="nofollow noopener noreferrer ugc">link</a>' in page

@@ -141,7 +141,7 @@ def test_mastodon_caveat_and_only_real_actions(app: App, signed_in: FlaskClient)
     caps = frozenset({ActionKind.BLOCK, ActionKind.MUTE, ActionKind.REPORT, ActionKind.REMOVE_FOLLOWER})
     app.moderator.adapters["masto"] = FakePlatform("mastodon", caps)
     rid = insert_review(app, account="masto", platform="mastodon")
-    page = signed_in.get(f"/review/{rid}").get_data(as_text=True)
+    page = signed_in.get(f"/review/{rid}", follow_redirects=True).get_data(as_text=True)
     assert "only changes what the council" in page and "Reporting it to the server" in page
     assert 'value="block"' in page and 'value="report"' in page
     assert 'value="hide_reply"' not in page and 'value="domain_block"' not in page
@@ -152,8 +152,8 @@ def test_bluesky_hide_offered_only_under_the_councils_own_thread(app: App, signe
     app.moderator.adapters["sky"] = FakePlatform("bluesky", caps)
     theirs = insert_review(app, account="sky", platform="bluesky", meta={"root_is_council": False})
     ours = insert_review(app, account="sky", platform="bluesky", meta={"root_is_council": True})
-    assert 'value="hide_reply"' not in signed_in.get(f"/review/{theirs}").get_data(as_text=True)
-    assert 'value="hide_reply"' in signed_in.get(f"/review/{ours}").get_data(as_text=True)
+    assert 'value="hide_reply"' not in signed_in.get(f"/review/{theirs}", follow_redirects=True).get_data(as_text=True)
+    assert 'value="hide_reply"' in signed_in.get(f"/review/{ours}", follow_redirects=True).get_data(as_text=True)
 
 
 def test_item_page_shows_evidence_actions_and_history(app: App, signed_in: FlaskClient) -> None:
@@ -161,7 +161,7 @@ def test_item_page_shows_evidence_actions_and_history(app: App, signed_in: Flask
     with app.sessions() as s:
         first = s.execute(select(m.ReviewItem).order_by(m.ReviewItem.id)).scalars().first()
         sha = first.item.raw_sha256
-    page = signed_in.get(f"/review/{first.id}").get_data(as_text=True)
+    page = signed_in.get(f"/review/{first.id}", follow_redirects=True).get_data(as_text=True)
     assert sha in page and "Raw payload as received" in page
     assert "Author as seen when captured" in page and "history" in page
     assert signed_in.get("/review/999999").status_code == 404
