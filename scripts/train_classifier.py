@@ -174,10 +174,11 @@ def main() -> int:
         return 0
     root = datasets_dir()
     points = off["points"]
+    heads = {"offensive": head_doc(off["data"], off["head"]),
+             "spam": head_doc(spam["data"], spam["head"])}
     doc = {
         "feature_version": FEATURE_VERSION,
-        "heads": {"offensive": head_doc(off["data"], off["head"]),
-                  "spam": head_doc(spam["data"], spam["head"])},
+        "heads": heads,
         "meta": {
             "thresholds": {"offensive": points["balanced"][0],
                            "offensive_high_recall": points["high_recall"][0],
@@ -192,7 +193,7 @@ def main() -> int:
     }
     with gzip.GzipFile(args.out, "wb", mtime=0) as fh:
         fh.write(json.dumps(doc, separators=(",", ":")).encode("utf-8"))
-    sizes = {n: len(h["features"]) for n, h in doc["heads"].items()}
+    sizes = {n: len(h["features"]) for n, h in heads.items()}
     print(f"wrote {args.out}: {sizes} features, {args.out.stat().st_size // 1024} KB")
     return check_runtime(args.out, off)
 

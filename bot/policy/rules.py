@@ -168,7 +168,7 @@ def _parse_rule(i: int, data: Any, detectors: frozenset[str],
     rule = None
     try:
         rule = Rule(
-            id=str(data["id"]), ground=Ground(data.get("ground")),
+            id=str(data["id"]), ground=Ground(str(data.get("ground"))),
             clauses=tuple(str(c) for c in data.get("clauses") or ()),
             severity=Severity.parse(data.get("severity", "medium")),
             detector=str(data.get("detector", "")), params=dict(data.get("params") or {}),

@@ -96,7 +96,7 @@ def test_squeeze():
 ])
 def test_decode_leet_keeps_positions(text, decoded):
     from bot.policy.detectors.threats import VOCABULARY
-    from bot.policy.lexicon import decode_leet
+    from bot.policy.leetspeak import decode_leet
 
     assert decode_leet(text, VOCABULARY) == decoded
 
@@ -104,7 +104,7 @@ def test_decode_leet_keeps_positions(text, decoded):
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet="ak1l*$@!0 .h3rt", max_size=40))
 def test_decode_leet_never_changes_the_length(text):
-    from bot.policy.lexicon import decode_leet
+    from bot.policy.leetspeak import decode_leet
 
     assert len(decode_leet(text, frozenset({"kill", "hurt"}))) == len(text)
 

@@ -17,7 +17,8 @@ import re
 from typing import Any
 
 from bot.policy.analysis import Analysis, Hit
-from bot.policy.lexicon import LEET_PAIR, WORD_RE, decode_leet
+from bot.policy.leetspeak import decode_leet
+from bot.policy.lexicon import LEET_PAIR, WORD_RE
 
 _INTENT = (
     r"(?:i|we|you|they|someone|somebody|people|he|she)?\s*(?:'?ll|will|would|'?d|could|should|"
