@@ -33,6 +33,15 @@ _SKIP = (
     r"|(?<![a-z0-9])@[a-z0-9_.-]+(?:@[a-z0-9.-]+)?"
 )
 TOKEN_RE = re.compile(rf"(?P<skip>{_SKIP})|(?P<tok>[a-z0-9@$*!|+]+)")
+_TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@$*!|+")
+_SKIP_RE = re.compile(_SKIP)
+
+
+def _skipped_spans(text: str) -> list[tuple[int, int]]:
+    """Links, e-mail addresses and @mentions, which the word lists do not look into."""
+    if "@" not in text and "http" not in text and "www." not in text:
+        return []
+    return [m.span() for m in _SKIP_RE.finditer(text)]
 WORD_RE = re.compile(r"[a-z]+")
 LEET_IN_WORD_RE = re.compile(r"[a-z][0-9@$*!|+]+[a-z]|(?<![a-z0-9@])[0-9$][a-z]{3,}")
 _SINGLE_LETTERS = frozenset("bcdefghjklmnopqrstvwxyz")
@@ -289,18 +298,23 @@ class Lexicon:
                 found[tok] = (word, lists)
         if not found:
             return []
+        skipped = _skipped_spans(text)
         hits = []
-        for m in TOKEN_RE.finditer(text):
-            tok = m.group("tok")
-            if tok not in found:
-                continue
-            start, end = m.start(), m.end()
-            if not tok.isalpha():
-                stripped = tok.strip("!|+")
-                start += tok.index(stripped[:1])
-                end = start + len(stripped)
-            word, lists = found[tok]
-            hits.append(LexHit(start, end, word, lists))
+        for tok, (word, lists) in found.items():
+            at = text.find(tok)
+            while at != -1:
+                end = at + len(tok)
+                if ((at == 0 or text[at - 1] not in _TOKEN_CHARS)
+                        and (end == len(text) or text[end] not in _TOKEN_CHARS)
+                        and not any(a <= at < b for a, b in skipped)):
+                    start = at
+                    if not tok.isalpha():
+                        stripped = tok.strip("!|+")
+                        start += tok.index(stripped[:1])
+                        end = start + len(stripped)
+                    hits.append(LexHit(start, end, word, lists))
+                at = text.find(tok, at + 1)
+        hits.sort(key=lambda h: h.start)
         return hits
 
     def _token_lists(self, tok: str) -> tuple[str, tuple[str, ...] | None]:
