@@ -5,11 +5,14 @@ Every page passes axe-core with no serious or critical violation."""
 from __future__ import annotations
 
 import json
+import zipfile
+from pathlib import Path
 from typing import Any
 
 import pyotp
 import pytest
 
+from bot.storage import models as m
 from bot.storage.db import transaction
 from bot.users import create_user
 from bot.web.queries import PAGE_SIZE
@@ -63,7 +66,8 @@ def test_sign_in_approve_reject_and_audit(browser: Any, axe_source: str, site: S
 
     cards = page.locator("li.card")
     first = cards.nth(0)
-    first_id = first.locator("h2").get_attribute("id").split("-")[1]
+    first_review = first.locator("h2").get_attribute("id").split("-")[1]
+    first_id = first.locator("h2 a").get_attribute("href").rsplit("/", 1)[1]  # the item's number
     boxes = first.locator("input[name=actions]")
     if not any(boxes.nth(i).is_checked() for i in range(boxes.count())):
         boxes.first.check()
@@ -71,13 +75,15 @@ def test_sign_in_approve_reject_and_audit(browser: Any, axe_source: str, site: S
     page.get_by_text(f"Item {first_id} approved.").wait_for()
 
     second = page.locator("li.card").nth(0)
-    second_id = second.locator("h2").get_attribute("id").split("-")[1]
+    second_id = second.locator("h2 a").get_attribute("href").rsplit("/", 1)[1]
     second.get_by_label("Reason").fill("Fair comment about the bins, not abuse")
     second.get_by_role("button", name=f"Reject item {second_id}").click()
     page.get_by_text(f"Item {second_id} rejected.").wait_for()
     check_page(page, f"{tag}-05-after-decisions")
 
-    page.goto(f"{site.url}/review/{first_id}")
+    page.goto(f"{site.url}/review/{first_review}")  # the old address leads to the item page
+    page.wait_for_url(f"**/items/{first_id}")
+    page.get_by_role("heading", name="Evidence", exact=True).wait_for()
     check_page(page, f"{tag}-06-item")
     page.get_by_role("link", name="Audit log").click()
     page.get_by_role("heading", name="Audit log").wait_for()
@@ -85,7 +91,7 @@ def test_sign_in_approve_reject_and_audit(browser: Any, axe_source: str, site: S
     assert "review.approved" in body and "review.rejected" in body
     assert "Fair comment about the bins, not abuse" in body
     check_page(page, f"{tag}-07-audit")
-    for name in ("Accounts", "Users", "Your sign-in"):
+    for name in ("Accounts", "Monthly summaries", "Users", "Your sign-in"):
         page.get_by_role("link", name=name, exact=True).click()
         page.get_by_role("heading", level=1).wait_for()
         check_page(page, f"{tag}-08-{name.lower().replace(' ', '-')}")
@@ -133,4 +139,45 @@ def test_hostile_posts_do_not_run(browser: Any, axe_source: str, site: Site) -> 
         assert frame.evaluate("typeof window.__pwned") == "undefined"
     assert dialogs == [] and outside == []
     assert page.evaluate("document.querySelectorAll('main script, main img, main iframe, main svg').length") == 0
+    context.close()
+
+
+def test_item_page_legal_hold_evidence_pack_and_summaries(browser: Any, axe_source: str, site: Site,
+                                                          tmp_path: Path) -> None:
+    """From the link in an alert e-mail: the item, a legal hold with a reason, the evidence
+    pack as a download; then last month's summary from the summaries page."""
+    item_id = insert_review(site.app, text="I know where you live", severity=3, ground="threat")
+    reports = Path(site.app.settings.data_dir) / "reports"
+    reports.mkdir(parents=True, exist_ok=True)
+    (reports / "moderation-summary-2026-10.pdf").write_bytes(b"%PDF-1.7 summary")
+    (reports / "moderation-summary-2026-10.html").write_text("<!doctype html><title>October</title>")
+    with transaction(site.app.sessions) as s:
+        s.add(m.Summary(month="2026-10", html_path=str(reports / "moderation-summary-2026-10.html"),
+                        pdf_path=str(reports / "moderation-summary-2026-10.pdf"), figures={}))
+    context = new_context(browser, axe_source, PHONE, accept_downloads=True)
+    page = context.new_page()
+    sign_in_and_enrol(page, site, "evidence")
+    page.goto(f"{site.url}/items/{item_id}")
+    page.get_by_role("heading", name="Legal hold").wait_for()
+    check_page(page, "evidence-01-item")
+    page.get_by_label("Reason for the hold").fill("Police reference 12/3456")
+    page.get_by_role("button", name="Set a legal hold").click()
+    page.get_by_text(f"Item {item_id} is now under legal hold.").wait_for()
+    assert "Under legal hold: Police reference 12/3456" in page.locator("main").inner_text()
+    check_page(page, "evidence-02-held")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name=f"Download the evidence pack for item {item_id}").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("evidence-") and download.suggested_filename.endswith(".zip")
+    with zipfile.ZipFile(download.path()) as zf:
+        assert "manifest.json" in zf.namelist() and "summary.pdf" in zf.namelist()
+    page.get_by_role("link", name="Monthly summaries").click()
+    page.get_by_role("heading", name="Monthly summaries").wait_for()
+    check_page(page, "evidence-03-summaries")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="PDF for the meeting papers for October 2026").click()
+    assert download_info.value.suggested_filename == "moderation-summary-2026-10.pdf"
+    page.goto(f"{site.url}/audit?event=evidence.")
+    body = page.locator("main").inner_text()
+    assert "evidence.hold_set" in body and "evidence.exported" in body
     context.close()
