@@ -159,12 +159,12 @@ def test_item_page_legal_hold_evidence_pack_and_summaries(browser: Any, axe_sour
     sign_in_and_enrol(page, site, "evidence")
     page.goto(f"{site.url}/items/{item_id}")
     page.get_by_role("heading", name="Legal hold").wait_for()
-    check_page(page, "evidence-01-item")
+    check_page(page, "evidence-10-item")
     page.get_by_label("Reason for the hold").fill("Police reference 12/3456")
     page.get_by_role("button", name="Set a legal hold").click()
     page.get_by_text(f"Item {item_id} is now under legal hold.").wait_for()
     assert "Under legal hold: Police reference 12/3456" in page.locator("main").inner_text()
-    check_page(page, "evidence-02-held")
+    check_page(page, "evidence-11-held")
     with page.expect_download() as download_info:
         page.get_by_role("button", name=f"Download the evidence pack for item {item_id}").click()
     download = download_info.value
@@ -173,7 +173,7 @@ def test_item_page_legal_hold_evidence_pack_and_summaries(browser: Any, axe_sour
         assert "manifest.json" in zf.namelist() and "summary.pdf" in zf.namelist()
     page.get_by_role("link", name="Monthly summaries").click()
     page.get_by_role("heading", name="Monthly summaries").wait_for()
-    check_page(page, "evidence-03-summaries")
+    check_page(page, "evidence-12-summaries")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="PDF for the meeting papers for October 2026").click()
     assert download_info.value.suggested_filename == "moderation-summary-2026-10.pdf"
