@@ -157,6 +157,12 @@ def head_doc(data: Data, head: tuple[np.ndarray, np.ndarray, float]) -> dict:
             "weights": [round(float(w), 4) for w in weights[order]]}
 
 
+def write_model(path: Path, data: bytes) -> None:
+    """Gzip with no file name and no time in the header: the same model, the same bytes."""
+    with path.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as fh:
+        fh.write(data)
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -191,8 +197,7 @@ def main() -> int:
                 ("olid", "olid-training-v1.0.tsv"), ("sms", "sms-spam-dev.tsv"))},
         },
     }
-    with gzip.GzipFile(args.out, "wb", mtime=0) as fh:
-        fh.write(json.dumps(doc, separators=(",", ":")).encode("utf-8"))
+    write_model(args.out, json.dumps(doc, separators=(",", ":")).encode("utf-8"))
     sizes = {n: len(h["features"]) for n, h in heads.items()}
     print(f"wrote {args.out}: {sizes} features, {args.out.stat().st_size // 1024} KB")
     return check_runtime(args.out, off)
