@@ -43,8 +43,10 @@ def _skipped_spans(text: str) -> list[tuple[int, int]]:
         return []
     return [m.span() for m in _SKIP_RE.finditer(text)]
 WORD_RE = re.compile(r"[a-z]+")
-LEET_IN_WORD_RE = re.compile(r"[a-z][0-9@$*!|+]+[a-z]|(?<![a-z0-9@])[0-9$][a-z]{3,}")
-_SINGLE_LETTERS = frozenset("bcdefghjklmnopqrstvwxyz")
+LEET_IN_WORD_RE = re.compile(
+    r"[a-z][0-9@$*!|+]+[a-z]|(?<![a-z0-9@])[0-9$][a-z]{3,}|[a-z]\$\$(?![a-z0-9])"
+)
+_SINGLE_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 SPACED_RE = re.compile(r"(?<![a-z0-9])[a-z](?:[ .\-_*/]{1,3}[a-z]){2,}(?![a-z0-9])")
 SQUEEZE_RE = re.compile(r"([a-z])\1+")
 LONG_RUN_RE = re.compile(r"([a-z])\1\1+")
@@ -61,8 +63,8 @@ def _prefilter(stems: Iterable[str]) -> ahocorasick.Automaton:
     """One automaton for every "might need a closer look" string.
 
     Stems ("fuck" inside "fuckwit"), three equal letters in a row ("fuuuck"), a
-    leetspeak character followed by a letter or a letter followed by "@" ("1d10t",
-    "sh!t", "c@nt"), and single letters between separators ("t w a t",
+    leetspeak character followed by a letter, or a letter followed by "@" or "$$"
+    ("1d10t", "sh!t", "c@nt", "a$$"), and single letters between separators ("t w a t",
     "i.d.i.o.t"): a post with none of these and no listed word cannot match, so it
     skips the token and spaced-letter scans.
     """
@@ -77,6 +79,7 @@ def _prefilter(stems: Iterable[str]) -> ahocorasick.Automaton:
     for letter in string.ascii_lowercase:
         add(letter * 3, LONG_RUN)
         add(letter + "@", LEET_PAIR)
+        add(letter + "$$", LEET_PAIR)
         for leet in LEET_CHARS.replace("@", ""):
             add(leet + letter, LEET_PAIR)
         for before in _SEPARATORS:

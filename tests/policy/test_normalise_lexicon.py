@@ -51,7 +51,8 @@ def lexicon():
     ("f*ck", "f*ck"), ("sh!t", "shit"), ("b3llend", "bellend"), ("wazzzzock", "wazzzzock"),
     ("shiit", "shiit"), ("fuckwit", "fuckwit"), ("motherfucking", "motherfucking"),
     ("plonker", "plonker"), ("pillock", "pillock"), ("c**t", "c**t"), ("t w a t", "twat"),
-    ("f.u.c.k", "fuck"), ("gobshite", "gobshite"),
+    ("f.u.c.k", "fuck"), ("gobshite", "gobshite"), ("a$$", "ass"), ("A S S", "ass"),
+    ("A-S-S", "ass"),
 ])
 def test_obfuscated_words_match(lexicon, text, word):
     hits = lexicon.scan(normalise(text).text)
