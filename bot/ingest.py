@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot import audit
 from bot.domain import ActionKind, Finding, Ground, Item, ItemKind, Platform, Severity
-from bot.evidence import capture_evidence
+from bot.evidence import capture_evidence_batch
 from bot.policy import EvalContext, PolicyEngine
 from bot.settings import Settings
 from bot.storage import models as m
@@ -260,8 +260,7 @@ def _capture_evidence(session: Session, flagged: list[tuple[Item, StoredItem]]) 
         return
     rows = {r.id: r for r in session.execute(
         select(m.Item).where(m.Item.id.in_([row.id for _, row in flagged]))).scalars()}
-    for item, row in flagged:
-        capture_evidence(session, rows[row.id], item)
+    capture_evidence_batch(session, [(rows[row.id], item) for item, row in flagged])
 
 
 def proposed_kinds(findings: list[Finding], capabilities: frozenset[ActionKind]) -> list[ActionKind]:

@@ -50,9 +50,12 @@ class BenchAdapter:
             who = n % 500  # 500 residents, each always under the same handle
             author = Author(remote_id=f"user-{who}", handle=f"resident{who}@social.example",
                             display_name=f"Resident {who}", created_at=p.account_created)
-            items.append(Item(remote_id=f"b-{n}", kind=ItemKind(p.kind), author=author, text=p.text,
-                              created_at=p.created_at, raw={"id": n, "content": p.text, "account": p.handle},
-                              html=f"<p>{p.text}</p>"))
+            # Residents do not post identical texts (the spam rule flags copies from
+            # several accounts), so each scripted text gets its own ending.
+            text = f"{p.text} (comment {n} today)"
+            items.append(Item(remote_id=f"b-{n}", kind=ItemKind(p.kind), author=author, text=text,
+                              created_at=p.created_at, raw={"id": n, "content": text, "account": p.handle},
+                              html=f"<p>{text}</p>"))
         return Batch(tuple(items), str(start + self.batch_size), requests=1)
 
     def check(self):  # pragma: no cover

@@ -19,13 +19,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.evidence.capture import capture_evidence, mark_deleted
+from bot.evidence.capture import capture_evidence, capture_evidence_batch, mark_deleted
 from bot.evidence.chain import VerifyReport, verify_all
 from bot.evidence.hold import HoldError, release_legal_hold, set_legal_hold
 
 __all__ = [
-    "HoldError", "VerifyReport", "capture_evidence", "mark_deleted", "release_legal_hold", "schedule_jobs",
-    "set_legal_hold", "verify_all",
+    "HoldError", "VerifyReport", "capture_evidence", "capture_evidence_batch", "mark_deleted",
+    "release_legal_hold", "schedule_jobs", "set_legal_hold", "verify_all",
 ]
 
 
