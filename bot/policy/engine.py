@@ -106,11 +106,27 @@ class PolicyEngine:
         return self._scores(normalise(text)).get(head)
 
     def evaluate(self, item: Item, ctx: EvalContext) -> list[Finding]:
+        """One ``Finding`` per rule that fired (spans index the original ``item.text``)."""
+        return self._run(item, ctx)[0]
+
+    def evaluate_scored(self, item: Item, ctx: EvalContext,
+                        head: str = "offensive") -> tuple[list[Finding], float | None]:
+        """``evaluate`` and the classifier's score for the item, from one pass."""
+        findings, analysis = self._run(item, ctx)
+        if analysis is None or self.classifier is None:
+            return findings, None
+        try:
+            return findings, analysis.scores.get(head)
+        except Exception:
+            log.exception("classifier failed on item %s", item.remote_id)
+            return findings, None
+
+    def _run(self, item: Item, ctx: EvalContext) -> tuple[list[Finding], Analysis | None]:
         try:
             analysis = Analysis(item, ctx, self.lexicon, self._scorer)
         except Exception:
             log.exception("could not prepare item %s for the rules", item.remote_id)
-            return [_rule_error("engine", "the text could not be read")]
+            return [_rule_error("engine", "the text could not be read")], None
         try:
             plan = self._plan if analysis.lex_hits else self._plan_without_words
         except Exception:  # each word-list rule will then report its own error
@@ -129,7 +145,7 @@ class PolicyEngine:
                 continue
             if hit is not None:
                 findings.append(_finding(rule, hit))
-        return findings
+        return findings, analysis
 
 
 AUTO_THRESHOLDS = {"auto": "", "auto-high-recall": "_high_recall"}

@@ -72,8 +72,8 @@ class Verdict:
 
 def judge(engine: PolicyEngine, text: str, ctx: EvalContext | None = None,
           number: int = 0) -> Verdict:
-    findings = engine.evaluate(text_item(text, number), ctx or example_context())
-    return Verdict(tuple(findings), engine.score(text))
+    findings, score = engine.evaluate_scored(text_item(text, number), ctx or example_context())
+    return Verdict(tuple(findings), score)
 
 
 def rule_flags(texts: Iterable[str], rules_file: Path | None = None,

@@ -227,3 +227,13 @@ def test_findings_carry_clauses_spans_and_police_referral(engine):
     assert threat.police_referral and "Alcester 4.5" in threat.clauses
     assert threat.spans[0].text == "I'll kill you"
     assert findings["insult"].spans[0].text == "numpty"
+
+
+def test_evaluate_scored_gives_the_findings_and_the_classifier_score_in_one_pass():
+    full = load_engine()
+    item = text_item("go back to the sewer you crawled out of")
+    findings, score = full.evaluate_scored(item, example_context())
+    assert findings == full.evaluate(item, example_context())
+    assert score == pytest.approx(full.score(item.text))
+    assert 0.0 <= score <= 1.0
+    assert load_engine(classifier=False).evaluate_scored(item, example_context())[1] is None
