@@ -56,23 +56,31 @@ INTENT_WORDS = (
     "swear let lets time ill im id youll theyll"
 )
 
-# (trigger words, also-needed words, pattern, what it is): a pattern only runs when
-# the post has one of its trigger words and (if any are listed) one of the others.
-PATTERNS: tuple[tuple[frozenset[str], frozenset[str], re.Pattern[str], str], ...] = tuple(
-    (frozenset(triggers.split()), frozenset(needs.split()), re.compile(pattern), label)
+# Words of the person part (_PERSON), as WORD_RE splits them.
+PERSON_WORDS = (
+    "you u ya yer ye youse him her them your ur his their lot all every clerk mayor councillor "
+    "councillors cllr chairman chair staff woman man cow bitch bastard cunt twat scum"
+)
+
+# (trigger words, also-needed word groups separated by "|", pattern, what it is): a
+# pattern only runs when the post has one of its trigger words and one word of
+# each also-needed group.
+PATTERNS: tuple[tuple[frozenset[str], tuple[frozenset[str], ...], re.Pattern[str], str], ...] = tuple(
+    (frozenset(triggers.split()), tuple(frozenset(n.split()) for n in needs.split("|") if n.strip()),
+     re.compile(pattern), label)
     for triggers, needs, pattern, label in (
         (
             "kill murder stab shoot hang lynch burn torch bomb firebomb batter punch kick glass "
             "bottle knife strangle choke throttle slit gut assault rape deck "
             "lamp chin twat smack slap headbutt run wipe exterminate execute behead hunt string "
             "beat gas shank maim hurt harm injure",
-            INTENT_WORDS,
+            INTENT_WORDS + "|" + PERSON_WORDS,
             rf"(?<![a-z]){_INTENT}\s+(?:[a-z']+\s+){{0,3}}?{_VERB}\s+{_PERSON}(?![a-z']){_NOT_AFTER}",
             "a statement of violent intent",
         ),
         (
             "beat batter kick smash knock punch do",
-            INTENT_WORDS,
+            INTENT_WORDS + "|up in senseless pulp death black face head teeth",
             rf"(?<![a-z]){_INTENT}\s+(?:[a-z']+\s+){{0,3}}?(?:beat|batter|kick|smash|knock|punch|do)"
             rf"\s+{_PERSON}\s+(?:up|in|senseless|to\s+(?:a\s+pulp|death)|black\s+and\s+blue|"
             r"(?:your|ur|his|her|their)\s+(?:face|head|teeth)\s+in)(?![a-z])",
@@ -179,7 +187,7 @@ def threat_of_violence(a: Analysis, params: dict[str, Any]) -> Hit | None:
     text, words = _view(a)
     spans, labels = [], []
     for triggers, needs, pattern, label in PATTERNS:
-        if words.isdisjoint(triggers) or (needs and words.isdisjoint(needs)):
+        if words.isdisjoint(triggers) or any(words.isdisjoint(group) for group in needs):
             continue
         for m in pattern.finditer(text):
             spans.append(a.span(m.start(), m.end()))
