@@ -19,7 +19,7 @@ from bot.bootstrap import App
 from bot.health import health_report
 from bot.scheduler import Heartbeat
 from bot.web import security
-from bot.web.caveats import GROUND_LABELS, PLATFORM_NAMES, SEVERITY_LABELS, action_label
+from bot.web.caveats import GROUND_LABELS, PLATFORM_NAMES, SEVERITY_LABELS, action_label, tick_boxes
 from bot.web.reads import read_sessions
 from bot.web.render import post_body, pretty_json, sanitise_html
 
@@ -59,7 +59,7 @@ def _register(flask_app: Flask) -> None:
     flask_app.jinja_env.globals.update(
         csrf_token=security.csrf_token, action_label=action_label, grounds=GROUND_LABELS,
         severities=SEVERITY_LABELS, platform_names=PLATFORM_NAMES, post_body=post_body,
-        sanitise_html=sanitise_html, pretty_json=pretty_json)
+        sanitise_html=sanitise_html, pretty_json=pretty_json, tick_boxes=tick_boxes)
     flask_app.jinja_env.filters["when"] = _when
     flask_app.jinja_env.filters["age"] = _age
     flask_app.jinja_env.filters["ground_label"] = lambda g: GROUND_LABELS.get(g, g)

@@ -13,11 +13,13 @@ import hmac
 import os
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from sqlalchemy import bindparam, select
 from werkzeug.wrappers import Response
 
 from bot.settings import Settings, read_secret
@@ -100,6 +102,22 @@ def check_csrf() -> None:
 
 
 # -- who is signed in ----------------------------------------------------------------
+@dataclass(frozen=True)
+class SignedIn:
+    """The signed-in user as read at the start of this request (a plain value, not a row)."""
+
+    id: int
+    name: str
+    role: str
+    recovery_codes: list[str]
+
+
+_U = m.User.__table__.c  # type: ignore[attr-defined]
+# Read on every request: a plain statement, compiled once.
+_USER = select(_U.id, _U.name, _U.role, _U.active, _U.totp_confirmed, _U.recovery_codes).where(
+    _U.id == bindparam("uid"))
+
+
 def now() -> datetime:
     clock: Callable[[], datetime] = current_app.config["MODBOT_CLOCK"]
     return clock()
@@ -127,11 +145,11 @@ def load_user() -> None:
         session["expired"] = True  # told on the sign-in page
         return
     with current_app.config["MODBOT_READS"]() as s:
-        user = s.get(m.User, uid)
-    if user is None or not user.active or not user.totp_confirmed:
+        row = s.connection().execute(_USER, {"uid": uid}).first()
+    if row is None or not row.active or not row.totp_confirmed:
         session.clear()
         return
-    g.user = user
+    g.user = SignedIn(row.id, row.name, row.role, list(row.recovery_codes or []))
     session["seen"] = now().timestamp()
 
 
