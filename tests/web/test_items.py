@@ -53,6 +53,9 @@ def test_any_stored_item_has_a_page_with_its_evidence(app: App, signed_in: Flask
     assert f"Item {item.id}: not flagged" in page and "nothing to decide" in page
     assert item.raw_sha256 in page and "Raw payload as received" in page and "Author as seen when captured" in page
     assert 'action="/review/' not in page  # no decision form without a review item
+    assert "Set a legal hold" in page
+    pack = signed_in.post(f"/items/{item.id}/evidence-pack", data={"csrf_token": csrf_of(signed_in, "/")})
+    assert pack.status_code == 200 and pack.mimetype == "application/zip"
     assert signed_in.get("/items/999999").status_code == 404
 
 
