@@ -160,6 +160,7 @@ def test_item_page_legal_hold_evidence_pack_and_summaries(browser: Any, axe_sour
     page.goto(f"{site.url}/items/{item_id}")
     page.get_by_role("heading", name="Legal hold").wait_for()
     check_page(page, "evidence-10-item")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.get_by_label("Reason for the hold").fill("Police reference 12/3456")
     page.get_by_role("button", name="Set a legal hold").click()
     page.get_by_text(f"Item {item_id} is now under legal hold.").wait_for()
