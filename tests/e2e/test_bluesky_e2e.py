@@ -80,6 +80,7 @@ def scene(network: devenv.DevEnv, tmp_path_factory: pytest.TempPathFactory) -> S
     bob.send_post("Look at this nonsense", profile_identify=bob_did,
                   embed=models.AppBskyEmbedRecord.Main(record=ref(post)))
     network.process()
+    wait_for_notifications(council, {"reply", "mention", "quote"})
     settings = AccountSettings(name="bsky", platform=Platform.BLUESKY, handle="council.test",
                                server_url=network.pds, app_password_env="X", context_days=1)
     adapter = BlueskyAdapter(settings, session_dir=tmp_path_factory.mktemp("data"),
@@ -89,6 +90,20 @@ def scene(network: devenv.DevEnv, tmp_path_factory: pytest.TempPathFactory) -> S
     assert again.items == ()
     return Scene(adapter, council, alice, bob, post, {i.kind: i for i in first.items},
                  (first.requests, again.requests))
+
+
+def wait_for_notifications(council: Client, reasons: set[str], seconds: float = 60) -> None:
+    """The AppView writes notifications as it indexes; on a busy machine ``process()``
+    can return before the last one is listed. Wait (bounded) until all are there."""
+    deadline = time.monotonic() + seconds
+    while True:
+        listed = council.app.bsky.notification.list_notifications()
+        seen = {n.reason for n in listed.notifications}
+        if reasons <= seen:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the AppView listed only {sorted(seen)} after {seconds} s")
+        time.sleep(0.25)
 
 
 def order(item: Item, kind: ActionKind, **params: Any) -> ActionOrder:
