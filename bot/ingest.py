@@ -131,10 +131,13 @@ def _upsert_authors(session: Session, ctx: IngestContext, items: list[Item]) -> 
             rows[rid] = row
             created.append(row)
             continue
-        if (row.handle, row.display_name) != (seen.handle, seen.display_name):
+        if (row.handle, row.display_name, row.is_bot) != (seen.handle, seen.display_name, seen.is_bot):
+            row.handle, row.display_name, row.is_bot = seen.handle, seen.display_name, seen.is_bot
             changed.append(row)
-        row.handle, row.display_name, row.is_bot = seen.handle, seen.display_name, seen.is_bot
-        row.last_seen_at = ctx.now
+    known = [row.id for rid, row in rows.items() if row.id is not None]
+    if known:  # one statement, not one UPDATE per author
+        session.execute(update(m.Author).where(m.Author.id.in_(known)).values(last_seen_at=ctx.now),
+                        execution_options={"synchronize_session": False})
     session.add_all(created)
     session.flush()
     session.add_all([m.AuthorAlias(author_id=a.id, handle=a.handle, display_name=a.display_name,
