@@ -71,8 +71,11 @@ def scene(network: devenv.DevEnv, tmp_path_factory: pytest.TempPathFactory) -> S
         models.ComAtprotoServerCreateAppPassword.Data(name="modbot", privileged=True)).password
     council_did, alice_did, bob_did = (did_of(c) for c in (council, alice, bob))
     post = council.send_post("High Street is closed for resurfacing on Monday.", profile_identify=council_did)
-    alice.send_post("This council is useless, resign!", profile_identify=alice_did,
-                    reply_to=models.AppBskyFeedPost.ReplyRef(parent=ref(post), root=ref(post)))
+    # Residents reply to a post they have seen: let the AppView index it first. Its indexer
+    # works on repos in parallel, and a reply indexed before its parent gets no notification.
+    network.process()
+    reply_ref = models.AppBskyFeedPost.ReplyRef(parent=ref(post), root=ref(post))
+    alice.send_post("This council is useless, resign!", profile_identify=alice_did, reply_to=reply_ref)
     mention = "@council.test when will the bins be collected?"
     bob.send_post(mention, profile_identify=bob_did, facets=[models.AppBskyRichtextFacet.Main(
         index=models.AppBskyRichtextFacet.ByteSlice(byte_start=0, byte_end=13),
@@ -80,7 +83,13 @@ def scene(network: devenv.DevEnv, tmp_path_factory: pytest.TempPathFactory) -> S
     bob.send_post("Look at this nonsense", profile_identify=bob_did,
                   embed=models.AppBskyEmbedRecord.Main(record=ref(post)))
     network.process()
-    wait_for_notifications(council, {"reply", "mention", "quote"})
+    if not wait_for_notifications(council, {"reply", "mention", "quote"}, seconds=30):
+        # dev-env's indexer occasionally drops the first reply on a cold start; a resident
+        # replying again is the same scene for the adapter, which has not run yet.
+        alice.send_post("This council is useless, resign!", profile_identify=alice_did, reply_to=reply_ref)
+        network.process()
+        if not wait_for_notifications(council, {"reply", "mention", "quote"}):
+            raise AssertionError("the AppView never listed the reply notification")
     settings = AccountSettings(name="bsky", platform=Platform.BLUESKY, handle="council.test",
                                server_url=network.pds, app_password_env="X", context_days=1)
     adapter = BlueskyAdapter(settings, session_dir=tmp_path_factory.mktemp("data"),
@@ -92,17 +101,16 @@ def scene(network: devenv.DevEnv, tmp_path_factory: pytest.TempPathFactory) -> S
                  (first.requests, again.requests))
 
 
-def wait_for_notifications(council: Client, reasons: set[str], seconds: float = 60) -> None:
+def wait_for_notifications(council: Client, reasons: set[str], seconds: float = 60) -> bool:
     """The AppView writes notifications as it indexes; on a busy machine ``process()``
     can return before the last one is listed. Wait (bounded) until all are there."""
     deadline = time.monotonic() + seconds
     while True:
         listed = council.app.bsky.notification.list_notifications()
-        seen = {n.reason for n in listed.notifications}
-        if reasons <= seen:
-            return
+        if reasons <= {n.reason for n in listed.notifications}:
+            return True
         if time.monotonic() > deadline:
-            raise AssertionError(f"the AppView listed only {sorted(seen)} after {seconds} s")
+            return False
         time.sleep(0.25)
 
 
