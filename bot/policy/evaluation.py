@@ -28,9 +28,10 @@ EXAMPLE_COUNCIL = CouncilSettings(
 _EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 
 
-def text_item(text: str, number: int = 0, author: Author | None = None, **fields) -> Item:
+def text_item(text: str, number: int = 0, author: Author | None = None,
+              kind: ItemKind = ItemKind.REPLY, **fields) -> Item:
     return Item(
-        remote_id=f"text-{number}", kind=ItemKind.REPLY,
+        remote_id=f"text-{number}", kind=kind,
         author=author or Author(remote_id="anon", handle="resident@social.example",
                                 display_name="A Resident"),
         text=text, created_at=_EPOCH, raw={}, **fields,

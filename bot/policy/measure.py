@@ -1,0 +1,190 @@
+"""Measuring the engine as the clerk sees it (development only).
+
+A post counts as *flagged* when the engine returns any finding at all, whatever
+the ground: that is what puts it in the clerk's queue. Besides flagged, each
+labelled set says which grounds are *right* for its positives (OLID's offensive
+posts: any abuse ground; SMS spam: spam), so a spam post flagged only as
+"personal data" counts as flagged but not as the right ground.
+
+Used by ``scripts/evaluate_policy.py``; the metric functions are plain so the
+tests can check them on small hand-made tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.domain import Author, Ground, Item, ItemKind
+from bot.policy.engine import PolicyEngine
+from bot.policy.evaluation import example_context, text_item
+
+ABUSE = frozenset({Ground.HATE, Ground.HARASSMENT, Ground.THREAT, Ground.OBSCENE})
+CORPUS_DIR = Path(__file__).resolve().parents[2] / "tests" / "policy" / "corpus"
+CIVIL_NAMES = frozenset({"", "civil", "none"})
+
+
+@dataclass(frozen=True)
+class Case:
+    """One labelled post: its text, the grounds it breaches (empty: civil), context."""
+
+    text: str
+    grounds: frozenset[Ground]
+    kind: ItemKind = ItemKind.REPLY
+    context: dict[str, Any] = field(default_factory=dict)
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class PRF:
+    tp: int
+    fp: int
+    fn: int
+    tn: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def negative_f1(self) -> float:
+        return PRF(self.tn, self.fn, self.fp, self.tp).f1
+
+    @property
+    def macro_f1(self) -> float:
+        return (self.f1 + self.negative_f1) / 2
+
+    @property
+    def false_alarm_rate(self) -> float:
+        return self.fp / (self.fp + self.tn) if self.fp + self.tn else 0.0
+
+
+def confusion(gold: Iterable[bool], pred: Iterable[bool]) -> PRF:
+    tp = fp = fn = tn = 0
+    for g, p in zip(gold, pred, strict=True):
+        if g and p:
+            tp += 1
+        elif p:
+            fp += 1
+        elif g:
+            fn += 1
+        else:
+            tn += 1
+    return PRF(tp, fp, fn, tn)
+
+
+def _grounds(value: Any) -> frozenset[Ground]:
+    if value is None:
+        return frozenset()
+    values = [value] if isinstance(value, str) else list(value)
+    return frozenset(Ground(str(v).strip()) for v in values if str(v).strip().lower() not in CIVIL_NAMES)
+
+
+def load_corpus(path: Path) -> list[Case]:
+    """A corpus file: a YAML list (or ``cases:`` list) of ``{text, grounds}`` entries.
+
+    ``grounds`` (or ``ground``) is the list of grounds the post breaches, empty or
+    ``civil`` for a civil post; optional ``kind`` (reply, mention, quote, dm) and
+    ``context`` (``same_text_authors``, ``author_upheld_recent``, ``mentions``, ``links``).
+    """
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entries = doc.get("cases") or doc.get("posts") or [] if isinstance(doc, dict) else doc
+    cases = []
+    for i, entry in enumerate(entries or []):
+        if not isinstance(entry, dict) or not isinstance(entry.get("text"), str):
+            raise ValueError(f"{path.name}: entry {i} needs a 'text'")
+        grounds = _grounds(entry.get("grounds", entry.get("ground")))
+        context = dict(entry.get("context") or {})
+        kind = ItemKind(str(entry.get("kind", "reply")))
+        cases.append(Case(entry["text"], grounds, kind, context, path.name))
+    return cases
+
+
+def case_item(case: Case, number: int) -> Item:
+    ctx = case.context
+    author = Author(remote_id=f"author-{number}", handle=f"resident{number}@social.example",
+                    display_name="A Resident")
+    return text_item(case.text, number, author=author, kind=case.kind,
+                     mentions=tuple(ctx.get("mentions") or ()), links=tuple(ctx.get("links") or ()),
+                     context_text=str(ctx.get("context_text") or ""))
+
+
+def judge_cases(engine: PolicyEngine, cases: Sequence[Case]) -> list[frozenset[Ground]]:
+    """The grounds the engine finds for each case (rule errors count as flagged)."""
+    found = []
+    for i, case in enumerate(cases):
+        ectx = example_context(
+            same_text_authors=int(case.context.get("same_text_authors", 0)),
+            author_upheld_recent=int(case.context.get("author_upheld_recent", 0)))
+        found.append(frozenset(f.ground for f in engine.evaluate(case_item(case, i), ectx)))
+    return found
+
+
+def judge_texts(engine: PolicyEngine, texts: Sequence[str]) -> list[frozenset[Ground]]:
+    ctx = example_context()
+    return [frozenset(f.ground for f in engine.evaluate(text_item(t, i), ctx))
+            for i, t in enumerate(texts)]
+
+
+@dataclass(frozen=True)
+class CorpusReport:
+    civil: int
+    civil_flagged: int
+    breaches: int
+    breaches_flagged: int
+    breaches_right: int
+    per_ground: dict[Ground, tuple[int, int, int, PRF]]  # n, flagged, right ground, precision table
+
+    @property
+    def false_alarm_rate(self) -> float:
+        return self.civil_flagged / self.civil if self.civil else 0.0
+
+
+def corpus_report(cases: Sequence[Case], found: Sequence[frozenset[Ground]]) -> CorpusReport:
+    civil = [f for c, f in zip(cases, found, strict=True) if not c.grounds]
+    breach = [(c, f) for c, f in zip(cases, found, strict=True) if c.grounds]
+    per_ground = {}
+    for ground in sorted({g for c in cases for g in c.grounds}):
+        mine = [(c, f) for c, f in breach if ground in c.grounds]
+        table = confusion([ground in c.grounds for c in cases], [ground in f for f in found])
+        per_ground[ground] = (len(mine), sum(1 for _, f in mine if f),
+                              sum(1 for _, f in mine if ground in f), table)
+    return CorpusReport(
+        civil=len(civil), civil_flagged=sum(1 for f in civil if f), breaches=len(breach),
+        breaches_flagged=sum(1 for _, f in breach if f),
+        breaches_right=sum(1 for c, f in breach if c.grounds & f), per_ground=per_ground,
+    )
+
+
+def corpus_tables(name: str, report: CorpusReport) -> list[str]:
+    r = report
+    lines = [
+        f"**{name}**: {r.civil} civil posts, {r.civil_flagged} flagged "
+        f"(false-alarm rate {r.false_alarm_rate:.1%}); {r.breaches} breaches, "
+        f"{r.breaches_flagged} flagged (recall {_ratio(r.breaches_flagged, r.breaches)}), "
+        f"{r.breaches_right} on a right ground ({_ratio(r.breaches_right, r.breaches)}).",
+        "",
+        "| ground | breaches | flagged (recall) | right ground (recall) | ground precision | ground F1 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for ground, (n, flagged, right, table) in r.per_ground.items():
+        lines.append(f"| {ground} | {n} | {flagged} ({_ratio(flagged, n)}) | "
+                     f"{right} ({_ratio(right, n)}) | {table.precision:.3f} | {table.f1:.3f} |")
+    return lines
+
+
+def _ratio(a: int, b: int) -> str:
+    return f"{a / b:.1%}" if b else "n/a"
