@@ -17,11 +17,13 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot import audit
-from bot.domain import ActionKind, Finding, Ground, Item, ItemKind, Platform, Severity
+from bot.domain import ActionKind, Author, Finding, Ground, Item, ItemKind, Platform, Severity
 from bot.evidence import capture_evidence_batch
 from bot.policy import EvalContext, PolicyEngine
 from bot.settings import Settings
 from bot.storage import models as m
+from bot.storage.db import DatabaseBusy
+from bot.storage.upsert import insert_missing
 
 log = logging.getLogger(__name__)
 
@@ -81,27 +83,41 @@ class StoredItem:
 
 def _insert_items(session: Session, ctx: IngestContext, items: list[Item], authors: dict[str, m.Author],
                   result: IngestResult) -> list[tuple[Item, StoredItem]]:
-    """All rows in one bulk INSERT; if that fails, one savepoint per item so only the bad one is lost."""
+    """All rows in one bulk INSERT that skips items another poller stored meanwhile (counted
+    as duplicates); if the insert fails, one savepoint per item so only the bad one is lost."""
     rows = [_item_values(ctx, item, authors[item.author.remote_id]) for item in items]
-    statement = insert(m.Item).returning(m.Item.id, sort_by_parameter_order=True)
+    statement = insert_missing(session, m.Item, ("account_id", "remote_id")).returning(m.Item.id, m.Item.remote_id)
     try:
         with session.begin_nested():
-            ids = session.scalars(statement, rows).all()
-        result.stored += len(ids)
-        return [(item, StoredItem(i, row["author_id"])) for item, row, i in zip(items, rows, ids, strict=True)]
+            ids = {remote_id: new_id for new_id, remote_id in session.execute(statement, rows).all()}
+    except DatabaseBusy:
+        raise  # the whole poll waits for its next run; one item at a time would only wait longer
     except Exception:
         log.warning("batch insert for %s failed; storing items one by one", ctx.account.name, exc_info=True)
-    stored = []
+        ids = _insert_one_by_one(session, ctx, items, rows, result)
+    stored = [(item, StoredItem(ids[item.remote_id], row["author_id"]))
+              for item, row in zip(items, rows, strict=True) if item.remote_id in ids]
+    result.stored += len(stored)
+    result.duplicates += len(items) - len(stored) - result.failed
+    return stored
+
+
+def _insert_one_by_one(session: Session, ctx: IngestContext, items: list[Item], rows: list[dict[str, Any]],
+                       result: IngestResult) -> dict[str, int]:
+    statement = insert_missing(session, m.Item, ("account_id", "remote_id")).returning(m.Item.id)
+    ids: dict[str, int] = {}
     for item, row in zip(items, rows, strict=True):
         try:
             with session.begin_nested():
-                new_id = session.scalars(insert(m.Item).returning(m.Item.id), [row]).one()
-            stored.append((item, StoredItem(new_id, row["author_id"])))
-            result.stored += 1
+                new_id = session.scalars(statement, [row]).first()
+            if new_id is not None:
+                ids[item.remote_id] = new_id
+        except DatabaseBusy:
+            raise
         except Exception:  # one bad item must not sink the batch
             log.exception("could not store item %s of account %s; skipped", item.remote_id, ctx.account.name)
             result.failed += 1
-    return stored
+    return ids
 
 
 def _existing_ids(session: Session, account_id: int, ids: list[str]) -> set[str]:
@@ -115,35 +131,42 @@ def _existing_ids(session: Session, account_id: int, ids: list[str]) -> set[str]
 
 
 def _upsert_authors(session: Session, ctx: IngestContext, items: list[Item]) -> dict[str, m.Author]:
+    """The authors of a batch, creating the new ones. Another poller may create the same
+    author at the same moment: the insert skips it and the row is read back instead."""
     platform = ctx.account.platform
     wanted = {i.author.remote_id: i.author for i in items}
-    rows = {a.remote_id: a for a in session.execute(
-        select(m.Author).where(m.Author.platform == platform, m.Author.remote_id.in_(list(wanted)))
-    ).scalars()}
-    created: list[m.Author] = []
-    changed: list[m.Author] = []
-    for rid, seen in wanted.items():
-        row = rows.get(rid)
-        if row is None:
-            row = m.Author(platform=platform, remote_id=rid, handle=seen.handle,
-                           display_name=seen.display_name, is_bot=seen.is_bot,
-                           account_created_at=seen.created_at, first_seen_at=ctx.now, last_seen_at=ctx.now)
-            rows[rid] = row
-            created.append(row)
-            continue
+    rows = _authors_by_remote_id(session, platform, list(wanted))
+    if rows:  # one statement, not one UPDATE per author
+        session.execute(update(m.Author).where(m.Author.id.in_([a.id for a in rows.values()]))
+                        .values(last_seen_at=ctx.now), execution_options={"synchronize_session": False})
+    for rid, row in rows.items():
+        seen = wanted[rid]
         if (row.handle, row.display_name, row.is_bot) != (seen.handle, seen.display_name, seen.is_bot):
             row.handle, row.display_name, row.is_bot = seen.handle, seen.display_name, seen.is_bot
-            changed.append(row)
-    known = [row.id for rid, row in rows.items() if row.id is not None]
-    if known:  # one statement, not one UPDATE per author
-        session.execute(update(m.Author).where(m.Author.id.in_(known)).values(last_seen_at=ctx.now),
-                        execution_options={"synchronize_session": False})
-    session.add_all(created)
-    session.flush()
-    session.add_all([m.AuthorAlias(author_id=a.id, handle=a.handle, display_name=a.display_name,
-                                   first_seen_at=ctx.now) for a in created])
-    for row in changed:  # a known author under a new name: remember it (subject access finds both)
-        _remember_alias(session, row, row.handle, row.display_name, ctx.now)
+            _remember_alias(session, row, row.handle, row.display_name, ctx.now)  # subject access finds both
+    missing = [seen for rid, seen in wanted.items() if rid not in rows]
+    if missing:
+        rows.update(_create_authors(session, ctx, missing))
+    return rows
+
+
+def _authors_by_remote_id(session: Session, platform: str, remote_ids: list[str]) -> dict[str, m.Author]:
+    return {a.remote_id: a for a in session.execute(
+        select(m.Author).where(m.Author.platform == platform, m.Author.remote_id.in_(remote_ids))).scalars()}
+
+
+def _create_authors(session: Session, ctx: IngestContext, authors: list[Author]) -> dict[str, m.Author]:
+    platform = ctx.account.platform
+    values = [{"platform": platform, "remote_id": a.remote_id, "handle": a.handle, "display_name": a.display_name,
+               "is_bot": a.is_bot, "account_created_at": a.created_at, "first_seen_at": ctx.now,
+               "last_seen_at": ctx.now} for a in authors]
+    created = set(session.execute(insert_missing(session, m.Author, ("platform", "remote_id"))
+                                  .returning(m.Author.remote_id), values).scalars())
+    rows = _authors_by_remote_id(session, platform, [a.remote_id for a in authors])
+    aliases = [{"author_id": rows[rid].id, "handle": rows[rid].handle, "display_name": rows[rid].display_name,
+                "first_seen_at": ctx.now} for rid in created]
+    if aliases:
+        session.execute(insert_missing(session, m.AuthorAlias, ("author_id", "handle", "display_name")), aliases)
     return rows
 
 

@@ -29,6 +29,7 @@ from bot.policy import PolicyEngine
 from bot.settings import Settings
 from bot.storage import models as m
 from bot.storage.db import transaction
+from bot.storage.upsert import insert_missing
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -59,12 +60,14 @@ class Moderator:
     def sync_accounts(self) -> None:
         """Make sure every configured account has its row; clear stale auth failures."""
         with transaction(self.sessions) as s:
+            # Insert-if-missing first: two services starting together must not both insert.
+            if self.settings.accounts:
+                s.execute(insert_missing(s, m.Account, ("name",)), [
+                    {"name": acc.name, "platform": acc.platform.value, "handle": acc.handle,
+                     "server_url": acc.server_url, "created_at": self.clock(), "warnings": []}
+                    for acc in self.settings.accounts])
             for acc in self.settings.accounts:
-                row = s.execute(select(m.Account).where(m.Account.name == acc.name)).scalar_one_or_none()
-                if row is None:
-                    s.add(m.Account(name=acc.name, platform=acc.platform.value, handle=acc.handle,
-                                    server_url=acc.server_url, created_at=self.clock(), warnings=[]))
-                    continue
+                row = s.execute(select(m.Account).where(m.Account.name == acc.name)).scalar_one()
                 row.platform, row.handle, row.server_url = acc.platform.value, acc.handle, acc.server_url
                 row.auth_failed = False  # a restart is the operator's "I fixed the token"
 
