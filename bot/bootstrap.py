@@ -54,11 +54,14 @@ class App:
 
 
 def build_app(settings: Settings, *, adapters: dict[str, Adapter] | None = None, run_migrations: bool = True,
-              clock: Callable[[], datetime] = utcnow) -> App:
-    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+              clock: Callable[[], datetime] = utcnow, create_dirs: bool = True) -> App:
+    """``create_dirs=False`` for commands that only look (``status``): nothing is created on disk."""
+    if create_dirs:
+        settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     if run_migrations:
         migrate(settings.database_url)
-    db = make_engine(settings.database_url)
+    db = make_engine(settings.database_url, wait_seconds=int(settings.get("database_wait_seconds")),
+                     create_dirs=create_dirs)
     sessions = make_session_factory(db)
     if adapters is None:
         adapters = {a.name: build_adapter(a, settings) for a in settings.accounts if a.enabled}

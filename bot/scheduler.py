@@ -20,6 +20,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.moderator import Moderator
+from bot.storage.db import DatabaseBusy
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,9 @@ def build_scheduler(moderator: Moderator, heartbeat: Heartbeat,
 
     def listen(event: JobExecutionEvent) -> None:
         error = f"{type(event.exception).__name__}: {event.exception}" if event.exception else ""
-        if event.exception:
+        if isinstance(event.exception, DatabaseBusy):  # expected under load: one line, next run retries
+            log.warning("job %s: %s %s", event.job_id, event.exception.title, event.exception)
+        elif event.exception:
             log.error("job %s failed", event.job_id, exc_info=event.exception)
         heartbeat.beat(event.job_id, error)
 

@@ -50,6 +50,7 @@ SCHEMA: tuple[Field, ...] = (
     Field("data_dir", "path", default="./data", doc="Directory for the SQLite database, reports and evidence (created owner-only)."),
     Field("database_url", "db_url", default="", doc="SQLAlchemy URL; empty means a SQLite file modbot.db in data_dir. PostgreSQL: postgresql+psycopg://user@host/db."),
     Field("database_url_env", "env", default="", doc="Name of an environment variable holding the database URL (overrides database_url; use it when the URL has a password)."),
+    Field("database_wait_seconds", "int", default=15, minimum=1, doc="How long the bot waits for another process's lock on the database (SQLite's busy timeout, PostgreSQL's lock_timeout) before giving up with a message and trying again at the next run."),
     Field("rules_file", "path", default="rules.yaml", doc="The policy rules file, relative to this config file."),
     Field("polling.interval_seconds", "int", default=120, minimum=15, doc="Seconds between polls of each account."),
     Field("polling.jitter_seconds", "int", default=15, minimum=0, doc="Random extra delay so accounts are not polled in lock-step."),

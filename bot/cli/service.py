@@ -18,6 +18,7 @@ from bot.health import health_report
 from bot.logs import setup_logging
 from bot.scheduler import Heartbeat, build_scheduler, run_until_signalled
 from bot.settings import Settings, load_settings
+from bot.storage.db import sqlite_file
 
 log = logging.getLogger(__name__)
 DEMO_CONFIG = Path(__file__).resolve().parents[2] / "config" / "demo.yaml"
@@ -134,7 +135,12 @@ def cmd_status(args: argparse.Namespace) -> int:
     import json
 
     settings = settings_from(args)
-    app = build_app(settings, run_migrations=False)
+    database = sqlite_file(settings.database_url)
+    if database is not None and not database.exists():  # look only: never create the file or its directory
+        print(f"status: no database yet at {database} (the service has not run; start it or run modbot migrate)",
+              file=sys.stderr)
+        return 1
+    app = build_app(settings, adapters={}, run_migrations=False, create_dirs=False)
     report = health_report(settings, app.sessions, None)
     report.pop("scheduler", None)  # this process is not the service; see /healthz for liveness
     report["problems"] = [p for p in report["problems"] if p != "scheduler not running"]
