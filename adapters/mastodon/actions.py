@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from adapters.mastodon.client import MastodonClient
+from adapters.mastodon.server import Feature, ServerSoftware
 from bot.domain import ActionKind, ActionOrder
 from bot.errors import PermanentError, TargetGone, Unsupported
 
@@ -24,9 +25,11 @@ MAX_REPORT_COMMENT = 1000  # Mastodon's limit on a report comment
 class ActionRunner:
     """Maps each ``ActionKind`` to one Mastodon API call."""
 
-    def __init__(self, client: MastodonClient, *, supports_quote_revoke: Callable[[], bool]) -> None:
+    def __init__(self, client: MastodonClient, *, supports_quote_revoke: Callable[[], bool],
+                 server: Callable[[], ServerSoftware] | None = None) -> None:
         self.client = client
         self._supports_quote_revoke = supports_quote_revoke
+        self._server = server
         self._rule_ids: set[str] | None = None
         self._handlers: dict[ActionKind, Callable[[ActionOrder], dict[str, Any]]] = {
             ActionKind.BLOCK: self.block,
@@ -99,6 +102,8 @@ class ActionRunner:
         category = str(order.params.get("category") or "other")
         if category not in REPORT_CATEGORIES:
             raise PermanentError(f"unknown report category {category!r}")
+        if not self._has(Feature.REPORT_CATEGORIES):
+            category = "other"  # GoToSocial, Akkoma, Pleroma: the only category they all take
         rule_ids = self._known_rules([str(r) for r in order.params.get("rule_ids") or ()])
         if category == "violation" and not rule_ids:
             category = "other"  # a violation report must name one of the server's rules
@@ -110,6 +115,9 @@ class ActionRunner:
         return {"account_id": order.author_remote_id, "status_ids": status_ids, "comment": comment,
                 "forward": bool(forward), "category": category,
                 "rule_ids": rule_ids if category == "violation" else None}
+
+    def _has(self, feature: Feature) -> bool:
+        return self._server is None or self._server().has(feature)
 
     def _known_rules(self, wanted: list[str]) -> list[str]:
         """Only rule ids the server publishes (``instance_rules()``); others would be refused."""

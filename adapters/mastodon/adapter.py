@@ -7,7 +7,6 @@ retries; it raises the project's error types and the core's scheduler waits.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -17,6 +16,7 @@ from adapters.mastodon.client import MastodonClient
 from adapters.mastodon.cursor import PollCursor
 from adapters.mastodon.policy import review_policy
 from adapters.mastodon.poller import Poller, PollPlan
+from adapters.mastodon.server import Feature, ServerSoftware, from_instance, read_nodeinfo
 from bot.domain import AccountInfo, ActionKind, ActionOrder, Batch, Item, Platform
 from bot.errors import AuthFailed, PermanentError, RateLimited, TargetGone, TransientError
 from bot.settings import AccountSettings
@@ -31,20 +31,13 @@ CAVEAT = (
     "what can remove it for the public."
 )
 
-BASE_CAPABILITIES = frozenset({
-    ActionKind.BLOCK, ActionKind.MUTE, ActionKind.REPORT,
-    ActionKind.REMOVE_FOLLOWER, ActionKind.DOMAIN_BLOCK,
-})
-QUOTES_SINCE = (4, 5)  # quote notifications and quote revocation
-POLICY_SINCE = (4, 3)  # notification policy and requests
-
-
-def parse_version(text: str) -> tuple[int, int, int]:
-    """'4.5.0+glitch' -> (4, 5, 0); anything unreadable counts as very old."""
-    match = re.match(r"^\s*(\d+)\.(\d+)(?:\.(\d+))?", text or "")
-    if not match:
-        return (0, 0, 0)
-    return (int(match[1]), int(match[2]), int(match[3] or 0))
+#: Possible on every Mastodon-API server; the rest depends on the software (``server.py``).
+CORE_CAPABILITIES = frozenset({ActionKind.BLOCK, ActionKind.MUTE, ActionKind.REPORT})
+FEATURE_CAPABILITIES = {
+    Feature.DOMAIN_BLOCK: ActionKind.DOMAIN_BLOCK,
+    Feature.REMOVE_FOLLOWER: ActionKind.REMOVE_FOLLOWER,
+    Feature.QUOTES: ActionKind.DETACH_QUOTE,
+}
 
 
 class MastodonAdapter:
@@ -60,26 +53,35 @@ class MastodonAdapter:
         self.account = account
         self.now = now
         self.client = MastodonClient(account.server_url, token, request_timeout=request_timeout)
-        self.actions = ActionRunner(self.client, supports_quote_revoke=self._supports_quotes)
+        self.actions = ActionRunner(self.client, supports_quote_revoke=self._supports_quotes,
+                                    server=lambda: self.server)
+        self.request_timeout = request_timeout
         self._me: dict[str, Any] | None = None
-        self._version: tuple[int, int, int] | None = None
+        self._server: ServerSoftware | None = None
         self._read_requests: bool | None = None  # None: policy not reviewed yet
 
     # -- what the account and server are --------------------------------------------------
     @property
     def capabilities(self) -> frozenset[ActionKind]:
-        """What the bot can really do here; quote revocation only once the server is 4.5+."""
-        if self._version is not None and self._version >= QUOTES_SINCE:
-            return BASE_CAPABILITIES | {ActionKind.DETACH_QUOTE}
-        return BASE_CAPABILITIES
+        """What the bot can really do here. Until the server software is known (first check,
+        start-up or poll), only what every Mastodon-API server offers."""
+        if self._server is None:
+            return CORE_CAPABILITIES
+        return CORE_CAPABILITIES | {kind for feature, kind in FEATURE_CAPABILITIES.items()
+                                    if self._server.has(feature)}
+
+    @property
+    def server(self) -> ServerSoftware:
+        """The server's software and version, from NodeInfo (read once)."""
+        if self._server is None:
+            found = read_nodeinfo(self.client.session, self.account.server_url, self.request_timeout)
+            self._server = found or from_instance(self.client.call("instance_v2"))
+            log.info("account %s is on %s (from %s)", self.account.name, self._server.label, self._server.source)
+        return self._server
 
     @property
     def server_version(self) -> tuple[int, int, int]:
-        if self._version is None:
-            instance = self.client.call("instance_v2")
-            version = instance.get("version") if isinstance(instance, dict) else ""
-            self._version = parse_version(str(version or ""))
-        return self._version
+        return self.server.version
 
     def _council(self) -> dict[str, Any]:
         if self._me is None:
@@ -90,7 +92,7 @@ class MastodonAdapter:
         return self._me
 
     def _supports_quotes(self) -> bool:
-        return self.server_version >= QUOTES_SINCE
+        return self.server.has(Feature.QUOTES)
 
     # -- protocol -----------------------------------------------------------------------
     def check(self) -> AccountInfo:
@@ -113,7 +115,7 @@ class MastodonAdapter:
         return self._policy_warnings(live=live)
 
     def _policy_warnings(self, *, live: bool) -> list[str]:
-        if self.server_version < POLICY_SINCE:
+        if not self.server.has(Feature.NOTIFICATION_POLICY):
             self._read_requests = False
             return []
         review = review_policy(self.client, live=live)
@@ -130,7 +132,7 @@ class MastodonAdapter:
         plan = PollPlan(
             council_id=council_id,
             context_since=self.now() - timedelta(days=self.account.context_days),
-            include_quotes=self.server_version >= QUOTES_SINCE,
+            include_quotes=self.server.has(Feature.QUOTES),
             read_requests=bool(self._read_requests),
         )
         poller = Poller(self.client, plan, state)

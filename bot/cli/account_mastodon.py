@@ -18,6 +18,8 @@ from typing import Any, TextIO
 from mastodon import Mastodon, MastodonError
 
 from adapters.mastodon import MastodonAdapter
+from adapters.mastodon.server import Feature
+from bot.errors import ModbotError
 from bot.settings import AccountSettings
 
 OOB = "urn:ietf:wg:oauth:2.0:oob"
@@ -125,27 +127,73 @@ def granted(scopes: list[str]) -> set[str]:
 
 
 def check_account(account: AccountSettings, out: TextIO, data_dir: Path | None = None) -> bool:
-    """Verify the token, its permissions and the notification policy of one account.
+    """Verify the server software, the token, its permissions and what could hide messages.
 
+    Each check runs even when another failed, so one problem does not hide the rest.
     ``data_dir`` is part of the registry's signature; Mastodon keeps nothing there."""
     adapter = MastodonAdapter(account)
-    info = adapter.check()
-    print(f"  token works: signed in as @{info.handle} ({info.display_name})", file=out)
-    version = ".".join(str(n) for n in adapter.server_version)
-    print(f"  server runs Mastodon {version}", file=out)
-    ok = True
-    app = adapter.client.call("app_verify_credentials")
-    scopes = app.get("scopes") if isinstance(app, dict) else None
-    if isinstance(scopes, list):
-        missing = [s for s in SCOPES if s not in granted([str(x) for x in scopes])]
-        if missing:
-            ok = False
-            print(f"  MISSING permissions: {' '.join(missing)} (run 'modbot account add "
-                  "mastodon' again to get a new token)", file=out)
-        else:
-            print("  permissions: all present", file=out)
-    else:
-        print("  permissions: this server does not say (Mastodon before 4.3)", file=out)
+    ok = _run_check("server", lambda: _check_server(adapter, out), out)
+    info = None
+    try:
+        info = adapter.check()
+        print(f"  token works: signed in as @{info.handle} ({info.display_name})", file=out)
+    except ModbotError as exc:
+        print(f"  FAILED: {exc.title} {exc}", file=out)
+        print("  skipped: permissions and notification settings (they need a working token)", file=out)
+        return False
+    ok = _run_check("permissions", lambda: _check_permissions(adapter, out), out) and ok
+    if adapter.server.has(Feature.INTERACTION_POLICY):
+        _run_check("interaction policy", lambda: _check_interaction_policy(adapter, out), out)
     for warning in info.warnings:
         print(f"  note: {warning}", file=out)
     return ok
+
+
+def _run_check(name: str, check: Callable[[], bool], out: TextIO) -> bool:
+    try:
+        return check()
+    except ModbotError as exc:
+        print(f"  FAILED ({name}): {exc.title} {exc}", file=out)
+        return False
+
+
+def _check_server(adapter: MastodonAdapter, out: TextIO) -> bool:
+    server = adapter.server
+    how = "" if server.source == "nodeinfo" else " (it publishes no NodeInfo; read from its version string)"
+    print(f"  server runs {server.label}{how}", file=out)
+    missing = [f.value for f in Feature if f not in server.features and f is not Feature.INTERACTION_POLICY]
+    if missing:
+        print(f"  this server does not offer: {'; '.join(missing)}", file=out)
+    return True
+
+
+def _check_permissions(adapter: MastodonAdapter, out: TextIO) -> bool:
+    if not adapter.server.has(Feature.APP_SCOPES):
+        print(f"  permissions: {adapter.server.label.split()[0]} does not tell an app which permissions its "
+              "token has; 'modbot account add mastodon' asks for exactly the ones the bot needs", file=out)
+        return True
+    app = adapter.client.call("app_verify_credentials")
+    scopes = app.get("scopes") if isinstance(app, dict) else None
+    if not isinstance(scopes, list):
+        print("  permissions: this server does not say (Mastodon before 4.3)", file=out)
+        return True
+    missing = [s for s in SCOPES if s not in granted([str(x) for x in scopes])]
+    if missing:
+        print(f"  MISSING permissions: {' '.join(missing)} (run 'modbot account add "
+              "mastodon' again to get a new token)", file=out)
+        return False
+    print("  permissions: all present", file=out)
+    return True
+
+
+def _check_interaction_policy(adapter: MastodonAdapter, out: TextIO) -> bool:
+    """GoToSocial: who may reply to the council's public posts without its approval."""
+    policies = adapter.client.call_endpoint("GET", "/api/v1/interaction_policies/defaults", {})
+    reply = (policies or {}).get("public", {}).get("can_reply", {}) if isinstance(policies, dict) else {}
+    automatic = reply.get("automatic_approval", reply.get("always", []))
+    if "public" in automatic:
+        print("  interaction policy: anyone may reply to the council's public posts", file=out)
+    else:
+        print("  note: replies to the council's public posts need its approval first (GoToSocial interaction "
+              "policy); a reply waiting for approval may not reach the bot until the council approves it", file=out)
+    return True

@@ -69,7 +69,14 @@ def test_account_check_names_missing_permissions(fake: FakeMastodon, config: str
 
 def test_account_check_reports_a_revoked_token(fake: FakeMastodon, config: str,
                                                capsys: pytest.CaptureFixture[str]) -> None:
-    fake.fail_next(401, body={"error": "The access token was revoked"})
+    real_route = fake._route
+
+    def revoked(method: str, path: str, *args: object) -> object:
+        if path == "/api/v1/accounts/verify_credentials":
+            return 401, {"error": "The access token was revoked"}
+        return real_route(method, path, *args)
+
+    fake._route = revoked  # type: ignore[method-assign]
     assert main(["--config", config, "account", "check"]) == 1
     assert "FAILED: The account's login or token no longer works." in capsys.readouterr().out
 
