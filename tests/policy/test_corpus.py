@@ -14,7 +14,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bot.domain import Ground
 from scripts import split_corpus
@@ -37,7 +36,7 @@ NEAR_DUPLICATE = 0.6
 
 
 def _load(name: str) -> list[dict]:
-    return yaml.safe_load((CORPUS / f"{name}.yaml").read_text(encoding="utf-8"))["posts"]
+    return split_corpus.load(CORPUS / f"{name}.yaml")
 
 
 SOURCES = {name: _load(name) for name in split_corpus.SOURCES}
@@ -50,41 +49,60 @@ def _shingles(text: str) -> frozenset[str]:
     return frozenset(words[i:i + 4] for i in range(max(1, len(words) - 3)))
 
 
-def _check_common(post: dict) -> None:
-    assert isinstance(post["id"], str) and re.fullmatch(r"[a-z]+(-[a-z]+)*-\d{3}", post["id"])
-    assert isinstance(post["text"], str) and post["text"].strip() == post["text"] != ""
-    assert post.get("kind", "reply") in KINDS
-    tags = post.get("tags", [])
-    assert tags and all(isinstance(t, str) and re.fullmatch(r"[a-z_]+", t) for t in tags)
-    assert len(tags) == len(set(tags))
-    if "author" in post:
-        assert set(post["author"]) == {"display_name", "handle"}
-        assert all(isinstance(v, str) and v for v in post["author"].values())
-    if "thread" in post:
-        assert isinstance(post["thread"], str) and post["thread"]
-    if "same_text_authors" in post:
-        assert isinstance(post["same_text_authors"], int) and post["same_text_authors"] >= 2
-    assert isinstance(post.get("batch", 1), int)
+def _common_problems(post: dict, keys: set[str]) -> list[str]:
+    tags = post.get("tags")
+    author = post.get("author", {"display_name": "-", "handle": "-"})
+    checks = {
+        "unknown keys": set(post) <= keys,
+        "id": isinstance(post.get("id"), str)
+        and re.fullmatch(r"[a-z]+(-[a-z]+)*-\d{3}", post["id"]) is not None,
+        "text": isinstance(post.get("text"), str) and post["text"].strip() == post["text"] != "",
+        "kind": post.get("kind", "reply") in KINDS,
+        "tags": isinstance(tags, list) and bool(tags) and len(tags) == len(set(tags))
+        and all(isinstance(t, str) and re.fullmatch(r"[a-z_]+", t) for t in tags),
+        "author": isinstance(author, dict) and set(author) == {"display_name", "handle"}
+        and all(isinstance(v, str) and v for v in author.values()),
+        "thread": isinstance(post.get("thread", "-"), str) and post.get("thread", "-") != "",
+        "same_text_authors": isinstance(post.get("same_text_authors", 2), int)
+        and post.get("same_text_authors", 2) >= 2,
+        "batch": isinstance(post.get("batch", 1), int),
+    }
+    return [f"{post.get('id')}: {name}" for name, ok in checks.items() if not ok]
 
 
-@pytest.mark.parametrize("post", SOURCES["civil"], ids=lambda p: p["id"])
-def test_civil_post_schema(post):
-    assert set(post) <= COMMON_KEYS, set(post) - COMMON_KEYS
-    _check_common(post)
-
-
-@pytest.mark.parametrize("post", SOURCES["breaches"], ids=lambda p: p["id"])
-def test_breach_schema(post):
-    assert set(post) <= BREACH_KEYS, set(post) - BREACH_KEYS
-    _check_common(post)
-    assert post["ground"] in POST_GROUNDS
+def _breach_problems(post: dict) -> list[str]:
     also = post.get("also", [])
-    assert all(g in POST_GROUNDS for g in also) and post["ground"] not in also
-    assert len(also) == len(set(also))
-    if post["ground"] == "off_topic":
-        assert "thread" in post, "an off-topic reply needs the council post it is under"
-    if post["ground"] == "impersonation":
-        assert "author" in post, "an impersonation needs the pretending account"
+    checks = {
+        "ground": post.get("ground") in POST_GROUNDS,
+        "also": isinstance(also, list) and len(also) == len(set(also))
+        and all(g in POST_GROUNDS for g in also) and post.get("ground") not in also,
+        "an off-topic reply needs the council post it is under (thread)":
+        post.get("ground") != "off_topic" or "thread" in post,
+        "an impersonation needs the pretending account (author)":
+        post.get("ground") != "impersonation" or "author" in post,
+    }
+    return [f"{post.get('id')}: {name}" for name, ok in checks.items() if not ok]
+
+
+def test_civil_posts_are_well_formed():
+    problems = [m for p in SOURCES["civil"] for m in _common_problems(p, COMMON_KEYS)]
+    problems += [f"{p['id']}: civil posts have no ground" for p in SOURCES["civil"]
+                 if "ground" in p or "also" in p]
+    assert not problems, problems
+
+
+def test_breaches_are_well_formed():
+    problems = [m for p in SOURCES["breaches"]
+                for m in _common_problems(p, BREACH_KEYS) + _breach_problems(p)]
+    assert not problems, problems
+
+
+def test_a_malformed_post_is_reported_by_name():
+    bad = {"id": "Bad Id", "text": " padded ", "kind": "email", "tags": [], "ground": "rudeness",
+           "also": ["rudeness"], "same_text_authors": 1}
+    problems = _common_problems(bad, BREACH_KEYS) + _breach_problems(bad)
+    for name in ("id", "text", "kind", "tags", "same_text_authors", "ground", "also"):
+        assert f"Bad Id: {name}" in problems
 
 
 def test_ids_unique_across_every_file():
