@@ -23,12 +23,16 @@ MODES = ("observe", "live")
 _ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _ACCOUNT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+_DID = re.compile(r"^did:(plc:[a-z2-7]{24}|web:[a-zA-Z0-9.:%-]+)$")
+#: Bluesky's own services, used unless an account names others (e.g. a self-hosted Ozone).
+BLUESKY_MODERATION_DID = "did:plc:ar7c4by46qjdydhdevvrndac"
+BLUESKY_CHAT_DID = "did:web:api.bsky.chat"
 
 
 @dataclass(frozen=True)
 class Field:
     key: str
-    kind: str  # str, int, float, bool, email, url, env, path, choice, list, db_url
+    kind: str  # str, int, float, bool, email, url, env, path, choice, list, db_url, did
     default: Any = None
     required: bool = False
     doc: str = ""
@@ -92,6 +96,9 @@ ACCOUNT_SCHEMA: tuple[Field, ...] = (
     Field("server_url", "url", default="", doc="Mastodon: the server's address. Bluesky: the PDS (default https://bsky.social)."),
     Field("token_env", "env", default="", doc="Mastodon: environment variable holding the access token."),
     Field("app_password_env", "env", default="", doc="Bluesky: environment variable holding the app password (with DM access)."),
+    Field("moderation_service_did", "did", default=BLUESKY_MODERATION_DID, doc="Bluesky: the moderation service that receives the council's reports (default: Bluesky's own)."),
+    Field("chat_service_did", "did", default=BLUESKY_CHAT_DID, doc="Bluesky: the chat service for direct messages (default: Bluesky's own)."),
+    Field("read_dms", "bool", default=True, doc="Bluesky: read direct messages and send the automatic reply. false: DMs are skipped and account check does not need DM access."),
     Field("poll_interval_seconds", "int", default=0, minimum=0, doc="Override polling.interval_seconds for this account (0: use the default)."),
     Field("context_days", "int", default=14, minimum=0, doc="Also scan replies under the council's posts of the last N days (replies without a mention)."),
     Field("enabled", "bool", default=True, doc="Poll this account."),
@@ -119,6 +126,9 @@ class AccountSettings:
     server_url: str = ""
     token_env: str = ""
     app_password_env: str = ""
+    moderation_service_did: str = BLUESKY_MODERATION_DID
+    chat_service_did: str = BLUESKY_CHAT_DID
+    read_dms: bool = True
     poll_interval_seconds: int = 0
     context_days: int = 14
     enabled: bool = True
@@ -223,6 +233,8 @@ def _check(f: Field, value: Any, key: str, problems: list[tuple[str, str]]) -> A
         bad(f"must be the NAME of an environment variable (capitals, digits, _), got {value!r}; never put the secret itself here")
     elif f.kind == "choice" and value not in f.choices:
         bad(f"must be one of {', '.join(f.choices)}, got {value!r}")
+    elif f.kind == "did" and not _DID.match(value):
+        bad(f"must be a DID such as did:plc:... or did:web:..., got {value!r}")
     elif f.kind == "db_url" and value and not re.match(r"^(sqlite|postgresql)(\+\w+)?://", value):
         bad(f"must be a sqlite:// or postgresql:// URL, got {value.split('@')[-1]!r}")
     return value

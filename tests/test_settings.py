@@ -56,6 +56,12 @@ MALFORMED = [
     (doc(**{"alerts.recipients": ["clerk@example.gov.uk", "not-an-address"]}), "alerts.recipients", "e-mail"),
     (doc(database_url="mysql://x/y"), "database_url", "sqlite:// or postgresql://"),
     (doc(web="8080"), "web", "section"),
+    (doc(accounts=[{"name": "b", "platform": "bluesky", "handle": "c.bsky.social", "app_password_env": "P",
+                    "moderation_service_did": "ozone.example.org"}]),
+     "accounts[0].moderation_service_did", "must be a DID"),
+    (doc(accounts=[{"name": "b", "platform": "bluesky", "handle": "c.bsky.social", "app_password_env": "P",
+                    "read_dms": "no"}]), "accounts[0].read_dms", "true or false"),
+    (doc(database_wait_seconds=0), "database_wait_seconds", "at least 1"),
 ]
 
 
@@ -116,3 +122,41 @@ def test_every_setting_is_documented() -> None:
         assert f"`{field.key}`" in reference
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert rendered(readme) == readme, "README settings reference is stale: run scripts/update_readme.py"
+
+
+def test_check_config_reads_the_rules_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "modbot.yaml"
+    config.write_text(yaml.safe_dump(doc(rules_file="rules.yaml")), encoding="utf-8")
+    assert main(["check-config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert f"rules_file: there is no rules file at {tmp_path / 'rules.yaml'}" in err
+    (tmp_path / "rules.yaml").write_text("rules:\n  - id: shouting\n    detector: no_such_detector\n",
+                                         encoding="utf-8")
+    assert main(["check-config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert "rules_file (rules.yaml) rules[shouting]: " in err
+    (tmp_path / "rules.yaml").write_text((REPO / "config" / "rules.yaml").read_text(encoding="utf-8"),
+                                         encoding="utf-8")
+    assert main(["check-config", str(config)]) == 0
+    assert "rule(s) in" in capsys.readouterr().out
+
+
+def test_bluesky_services_default_to_bluesky_and_can_be_changed() -> None:
+    entry = {"name": "b", "platform": "bluesky", "handle": "c.bsky.social", "app_password_env": "P"}
+    default = parse_settings(doc(accounts=[entry]), REPO / "config").accounts[0]
+    assert default.moderation_service_did == "did:plc:ar7c4by46qjdydhdevvrndac"
+    assert default.chat_service_did == "did:web:api.bsky.chat" and default.read_dms is True
+    own = parse_settings(doc(accounts=[{**entry, "moderation_service_did": "did:plc:abcdefghijklmnopqrstuvwx",
+                                        "chat_service_did": "did:web:chat.example.org", "read_dms": False}]),
+                         REPO / "config").accounts[0]
+    assert (own.moderation_service_did, own.chat_service_did, own.read_dms) == (
+        "did:plc:abcdefghijklmnopqrstuvwx", "did:web:chat.example.org", False)
+
+
+def test_the_bluesky_password_variable_is_the_same_in_account_add_and_the_example() -> None:
+    from bot.cli.account_bluesky import DEFAULT_ENV
+
+    example = load_settings(REPO / "config" / "modbot.example.yaml")
+    (bluesky,) = [a for a in example.accounts if a.platform.value == "bluesky"]
+    assert bluesky.app_password_env == DEFAULT_ENV
+    assert f"{DEFAULT_ENV}=" in (REPO / "deploy" / "modbot.env.example").read_text(encoding="utf-8")

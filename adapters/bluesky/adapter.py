@@ -61,6 +61,10 @@ class BlueskyAdapter:
         self.actions = Actions(self.conn, self.budget, moderation_did)
         self._dms_enabled = read_dms
 
+    @property
+    def reads_dms(self) -> bool:
+        return self._dms_enabled
+
     def check(self) -> AccountInfo:
         """Log in (or resume the saved session) and test DM access."""
         self.conn.requests = 0
@@ -86,7 +90,7 @@ class BlueskyAdapter:
 
     def _check_dms(self) -> list[str]:
         if not self._dms_enabled:
-            return ["Direct messages are not read for this account (read_dms is off)."]
+            return []  # switched off in the settings: nothing to check, nothing wrong
         try:
             self.chat.probe()
         except ChatAccessDenied as exc:
@@ -151,4 +155,7 @@ def _dedupe(items: list[Item]) -> list[Item]:
 def build_adapter(account_settings: AccountSettings, data_dir: Path) -> BlueskyAdapter:
     """The adapter for one configured Bluesky account (the core's wiring calls this)."""
     password = account_settings.secret(account_settings.app_password_env)
-    return BlueskyAdapter(account_settings, session_dir=Path(data_dir), app_password=password)
+    return BlueskyAdapter(account_settings, session_dir=Path(data_dir), app_password=password,
+                          chat_did=account_settings.chat_service_did,
+                          moderation_did=account_settings.moderation_service_did,
+                          read_dms=account_settings.read_dms)

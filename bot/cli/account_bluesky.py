@@ -22,7 +22,7 @@ from bot.errors import ConfigError
 from bot.settings import AccountSettings, load_settings, read_secret
 
 PLATFORM = Platform.BLUESKY
-DEFAULT_ENV = "BLUESKY_APP_PASSWORD"
+DEFAULT_ENV = "MODBOT_BLUESKY_APP_PASSWORD"  # the name config/modbot.example.yaml uses
 
 SETUP_GUIDE = """\
 The bot signs in to Bluesky with an APP PASSWORD, never the account's main password.
@@ -55,12 +55,15 @@ def _data_dir(args: argparse.Namespace) -> Path:
         raise
 
 
-def _print_info(info: AccountInfo, out: TextIO | None = None, indent: str = "") -> None:
+def _print_info(info: AccountInfo, out: TextIO | None = None, indent: str = "", read_dms: bool = True) -> None:
     out = out or sys.stdout
     print(f"{indent}Signed in to Bluesky as @{info.handle} ({info.remote_id}).", file=out)
     for warning in info.warnings:
         print(f"{indent}warning: {warning}", file=out)
-    if not info.warnings:
+    if not read_dms:
+        print(f"{indent}Direct messages: not read (read_dms: false in the settings); "
+              "no automatic reply is sent from this account.", file=out)
+    elif not info.warnings:
         print(f"{indent}Direct messages: readable; the automatic reply can be sent.", file=out)
 
 
@@ -120,5 +123,5 @@ def check_account(account: AccountSettings, out: TextIO, data_dir: Path | None =
             info = build_adapter(account, Path(scratch)).check()
     else:
         info = build_adapter(account, data_dir).check()
-    _print_info(info, out, indent="  ")
+    _print_info(info, out, indent="  ", read_dms=account.read_dms)
     return not info.warnings

@@ -14,7 +14,8 @@ from bot.cli.common import config_path, settings_from
 from bot.decisions import Decision
 from bot.domain import ActionKind
 from bot.errors import ConfigError
-from bot.settings import config_reference, load_settings
+from bot.policy import load_engine
+from bot.settings import Settings, config_reference, load_settings
 from bot.storage import models as m
 from bot.storage.db import DatabaseTooNew, migrate
 
@@ -63,13 +64,28 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     path = args.file or config_path(args)
     try:
         settings = load_settings(path)
+        rules = rules_in(settings)
     except ConfigError as exc:
         print(f"{path}: {len(exc.problems)} problem(s)", file=sys.stderr)
         for key, message in exc.problems:
             print(f"  {key}: {message}", file=sys.stderr)
         return 2
-    print(f"{path}: OK ({len(settings.accounts)} account(s), mode {settings.mode})")
+    print(f"{path}: OK ({len(settings.accounts)} account(s), mode {settings.mode}, "
+          f"{rules} rule(s) in {settings.rules_file})")
     return 0
+
+
+def rules_in(settings: Settings) -> int:
+    """Read and validate the rules file the settings name; problems name ``rules_file``."""
+    path = settings.rules_file
+    if not path.is_file():
+        raise ConfigError([("rules_file", f"there is no rules file at {path} (the path is relative to "
+                                          "the settings file; copy config/rules.yaml there to start)")])
+    try:
+        engine = load_engine(settings, classifier=False)
+    except ConfigError as exc:
+        raise ConfigError([(f"rules_file ({path.name}) {key}", message) for key, message in exc.problems]) from exc
+    return len(engine.rules)
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:

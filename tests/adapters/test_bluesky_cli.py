@@ -95,3 +95,25 @@ def test_the_account_command_offers_bluesky(tmp_path, fake, monkeypatch, capsys)
                                       "--handle", COUNCIL_HANDLE, "--app-password-env", "TEST_BSKY_PW",
                                       "--data-dir", str(tmp_path / "d")])
     assert args.func(args) == 0
+
+
+def test_check_passes_without_dm_access_when_read_dms_is_off(tmp_path, fake, monkeypatch, capsys):
+    monkeypatch.setenv("TEST_BSKY_PW", "abcd-efgh-ijkl-mnop")
+    fake.on("chat.bsky.convo.listConvos", xrpc_error(400, "InvalidToken", "Bad token method"))
+    account = AccountSettings(name="bluesky", platform=Platform.BLUESKY, handle=COUNCIL_HANDLE,
+                              server_url="https://pds.example", app_password_env="TEST_BSKY_PW", read_dms=False)
+    assert account_bluesky.check_account(account, sys.stdout, tmp_path) is True
+    out = capsys.readouterr().out
+    assert "Direct messages: not read (read_dms: false in the settings)" in out and "warning:" not in out
+    assert not fake.calls("chat.bsky.convo.listConvos")
+
+
+def test_the_settings_choose_the_moderation_and_chat_services(tmp_path, fake, monkeypatch):
+    monkeypatch.setenv("TEST_BSKY_PW", "abcd-efgh-ijkl-mnop")
+    account = AccountSettings(name="bluesky", platform=Platform.BLUESKY, handle=COUNCIL_HANDLE,
+                              server_url="https://pds.example", app_password_env="TEST_BSKY_PW",
+                              moderation_service_did="did:plc:abcdefghijklmnopqrstuvwx",
+                              chat_service_did="did:web:chat.example.org", read_dms=False)
+    adapter = adapters.bluesky.build_adapter(account, tmp_path)
+    assert adapter.actions.moderation_did == "did:plc:abcdefghijklmnopqrstuvwx"
+    assert adapter.chat.chat_did == "did:web:chat.example.org" and adapter.reads_dms is False

@@ -93,7 +93,7 @@ def test_entrypoint_with_the_real_modbot_migrates_a_fresh_volume(tmp_path: Path)
     script = REAL_MODBOT.format(repo=REPO, python=sys.executable)
     result = entrypoint(tmp_path, script)
     assert result.returncode == 0, result.stderr
-    assert "OK (1 account(s), mode live)" in result.stdout and "service would start" in result.stdout
+    assert "OK (1 account(s), mode live, " in result.stdout and "service would start" in result.stdout
     db = tmp_path / "data" / "modbot.db"
     assert current_revision(f"sqlite:///{db}") == head_revision()
     assert db.stat().st_mode & 0o077 == 0
