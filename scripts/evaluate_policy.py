@@ -82,7 +82,7 @@ def evaluate_public(engine, name: str, heldout: bool) -> list[str]:
     return lines
 
 
-def evaluate_corpora(engine, heldout: bool) -> list[str]:
+def evaluate_corpora(engine, heldout: bool, show: bool = False) -> list[str]:
     part = "heldout" if heldout else "tune"
     files = sorted(CORPUS_DIR.glob(f"*.{part}.yaml"))
     if not files:
@@ -90,7 +90,13 @@ def evaluate_corpora(engine, heldout: bool) -> list[str]:
     cases = [case for path in files for case in load_corpus(path)]
     report = corpus_report(cases, judge_cases(engine, cases))
     names = ", ".join(p.name for p in files)
-    return corpus_tables(f"Council corpus, {part} part ({names})", report)
+    lines = corpus_tables(f"Council corpus, {part} part ({names})", report)
+    if show and not heldout:  # never for the held-out part: nobody may tune on it
+        lines += ["", "Missed or on a wrong ground (tuning part):"]
+        lines += [f"- [{c.ground}] {c.text!r}" for c in report.missed]
+        lines += ["", "Civil posts flagged (tuning part):"]
+        lines += [f"- {sorted(map(str, f))} {c.text!r}" for c, f in report.false_alarms]
+    return lines
 
 
 def evaluate_cases(engine) -> list[str]:
@@ -122,15 +128,19 @@ def main() -> int:
     parser.add_argument("--heldout", action="store_true",
                         help="the held-out parts (final figures; never tune on what this shows)")
     parser.add_argument("--rules-only", action="store_true", help="without the statistical model")
+    parser.add_argument("--show", action="store_true",
+                        help="list the tuning part's misses and false alarms (refused with --heldout)")
     parser.add_argument("--sets", nargs="*", default=["corpus", *PUBLIC_SETS, "cases"],
                         choices=["corpus", *PUBLIC_SETS, "cases"])
     args = parser.parse_args()
+    if args.show and args.heldout:
+        parser.error("--show lists posts for tuning; it is not available for the held-out part")
     engine = load_engine(path=args.rules, classifier=False if args.rules_only else None)
     part = "held-out" if args.heldout else "tuning (training)"
     model = "rules only" if engine.classifier is None else "rules + classifier"
     print(f"## Evaluation, {part} parts, {model}\n")
     if "corpus" in args.sets:
-        print("\n".join(evaluate_corpora(engine, args.heldout)) + "\n")
+        print("\n".join(evaluate_corpora(engine, args.heldout, args.show)) + "\n")
     public = [s for s in args.sets if s in PUBLIC_SETS]
     if public:
         print(HEADER)

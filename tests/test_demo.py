@@ -18,6 +18,7 @@ import pytest
 import yaml
 from sqlalchemy import create_engine, select
 
+from adapters.simulated.traffic import CIVIL, DMS
 from bot.storage import models as m
 from tests.support import REPO
 
@@ -77,6 +78,7 @@ def test_demo_fills_queue_and_carries_out_an_approved_action(tmp_path: Path) -> 
         subprocess.run([sys.executable, "-m", "bot", "--config", str(config), "queue", "approve", str(target["id"]),
                         "--as", "clerk", "--reason", "demo test"], cwd=REPO, check=True, capture_output=True)
         engine = create_engine(f"sqlite:///{data_dir / 'modbot.db'}")
+        assert_civil_posts_not_queued(engine)
 
         def done_events() -> list[str]:
             with engine.connect() as c:
@@ -90,3 +92,15 @@ def test_demo_fills_queue_and_carries_out_an_approved_action(tmp_path: Path) -> 
         proc.terminate()
         proc.wait(30)
     assert proc.returncode == 0
+
+
+def assert_civil_posts_not_queued(engine) -> None:  # noqa: ANN001
+    """The scripted civil replies and DMs are stored but none of them is flagged."""
+    civil = set(CIVIL) | set(DMS)
+    with engine.connect() as c:
+        rows = c.execute(select(m.Item.text, m.Item.flagged)).all()
+    seen = [(text, flagged) for text, flagged in rows if text in civil]
+    assert len(seen) >= 3, "too few civil posts ingested to tell"
+    queued = sorted({text for text, flagged in seen if flagged})
+    assert queued == [], f"civil scripted posts were queued: {queued}"
+    assert any(flagged for text, flagged in rows if text not in civil), "no breach was queued"

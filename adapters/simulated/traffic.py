@@ -1,7 +1,9 @@
 """Scripted council traffic for the simulated platform: realistic, deterministic.
 
-Most replies are civil (potholes, bins, planning, events); a minority break the
+Most replies are civil (potholes, bins, planning, events, angry complaints about
+things, links to official sites, a shared petition); a minority break the
 policies on each ground, a few are DMs, and one account impersonates the council.
+Civil posts must never reach the clerk's queue (``tests/test_demo.py`` checks).
 Post ``n`` is a pure function of the seed and ``n``, so a restarted process sees
 exactly the same platform.
 """
@@ -34,6 +36,17 @@ CIVIL = (
     "Well done to the volunteers who cleared the litter from the brook.",
     "The speed of traffic on the A38 through the village is scary. Can we have a 20mph limit?",
     "Is the consultation on the neighbourhood plan still open?",
+    # Strong words about things, sarcasm and hyperbole are civil complaints.
+    "Absolutely scandalous that the library hours have been cut again. What a farce.",
+    "The new car park charges are daylight robbery. Who on earth signed this off?",
+    "The state of the roads is a joke, my tyre was wrecked in that pothole on Bath Road #potholes",
+    "Oh brilliant, another consultation nobody will read. Bloody shambles.",
+    # Links to official sites, and a petition several residents share word for word.
+    "I support the petition to keep the Saturday market: https://petition.parliament.uk/petitions/700123",
+    "Report potholes here, it does work: https://www.gov.uk/report-pothole",
+    "Planning documents for Morton Way are on https://www.southglos.gov.uk/planning if anyone wants to object",
+    # A resident reporting abuse they had, to condemn it.
+    "Someone shouted abuse at my neighbour in the park yesterday. Reported to the police, not acceptable here.",
 )
 
 FLAGGED = (
@@ -48,7 +61,7 @@ FLAGGED = (
     ("personal_data", "Cllr Smith lives at 14 Acacia Avenue, BS35 2AB, ring her on 07700 900123"),
     ("spam", "Make $5000 a week from home!! DM me now bit.ly/cash-now crypto bonus"),
     ("spam", "Cheap Ray-Ban sunglasses 90% off at www.cheap-shades.example"),
-    ("off_topic", "Check out my band's new video https://youtu.be/xyz123"),
+    ("spam", "Check out my band's new video and subscribe to my channel https://youtu.be/xyz123"),
     ("defamation", "The clerk is stealing money from the precept, everyone knows it, fraud"),
 )
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from bot.domain import Item, Span
+from bot.policy.groups import group_mentions
 from bot.policy.lexicon import WORD_RE, LexHit, Lexicon
 from bot.policy.normalise import Normalised, normalise
 
@@ -25,6 +26,7 @@ SECOND_PERSON = frozenset({
     "you", "your", "yours", "yourself", "yourselves", "u", "ur", "ya", "yer", "youse", "ye",
 })
 THIRD_PERSON = frozenset({"he", "she", "him", "her", "his", "hes", "shes", "they", "them"})
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "hes", "shes", "himself", "herself"})
 ROLES = frozenset({
     "clerk", "councillor", "councillors", "cllr", "cllrs", "mayor", "chairman", "chairwoman",
     "officer", "officers", "staff",
@@ -55,6 +57,10 @@ class Hit:
     detail: str = ""
     score: float | None = None
     severity: Any = None  # a Severity overriding the rule's, e.g. when aimed at a person
+    # Low-risk hits (a resident's own phone number, the classifier alone): the most
+    # the finding may be (a Severity) and the only actions it may propose.
+    severity_cap: Any = None
+    allowed_actions: frozenset[Any] | None = None
 
 
 Detector = Callable[["Analysis", dict[str, Any]], "Hit | None"]
@@ -256,6 +262,33 @@ class Analysis:
         if self.item.mentions or "@" in self.text[max(0, lo - 40): hi]:
             return "said to a mentioned account"
         return ""
+
+    @lazy
+    def target(self) -> str:
+        """Who the post as a whole is about, if anyone: '' for a post about things.
+
+        A person or group: the person replied to ("you"), an @mention, a councillor
+        or member of staff (by role or by name), "he" or "she", or a group of people
+        (see ``bot.policy.groups``). "They" and "the council" are not enough: residents
+        say "they never fix the roads" of the council as a body.
+        """
+        words = self.words
+        if not words.isdisjoint(SECOND_PERSON):
+            return "the person replied to"
+        if self.item.mentions or "@" in self.text:
+            return "a mentioned account"
+        if not words.isdisjoint(ROLES) or self.people:
+            return "a councillor or member of staff"
+        if not words.isdisjoint(PERSON_PRONOUNS):
+            return "a person"
+        if self.groups:
+            return "a group of people"
+        return ""
+
+    @lazy
+    def groups(self) -> list[tuple[int, int, str]]:
+        """(start, end, characteristic) of each mention of a protected group."""
+        return group_mentions(self.text, self.words)
 
     def plainly_called(self, start: int) -> bool:
         """True for "you're pathetic", "you clown", "Cllr Smith is a total clown"."""

@@ -11,6 +11,7 @@ Scoring is a sum of weights in pure Python: no numpy at run time.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import math
 import re
@@ -79,8 +80,16 @@ class Classifier:
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> Classifier:
-        with gzip.open(path, "rt", encoding="utf-8") as fh:
-            doc = json.load(fh)
+        """Read a model file, checking it against the SHA-256 written beside it when trained."""
+        raw = Path(path).read_bytes()
+        expected = checksum_file(Path(path))
+        if expected.is_file():
+            want = expected.read_text(encoding="utf-8").split()[0].lower()
+            got = hashlib.sha256(raw).hexdigest()
+            if got != want:
+                raise ValueError(f"{path} does not match its checksum {expected.name} "
+                                 f"(SHA-256 {got}, expected {want}); retrain or restore it")
+        doc = json.loads(gzip.decompress(raw).decode("utf-8"))
         if doc.get("feature_version") != FEATURE_VERSION:
             raise ValueError(f"{path} was trained with other features; retrain it")
         names = tuple(doc["heads"])
@@ -103,6 +112,11 @@ class Classifier:
         first, second = self.heads
         return {first.name: _sigmoid(first.bias + norm * total.real),
                 second.name: _sigmoid(second.bias + norm * total.imag)}
+
+
+def checksum_file(path: Path) -> Path:
+    """Where the training script writes the model's SHA-256 (``classifier.json.gz.sha256``)."""
+    return path.with_name(path.name + ".sha256")
 
 
 def _sigmoid(x: float) -> float:

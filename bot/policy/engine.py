@@ -12,17 +12,20 @@ import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bot.domain import Finding, Ground, Item, Platform, Severity
+from bot.domain import ActionKind, Finding, Ground, Item, Platform, Severity
 from bot.policy.analysis import Analysis, Hit
 from bot.policy.classifier import MODEL_FILE, Classifier
 from bot.policy.detectors import DETECTORS, GATES, NEEDS_CLASSIFIER
 from bot.policy.lexicon import WORD_RE, AllowList, Lexicon
 from bot.policy.normalise import Normalised, normalise
+from bot.policy.proposals import fit_finding
 from bot.policy.rules import DEFAULT_RULES_FILE, Rule, RuleSet, load_ruleset
 from bot.settings import CouncilSettings, Settings
 
 log = logging.getLogger(__name__)
 DEFAULT_REPEAT_WINDOW_DAYS = 90
+CLASSIFIER_NEVER = frozenset({ActionKind.BLOCK, ActionKind.REPORT, ActionKind.DOMAIN_BLOCK,
+                              ActionKind.REMOVE_FOLLOWER})
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,7 @@ class PolicyEngine:
         word_gate = GATES["word_list"]
         never = {"manual"} | (set() if self.classifier is not None else {"classifier"})
         self._plan = tuple(
-            (rule, detect, gate, rule.params, rule.unless_grounds)
+            (rule, detect, gate, rule.params, rule.unless_grounds, rule.only_with_grounds)
             for rule, detect, gate in self._detectors if rule.detector not in never
         )
         self._plan_without_words = tuple(step for step in self._plan if step[2] is not word_gate)
@@ -132,8 +135,11 @@ class PolicyEngine:
         except Exception:  # each word-list rule will then report its own error
             plan = self._plan
         findings: list[Finding] = []
-        for rule, detect, gate, params, unless in plan:
+        for rule, detect, gate, params, unless, only_with in plan:
             if unless and findings and any(f.ground in unless for f in findings):
+                continue
+            if only_with and not any(f.ground in only_with and f.severity > Severity.LOW
+                                     for f in findings):
                 continue
             try:
                 if not gate(analysis, params):
@@ -144,7 +150,7 @@ class PolicyEngine:
                 findings.append(_rule_error(rule.id, "it stopped with an error"))
                 continue
             if hit is not None:
-                findings.append(_finding(rule, hit))
+                findings.append(_finding(rule, hit, item, ctx))
         return findings, analysis
 
 
@@ -170,13 +176,17 @@ def _with_model_thresholds(rule: Rule, classifier: Classifier | None) -> Rule:
     return replace(rule, params=params)
 
 
-def _finding(rule: Rule, hit: Hit) -> Finding:
+def _finding(rule: Rule, hit: Hit, item: Item, ctx: EvalContext) -> Finding:
     explanation = rule.explanation if not hit.detail else f"{rule.explanation} {hit.detail}"
-    return Finding(
+    finding = Finding(
         rule_id=rule.id, ground=rule.ground, severity=max(hit.severity or rule.severity, rule.severity),
         clauses=rule.clauses, explanation=explanation, spans=hit.spans,
         proposed_actions=rule.actions, police_referral=rule.police_referral, score=hit.score,
     )
+    allowed = hit.allowed_actions
+    if rule.detector == "classifier":  # a second opinion alone never blocks or reports
+        allowed = frozenset(allowed if allowed is not None else ActionKind) - CLASSIFIER_NEVER
+    return fit_finding(finding, item, ctx.platform, allowed, hit.severity_cap)
 
 
 def _rule_error(rule_id: str, why: str) -> Finding:

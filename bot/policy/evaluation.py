@@ -86,3 +86,12 @@ def rule_flags(texts: Iterable[str], rules_file: Path | None = None,
         any(f.ground in grounds for f in engine.evaluate(text_item(t, i), ctx))
         for i, t in enumerate(texts)
     ]
+
+
+def target_flags(texts: Iterable[str]) -> list[bool]:
+    """For each text: is it aimed at a person or group (what the second opinion needs)?"""
+    from bot.policy.analysis import Analysis
+
+    engine = load_engine(classifier=False)
+    ctx = example_context()
+    return [bool(Analysis(text_item(t, i), ctx, engine.lexicon).target) for i, t in enumerate(texts)]

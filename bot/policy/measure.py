@@ -19,24 +19,35 @@ from typing import Any
 
 import yaml
 
-from bot.domain import Author, Ground, Item, ItemKind
+from bot.domain import ActionKind, Author, Finding, Ground, Item, ItemKind, Severity
 from bot.policy.engine import PolicyEngine
 from bot.policy.evaluation import example_context, text_item
 
 ABUSE = frozenset({Ground.HATE, Ground.HARASSMENT, Ground.THREAT, Ground.OBSCENE})
 CORPUS_DIR = Path(__file__).resolve().parents[2] / "tests" / "policy" / "corpus"
 CIVIL_NAMES = frozenset({"", "civil", "none"})
+AT_MOST_HIDE = frozenset({ActionKind.HIDE_REPLY, ActionKind.DETACH_QUOTE})
 
 
 @dataclass(frozen=True)
 class Case:
-    """One labelled post: its text, the grounds it breaches (empty: civil), context."""
+    """One labelled post: its text, the grounds that are right for it (empty: civil), context.
+
+    ``ground`` is the primary ground (None for a civil post); ``grounds`` is it plus
+    the other grounds that are also correct.
+    """
 
     text: str
     grounds: frozenset[Ground]
     kind: ItemKind = ItemKind.REPLY
     context: dict[str, Any] = field(default_factory=dict)
     source: str = ""
+    ground: Ground | None = None
+    tags: tuple[str, ...] = ()
+
+    @property
+    def own_contact(self) -> bool:
+        return not self.grounds and "own_contact" in self.tags
 
 
 @dataclass(frozen=True)
@@ -94,43 +105,58 @@ def _grounds(value: Any) -> frozenset[Ground]:
 
 
 def load_corpus(path: Path) -> list[Case]:
-    """A corpus file: a YAML list (or ``cases:`` list) of ``{text, grounds}`` entries.
+    """A corpus file (tests/policy/corpus/README.md): a mapping ``posts:`` (or ``cases:``).
 
-    ``grounds`` (or ``ground``) is the list of grounds the post breaches, empty or
-    ``civil`` for a civil post; optional ``kind`` (reply, mention, quote, dm) and
-    ``context`` (``same_text_authors``, ``author_upheld_recent``, ``mentions``, ``links``).
+    Each entry has ``text`` and, for a breach, ``ground`` and optionally ``also``
+    (other correct grounds; ``grounds: [...]`` is read too); optional ``kind``,
+    ``tags``, ``author`` ({display_name, handle}), ``thread`` (the council post it
+    replies to) and ``same_text_authors``.
     """
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    entries = doc.get("cases") or doc.get("posts") or [] if isinstance(doc, dict) else doc
+    entries = (doc.get("posts") or doc.get("cases") or []) if isinstance(doc, dict) else doc
     cases = []
     for i, entry in enumerate(entries or []):
         if not isinstance(entry, dict) or not isinstance(entry.get("text"), str):
             raise ValueError(f"{path.name}: entry {i} needs a 'text'")
-        grounds = _grounds(entry.get("grounds", entry.get("ground")))
+        primary = _grounds(entry.get("ground"))
+        grounds = primary | _grounds(entry.get("also")) | _grounds(entry.get("grounds"))
         context = dict(entry.get("context") or {})
-        kind = ItemKind(str(entry.get("kind", "reply")))
-        cases.append(Case(entry["text"], grounds, kind, context, path.name))
+        for key in ("author", "thread", "same_text_authors", "author_upheld_recent"):
+            if entry.get(key) is not None:
+                context[key] = entry[key]
+        kind = ItemKind(str(entry.get("kind") or "reply"))
+        first = next(iter(primary), None) or next(iter(sorted(grounds)), None)
+        cases.append(Case(entry["text"], grounds, kind, context, path.name, first,
+                          tuple(str(t) for t in entry.get("tags") or ())))
     return cases
 
 
 def case_item(case: Case, number: int) -> Item:
     ctx = case.context
-    author = Author(remote_id=f"author-{number}", handle=f"resident{number}@social.example",
-                    display_name="A Resident")
+    who = ctx.get("author") or {}
+    author = Author(remote_id=f"author-{number}",
+                    handle=str(who.get("handle") or f"resident{number}@social.example"),
+                    display_name=str(who.get("display_name") or "A Resident"))
     return text_item(case.text, number, author=author, kind=case.kind,
                      mentions=tuple(ctx.get("mentions") or ()), links=tuple(ctx.get("links") or ()),
-                     context_text=str(ctx.get("context_text") or ""))
+                     context_text=str(ctx.get("thread") or ctx.get("context_text") or ""))
 
 
-def judge_cases(engine: PolicyEngine, cases: Sequence[Case]) -> list[frozenset[Ground]]:
-    """The grounds the engine finds for each case (rule errors count as flagged)."""
+def judge_cases(engine: PolicyEngine, cases: Sequence[Case]) -> list[tuple[Finding, ...]]:
+    """The engine's findings for each case (rule errors count as flagged)."""
     found = []
     for i, case in enumerate(cases):
         ectx = example_context(
             same_text_authors=int(case.context.get("same_text_authors", 0)),
             author_upheld_recent=int(case.context.get("author_upheld_recent", 0)))
-        found.append(frozenset(f.ground for f in engine.evaluate(case_item(case, i), ectx)))
+        found.append(tuple(engine.evaluate(case_item(case, i), ectx)))
     return found
+
+
+def acceptable_for_own_contact(findings: Sequence[Finding]) -> bool:
+    """A resident's own details: nothing, or low personal_data proposing at most hide/detach."""
+    return all(f.ground is Ground.PERSONAL_DATA and f.severity is Severity.LOW
+               and set(f.proposed_actions) <= AT_MOST_HIDE for f in findings)
 
 
 def judge_texts(engine: PolicyEngine, texts: Sequence[str]) -> list[frozenset[Ground]]:
@@ -143,29 +169,45 @@ def judge_texts(engine: PolicyEngine, texts: Sequence[str]) -> list[frozenset[Gr
 class CorpusReport:
     civil: int
     civil_flagged: int
+    own_contact: int
+    own_contact_wrong: int
     breaches: int
     breaches_flagged: int
     breaches_right: int
     per_ground: dict[Ground, tuple[int, int, int, PRF]]  # n, flagged, right ground, precision table
+    missed: tuple[Case, ...] = ()
+    false_alarms: tuple[tuple[Case, frozenset[Ground]], ...] = ()
 
     @property
     def false_alarm_rate(self) -> float:
         return self.civil_flagged / self.civil if self.civil else 0.0
 
 
-def corpus_report(cases: Sequence[Case], found: Sequence[frozenset[Ground]]) -> CorpusReport:
-    civil = [f for c, f in zip(cases, found, strict=True) if not c.grounds]
+def corpus_report(cases: Sequence[Case], results: Sequence[Sequence[Finding] | frozenset[Ground]]
+                  ) -> CorpusReport:
+    """Civil false alarms (own-contact posts apart), breach recall and per-ground figures.
+
+    ``results`` holds each case's findings (or just the grounds found).
+    """
+    found = [r if isinstance(r, frozenset) else frozenset(f.ground for f in r) for r in results]
+    civil = [(c, f) for c, f in zip(cases, found, strict=True) if not c.grounds and not c.own_contact]
+    own = [r for c, r in zip(cases, results, strict=True) if c.own_contact]
+    own_wrong = sum(1 for r in own if isinstance(r, frozenset) and r
+                    or not isinstance(r, frozenset) and not acceptable_for_own_contact(r))
     breach = [(c, f) for c, f in zip(cases, found, strict=True) if c.grounds]
     per_ground = {}
-    for ground in sorted({g for c in cases for g in c.grounds}):
-        mine = [(c, f) for c, f in breach if ground in c.grounds]
+    for ground in sorted({c.ground for c, _ in breach if c.ground}):
+        mine = [(c, f) for c, f in breach if c.ground is ground]
         table = confusion([ground in c.grounds for c in cases], [ground in f for f in found])
         per_ground[ground] = (len(mine), sum(1 for _, f in mine if f),
-                              sum(1 for _, f in mine if ground in f), table)
+                              sum(1 for c, f in mine if c.grounds & f), table)
     return CorpusReport(
-        civil=len(civil), civil_flagged=sum(1 for f in civil if f), breaches=len(breach),
+        civil=len(civil), civil_flagged=sum(1 for _, f in civil if f), own_contact=len(own),
+        own_contact_wrong=own_wrong, breaches=len(breach),
         breaches_flagged=sum(1 for _, f in breach if f),
         breaches_right=sum(1 for c, f in breach if c.grounds & f), per_ground=per_ground,
+        missed=tuple(c for c, f in breach if not c.grounds & f),
+        false_alarms=tuple((c, f) for c, f in civil if f),
     )
 
 
@@ -173,7 +215,9 @@ def corpus_tables(name: str, report: CorpusReport) -> list[str]:
     r = report
     lines = [
         f"**{name}**: {r.civil} civil posts, {r.civil_flagged} flagged "
-        f"(false-alarm rate {r.false_alarm_rate:.1%}); {r.breaches} breaches, "
+        f"(false-alarm rate {r.false_alarm_rate:.1%}); {r.own_contact} residents giving their "
+        f"own contact details, {r.own_contact_wrong} treated more harshly than a low "
+        f"personal-data finding proposing hide; {r.breaches} breaches, "
         f"{r.breaches_flagged} flagged (recall {_ratio(r.breaches_flagged, r.breaches)}), "
         f"{r.breaches_right} on a right ground ({_ratio(r.breaches_right, r.breaches)}).",
         "",

@@ -23,7 +23,7 @@ PACKAGE_DATA = Path(__file__).resolve().parent / "data"
 DEFAULT_RULES_FILE = Path(__file__).resolve().parents[2] / "config" / "rules.yaml"
 RULE_KEYS = frozenset({
     "id", "ground", "clauses", "severity", "detector", "params", "actions", "explanation",
-    "police_referral", "enabled", "unless_grounds", "description",
+    "police_referral", "enabled", "unless_grounds", "only_with_grounds", "description",
 })
 
 
@@ -42,6 +42,7 @@ class Rule:
     police_referral: bool = False
     unless_grounds: frozenset[Ground] = frozenset()
     description: str = ""
+    only_with_grounds: frozenset[Ground] = frozenset()
 
 
 @dataclass
@@ -176,6 +177,7 @@ def _parse_rule(i: int, data: Any, detectors: frozenset[str],
             explanation=str(data.get("explanation", "")).strip(),
             police_referral=bool(data.get("police_referral", False)),
             unless_grounds=frozenset(Ground(g) for g in data.get("unless_grounds") or ()),
+            only_with_grounds=frozenset(Ground(g) for g in data.get("only_with_grounds") or ()),
             description=str(data.get("description", "")).strip(),
         )
     except (ValueError, KeyError, TypeError) as exc:

@@ -26,7 +26,8 @@ def test_nothing_predicted_gives_zero_not_an_error() -> None:
 
 def test_corpus_report_counts_any_ground_as_flagged_and_checks_the_right_one() -> None:
     cases = [Case("a", frozenset()), Case("b", frozenset()),
-             Case("c", frozenset({Ground.THREAT})), Case("d", frozenset({Ground.SPAM}))]
+             Case("c", frozenset({Ground.THREAT}), ground=Ground.THREAT),
+             Case("d", frozenset({Ground.SPAM}), ground=Ground.SPAM)]
     found = [frozenset({Ground.SPAM}), frozenset(), frozenset({Ground.HARASSMENT}),
              frozenset({Ground.SPAM})]
     report = corpus_report(cases, found)
@@ -57,3 +58,31 @@ def test_corpus_entry_without_text_names_the_entry(tmp_path: Path) -> None:
     path.write_text("- {grounds: []}\n", encoding="utf-8")
     with pytest.raises(ValueError, match="entry 0"):
         load_corpus(path)
+
+
+def test_corpus_format_with_posts_ground_also_and_thread(tmp_path: Path) -> None:
+    path = tmp_path / "b.tune.yaml"
+    path.write_text(
+        "posts:\n"
+        "  - {id: x-1, text: 'Cllr Smith is a whore', ground: obscene, also: [harassment],"
+        " tags: [sexual, named], thread: 'Bins update'}\n"
+        "  - {id: c-1, text: 'Call me on 07700 900123', tags: [own_contact, phone]}\n",
+        encoding="utf-8")
+    breach, own = load_corpus(path)
+    assert breach.ground is Ground.OBSCENE and breach.grounds == {Ground.OBSCENE, Ground.HARASSMENT}
+    assert breach.context["thread"] == "Bins update" and not breach.own_contact
+    assert own.own_contact and own.grounds == frozenset()
+
+
+def test_own_contact_posts_are_counted_apart_from_civil_false_alarms() -> None:
+    from bot.domain import ActionKind, Finding, Severity
+
+    low = Finding("phone_number", Ground.PERSONAL_DATA, Severity.LOW, (), "x",
+                  proposed_actions=(ActionKind.HIDE_REPLY,))
+    harsh = Finding("phone_number", Ground.PERSONAL_DATA, Severity.MEDIUM, (), "x",
+                    proposed_actions=(ActionKind.HIDE_REPLY, ActionKind.BLOCK))
+    cases = [Case("a", frozenset(), tags=("own_contact",)), Case("b", frozenset(), tags=("own_contact",)),
+             Case("c", frozenset())]
+    report = corpus_report(cases, [(low,), (harsh,), ()])
+    assert (report.own_contact, report.own_contact_wrong) == (2, 1)
+    assert report.civil == 1 and report.civil_flagged == 0

@@ -10,6 +10,14 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.policy.analysis import Analysis, Detector
+from bot.policy.detectors.doxxing import (
+    child_whereabouts,
+    maybe_child,
+    maybe_vehicle,
+    maybe_workplace,
+    vehicle_details,
+    workplace_times,
+)
 from bot.policy.detectors.identity import impersonation, repeat_offender
 from bot.policy.detectors.personal_data import (
     email_address,
@@ -33,6 +41,9 @@ DETECTORS: dict[str, Detector] = {
     "email_address": email_address,
     "home_address": home_address,
     "national_insurance_number": national_insurance_number,
+    "vehicle_details": vehicle_details,
+    "child_whereabouts": child_whereabouts,
+    "workplace_times": workplace_times,
     "spam": spam,
     "off_topic_link": off_topic_link,
     "impersonation": impersonation,
@@ -62,6 +73,9 @@ GATES: dict[str, Gate] = {
     "email_address": maybe_email,
     "home_address": maybe_address,
     "national_insurance_number": maybe_ni_number,
+    "vehicle_details": maybe_vehicle,
+    "child_whereabouts": maybe_child,
+    "workplace_times": maybe_workplace,
     "spam": maybe_spam,
     "off_topic_link": lambda a, p: a.maybe_links,
     "impersonation": _always,

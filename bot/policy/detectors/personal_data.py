@@ -12,9 +12,9 @@ import re
 from typing import Any
 
 import phonenumbers
-from phonenumbers import PhoneNumberFormat, PhoneNumberType
+from phonenumbers import PhoneNumberType
 
-from bot.domain import Span
+from bot.domain import ActionKind, ItemKind, Severity, Span
 from bot.policy.analysis import Analysis, Hit, domain_matches
 
 _DIGIT_RUN = re.compile(r"(?:\d[\s\-().]{0,3}){7}")
@@ -42,17 +42,24 @@ STREET_WORDS = frozenset(
     "gardens gdns terrace grove hill park square sq mews row walk view rise green meadow meadows "
     "fields croft parade vale wharf yard end gate bank paddock".split()
 )
-NI_RE = re.compile(
-    r"(?<![a-z0-9])(?!bg|gb|nk|kn|tn|nt|zz)[a-ceghj-prstw-z][a-ceghj-nprstw-z]"
-    r"\s?\d{2}\s?\d{2}\s?\d{2}\s?[a-d](?![a-z0-9])"
+# By format, not validity: HMRC's example prefix QQ and the unallocated ones (GB,
+# NK, TN ...) are still shown to the clerk.
+NI_RE = re.compile(r"(?<![a-z0-9])[a-z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[a-d](?![a-z0-9])")
+UK_PHONE_RE = re.compile(
+    r"(?<![\d+])(?:(?:\+|00)\s?44\s?(?:\(0\)\s?)?|\(?0)\d(?:[\s\-.()]{0,2}\d){8,9}(?![\d])"
 )
-
-
-def _e164(number: str, region: str = "GB") -> str:
-    try:
-        return phonenumbers.format_number(phonenumbers.parse(number, region), PhoneNumberFormat.E164)
-    except phonenumbers.NumberParseException:
-        return ""
+OWN_CONTACT_RE = re.compile(
+    r"(?<![a-z])(?:(?:call|ring|phone|text|whatsapp|contact|reach|email|e-mail|message|bell)\s+"
+    r"(?:me|us)|me\s+(?:on|at)|(?:my|our)\s+(?:number|mobile|phone|landline|home\s+phone|"
+    r"work\s+phone|email|e-mail|email\s+address|address|contact\s+details|details)|"
+    r"i'?m\s+on|i\s+am\s+on|we'?re\s+on|you\s+can\s+(?:call|ring|reach|email|text)|"
+    r"get\s+hold\s+of\s+me|contact\s+me|reach\s+me|i\s+can\s+be\s+reached|my\s+name\s+is)(?![a-z])"
+)
+OWN_AFTER_RE = re.compile(
+    r"[\s,.;:()\-]*(?:and\s+|please\s+|pls\s+)*(?:call|ring|text|phone|contact|email|e-mail|message)"
+    r"\s+me(?![a-z])|[\s,.;:()\-]*(?:is\s+)?my\s+(?:number|mobile|email|phone)(?![a-z])"
+)
+OWN_DETAILS_ACTIONS = frozenset({ActionKind.HIDE_REPLY, ActionKind.DETACH_QUOTE})
 
 
 def maybe_phone(a: Analysis, params: dict[str, Any]) -> bool:
@@ -60,24 +67,77 @@ def maybe_phone(a: Analysis, params: dict[str, Any]) -> bool:
     return a.digit_count >= 7 and _DIGIT_RUN.search(a.text) is not None
 
 
+def uk_numbers(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, national number) of every UK-format number, valid or not.
+
+    By format, not validity: Ofcom's ranges for drama (07700 900xxx, 01632 960xxx,
+    020 7946 0xxx) are still someone's number as far as a clerk can tell.
+    """
+    found = []
+    for m in UK_PHONE_RE.finditer(text):
+        digits = re.sub(r"\D", "", m.group())
+        national = digits[2:] if digits.startswith("44") else digits[4:] if digits.startswith("0044") \
+            else digits[1:]
+        if national.startswith("0"):
+            national = national[1:]  # "+44 (0)117 ..."
+        if 9 <= len(national) <= 10:
+            found.append((m.start(), m.end(), national))
+    return found
+
+
+def _personal_uk(national: str) -> bool:
+    """Geographic (01, 02), mobile, personal and pager (07) and VoIP (05) numbers.
+
+    03 (organisations' non-geographic numbers) and 08/09 (freephone, premium rate)
+    are businesses: the spam rule weighs those.
+    """
+    return national[0] in "1257"
+
+
 def phone_number(a: Analysis, params: dict[str, Any]) -> Hit | None:
-    """Private phone numbers (UK and international), not the council's own."""
+    """Private phone numbers (UK by format; international by ``phonenumbers``), not the council's."""
     text = a.item.text or ""
     if _DIGIT_RUN.search(text) is None:
         return None
-    public = {_e164(n) for n in (a.ctx.council.phone, *params.get("public_numbers", ()))}
-    region = str(params.get("region", "GB"))
-    spans = []
-    for match in phonenumbers.PhoneNumberMatcher(text, region):
+    public = {_national(n) for n in (a.ctx.council.phone, *params.get("public_numbers", ()))}
+    spans: list[Span] = []
+    for start, end, national in uk_numbers(text):
+        if _personal_uk(national) and national not in public:
+            spans.append(Span(start, end, text[start:end]))
+    taken = [(s.start, s.end) for s in spans]
+    for match in phonenumbers.PhoneNumberMatcher(text, str(params.get("region", "GB"))):
         number = match.number
-        if phonenumbers.number_type(number) not in _PERSONAL_TYPES:
+        if number.country_code == 44 or any(s < match.end and match.start < e for s, e in taken):
             continue
-        if phonenumbers.format_number(number, PhoneNumberFormat.E164) in public:
-            continue
-        spans.append(Span(match.start, match.end, match.raw_string))
+        if phonenumbers.number_type(number) in _PERSONAL_TYPES:
+            spans.append(Span(match.start, match.end, match.raw_string))
     if not spans:
         return None
-    return Hit(spans=tuple(spans), detail=f"Found {len(spans)} phone number(s).")
+    return own_or_theirs(a, spans, f"Found {len(spans)} phone number(s).")
+
+
+def _national(number: str) -> str:
+    found = uk_numbers(number)
+    return found[0][2] if found else number.strip()
+
+
+def own_or_theirs(a: Analysis, spans: list[Span], detail: str) -> Hit | None:
+    """A resident's own contact details: low severity, at most hidden (to protect them).
+
+    "Call me on ...", "my email is ...": the author gives their own details, which
+    is no breach but may be unwise in public; in a direct message it is private
+    already and not flagged at all.
+    """
+    original = a.item.text or ""
+    lower = original.lower()
+    own = all(OWN_CONTACT_RE.search(lower, max(0, s.start - 45), s.start)
+              or OWN_AFTER_RE.match(lower, s.end) for s in spans)
+    if not own:
+        return Hit(spans=tuple(spans), detail=detail)
+    if a.item.kind is ItemKind.DM:
+        return None
+    return Hit(spans=tuple(spans), severity_cap=Severity.LOW, allowed_actions=OWN_DETAILS_ACTIONS,
+               detail=detail + " They seem to be the author's own; hiding the post would protect them.")
 
 
 def maybe_email(a: Analysis, params: dict[str, Any]) -> bool:
@@ -105,7 +165,7 @@ def email_address(a: Analysis, params: dict[str, Any]) -> Hit | None:
         spans.append(a.span(m.start(), m.end()))
     if not spans:
         return None
-    return Hit(spans=tuple(spans), detail=f"Found {len(spans)} e-mail address(es).")
+    return own_or_theirs(a, spans, f"Found {len(spans)} e-mail address(es).")
 
 
 def maybe_address(a: Analysis, params: dict[str, Any]) -> bool:

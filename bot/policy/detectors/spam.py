@@ -1,9 +1,12 @@
 """Spam (commercial promotion, scams) and links unrelated to the thread.
 
 Spam is a score of signals, each worth points (all configurable in the rules
-file): link shorteners, money, crypto and prize offers, "DM me", the same text
-from several accounts, a brand-new account posting links, and the statistical
-spam score. The rule fires at ``threshold`` points.
+file): link shorteners, each money, crypto or prize word, each phrase such as
+"DM me" or "check out my channel", the statistical spam score, and, only together
+with a commercial signal or a link outside the trusted sites, the same text from
+several accounts, a brand-new account posting links, many links. A link, a
+hashtag or a phone number alone is never spam. The rule fires at ``threshold``
+points.
 """
 
 from __future__ import annotations
@@ -24,20 +27,28 @@ SPAM_WORDS = frozenset(
     "profits earn earning income cash prize winner won claim casino betting viagra followers "
     "promo onlyfans loan loans payday discount voucher vouchers txt ringtone subscribe "
     "unsubscribe whatsapp telegram guaranteed congratulations urgent bonus reward rewards "
-    "jackpot lottery trading trader mlm".split()
+    "jackpot lottery trading trader mlm discount discounts deals cheap sale subscribers "
+    "refund refunds winnings offer offers".split()
 )
 SPAM_PHRASES = re.compile(
-    r"(?<![a-z])(?:dm\s+me|message\s+me|inbox\s+me|text\s+me|click\s+(?:here|the\s+link|below)|"
-    r"link\s+in\s+(?:my\s+)?bio|limited\s+time|act\s+now|work\s+from\s+home|per\s+(?:day|week)|"
-    r"free\s+(?:entry|gift|money|followers|trial)|100%\s+free|call\s+now|text\s+(?:stop|win|yes)|"
-    r"send\s+stop|you\s+have\s+(?:won|been\s+selected)|double\s+your|financial\s+freedom|"
+    r"(?<![a-z])(?:dm\s+me|message\s+me|inbox\s+me|click\s+(?:here|the\s+link|below)|"
+    r"link\s+in\s+(?:my\s+)?bio|limited\s+time|act\s+now|work\s+from\s+home|"
+    r"free\s+(?:gift|money|followers|trial|iphone|ipad|vouchers?|giveaway)|100%\s+free|"
+    r"call\s+now|text\s+(?:stop|win|yes)|send\s+stop|you\s+have\s+(?:won|been\s+selected)|"
+    r"double\s+your|financial\s+freedom|\d+\s?%\s+off|"
     r"(?:£|\$|€)\s?\d[\d,]*(?:k|\s?per|\s?a\s+(?:day|week))|get\s+rich|passive\s+income|"
-    r"cheap\s+(?:meds|pills)|buy\s+followers)(?![a-z])"
+    r"cheap\s+(?:meds|pills|followers)|buy\s+followers|"
+    r"(?:check\s+out|visit|subscribe\s+to|sub\s+to|follow)\s+my\s+(?:channel|page|site|"
+    r"website|shop|store|profile|videos?|music|account)|my\s+(?:youtube\s+)?channel|"
+    r"(?:please\s+)?subscribe\s+(?:to|and|for|please|now|!)|make\s+money|earn\s+(?:money|cash|"
+    r"\$|£)|claim\s+your\s+(?:prize|reward|bonus|refund|gift)|send\s+your\s+bank\s+details|"
+    r"bank\s+details\s+(?:by|via|in)\s+dm)(?![a-z])"
 )
 # The phrases above can only match when one of these words (or a currency sign) is there.
 _PHRASE_TRIGGERS = frozenset(
-    "dm message inbox text click link limited act work per free call send won selected double "
-    "financial rich passive cheap buy".split()
+    "dm message inbox text click link limited act work free call send won selected double "
+    "financial rich passive cheap buy off check visit subscribe sub follow channel make earn "
+    "claim bank".split()
 )
 
 
@@ -49,50 +60,64 @@ def maybe_spam(a: Analysis, params: dict[str, Any]) -> bool:
     return (
         a.maybe_links or a.ctx.same_text_authors > 0
         or (a.has_scorer and params.get("use_classifier", True))
-        or not a.words.isdisjoint(_GATE_WORDS) or "$" in a.text
+        or not a.words.isdisjoint(_GATE_WORDS) or "$" in a.text or "%" in a.text
     )
-
-
-def _spam_phrase(a: Analysis) -> re.Match[str] | None:
-    """The first spam phrase in the post (looked for once per post)."""
-    if "_spam_phrase" not in a.__dict__:
-        found = None
-        if not a.words.isdisjoint(_PHRASE_TRIGGERS) or any(c in a.text for c in "£$€"):
-            found = SPAM_PHRASES.search(a.text)
-        a.__dict__["_spam_phrase"] = found
-    return a.__dict__["_spam_phrase"]
 
 
 DEFAULT_POINTS = {
     "shortener": 2, "spam_word": 1, "spam_phrase": 2, "same_text": 3, "new_account_link": 2,
     "many_links": 1, "classifier": 3,
 }
+# Signals that say "commercial or scam" by themselves: without one of these (or a
+# link outside the trusted sites) the same text from several accounts is a
+# petition or a shared question, and a new account's link to gov.uk is just a link.
+COMMERCIAL = frozenset({"shortener", "spam_word", "spam_phrase", "classifier"})
+MAX_WORD_SIGNALS = 3
+
+
+def _untrusted_links(a: Analysis, params: dict[str, Any]) -> list:
+    council = a.ctx.council
+    own = council.website.lower().split("//")[-1].split("/")[0].removeprefix("www.")
+    trusted = tuple(d.lower() for d in (*council.allowed_domains, *params.get("trusted_domains", ())))
+    trusted += (own,) if own else ()
+    return [link for link in a.links if not domain_matches(link.domain, trusted)]
 
 
 def _signals(a: Analysis, params: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every signal counts: each offer word (up to three), each distinct phrase, each shortener."""
     signals: list[tuple[str, str]] = []
     for link in a.links:
         if link.domain in SHORTENERS:
             signals.append(("shortener", f"a shortened link ({link.domain})"))
-    words = sorted(a.words & SPAM_WORDS)
-    if len(words) >= int(params.get("min_spam_words", 2)):
-        signals.append(("spam_word", "money or offer words (" + ", ".join(words[:4]) + ")"))
-    phrase = _spam_phrase(a)
-    if phrase:
-        signals.append(("spam_phrase", f'the phrase "{phrase.group()}"'))
-    if a.ctx.same_text_authors >= int(params.get("same_text_authors", 2)):
-        signals.append(("same_text", f"the same text from {a.ctx.same_text_authors} other accounts"))
-    created = a.item.author.created_at
-    if a.links and created is not None:
-        age = (datetime.now(UTC) - (created if created.tzinfo else created.replace(tzinfo=UTC)))
-        if age.days < int(params.get("new_account_days", 7)):
-            signals.append(("new_account_link", f"a link from an account {age.days} day(s) old"))
-    if len(a.links) >= int(params.get("many_links", 3)):
-        signals.append(("many_links", f"{len(a.links)} links"))
+    for word in sorted(a.words & SPAM_WORDS)[:MAX_WORD_SIGNALS]:
+        signals.append(("spam_word", f'the offer word "{word}"'))
+    for phrase in _spam_phrases(a):
+        signals.append(("spam_phrase", f'the phrase "{phrase}"'))
     threshold = float(params.get("classifier_threshold", 0.9))
     if params.get("use_classifier", True) and a.scores.get("spam", 0.0) >= threshold:
         signals.append(("classifier", f"a statistical spam score of {a.scores['spam']:.2f}"))
+    untrusted = _untrusted_links(a, params) if a.links else []
+    commercial = bool(untrusted) or any(kind in COMMERCIAL for kind, _ in signals)
+    if commercial and a.ctx.same_text_authors >= int(params.get("same_text_authors", 2)):
+        signals.append(("same_text", f"the same text from {a.ctx.same_text_authors} other accounts"))
+    created = a.item.author.created_at
+    if untrusted and created is not None:
+        age = (datetime.now(UTC) - (created if created.tzinfo else created.replace(tzinfo=UTC)))
+        if age.days < int(params.get("new_account_days", 7)):
+            signals.append(("new_account_link", f"a link from an account {age.days} day(s) old"))
+    if len(untrusted) >= int(params.get("many_links", 3)):
+        signals.append(("many_links", f"{len(untrusted)} links"))
     return signals
+
+
+def _spam_phrases(a: Analysis) -> list[str]:
+    """The distinct spam phrases in the post (looked for once per post)."""
+    if "_spam_phrases" not in a.__dict__:
+        found: list[str] = []
+        if not a.words.isdisjoint(_PHRASE_TRIGGERS) or any(c in a.text for c in "£$€%"):
+            found = list(dict.fromkeys(m.group() for m in SPAM_PHRASES.finditer(a.text)))
+        a.__dict__["_spam_phrases"] = found
+    return a.__dict__["_spam_phrases"]
 
 
 def spam(a: Analysis, params: dict[str, Any]) -> Hit | None:
@@ -103,27 +128,26 @@ def spam(a: Analysis, params: dict[str, Any]) -> Hit | None:
     if total < float(params.get("threshold", 3)):
         return None
     spans = tuple(link.span for link in a.links if link.span is not None)
-    phrase = _spam_phrase(a)
-    if phrase:
-        spans += (a.span(phrase.start(), phrase.end()),)
+    if _spam_phrases(a):
+        spans += tuple(a.span(m.start(), m.end()) for m in SPAM_PHRASES.finditer(a.text))
     detail = "Signals: " + "; ".join(text for _, text in signals) + "."
     return Hit(spans=spans, detail=detail, score=min(1.0, total / 10))
 
 
 def off_topic_link(a: Analysis, params: dict[str, Any]) -> Hit | None:
     """Links to sites that are neither trusted nor related to the thread."""
-    if not a.links:
+    context = (a.item.context_text or "").lower()
+    if not a.links or not context:  # no thread to compare with: nothing is "off topic"
         return None
     council = a.ctx.council
     trusted = tuple(d.lower() for d in (*council.allowed_domains, *params.get("trusted_domains", ())))
     own = council.website.lower().split("//")[-1].split("/")[0].removeprefix("www.")
-    context = (a.item.context_text or "").lower()
     unrelated = [
         link for link in a.links
         if not domain_matches(link.domain, trusted + ((own,) if own else ()))
         and link.domain not in context
     ]
-    if not unrelated or (context and _shares_topic(a, context)):
+    if not unrelated or _shares_topic(a, context):
         return None
     spans = tuple(link.span for link in unrelated if link.span is not None)
     domains = ", ".join(dict.fromkeys(link.domain for link in unrelated))

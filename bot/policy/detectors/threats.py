@@ -17,6 +17,7 @@ import re
 from typing import Any
 
 from bot.policy.analysis import Analysis, Hit
+from bot.policy.detectors.threat_forms import FORM_WORDS, forms_for
 from bot.policy.leetspeak import decode_leet
 from bot.policy.lexicon import LEET_PAIR, WORD_RE
 
@@ -160,7 +161,7 @@ PATTERNS: tuple[tuple[frozenset[str], tuple[frozenset[str], ...], re.Pattern[str
 TRIGGERS = frozenset().union(*(triggers for triggers, _, _, _ in PATTERNS))
 # Words a "*" may hide in a threat ("k*ll", "h*rt", "sh**t"), for ``decode_leet``.
 VOCABULARY = TRIGGERS | frozenset(
-    "shoot murder stab hurt harm kill die dead rape hang burn punch kick".split()
+    "shoot murder stab hurt harm kill die dead rape hang burn punch kick bat knife blade".split()
 )
 
 
@@ -179,7 +180,9 @@ def _view(a: Analysis) -> tuple[str, frozenset[str]]:
 
 def maybe_threat(a: Analysis, params: dict[str, Any]) -> bool:
     """Cheap pre-check: a trigger word (after decoding leetspeak) or council patterns."""
-    return bool(params.get("extra_patterns")) or not _view(a)[1].isdisjoint(TRIGGERS)
+    words = _view(a)[1]
+    return (bool(params.get("extra_patterns")) or not words.isdisjoint(TRIGGERS)
+            or not words.isdisjoint(FORM_WORDS))
 
 
 def threat_of_violence(a: Analysis, params: dict[str, Any]) -> Hit | None:
@@ -192,6 +195,11 @@ def threat_of_violence(a: Analysis, params: dict[str, Any]) -> Hit | None:
         for m in pattern.finditer(text):
             spans.append(a.span(m.start(), m.end()))
             labels.append(label)
+    if not words.isdisjoint(FORM_WORDS):
+        for pattern, label in forms_for(tuple(a.ctx.council.people)):
+            for m in pattern.finditer(text):
+                spans.append(a.span(m.start(), m.end()))
+                labels.append(label)
     for extra in params.get("extra_patterns", ()):
         for m in re.finditer(extra, text):
             spans.append(a.span(m.start(), m.end()))

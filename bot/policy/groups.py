@@ -1,0 +1,76 @@
+"""Groups of people protected by the Equality Act 2010, as words in a post.
+
+Used by the hate detector (a derogatory generalisation, dehumanisation or call
+for exclusion needs a group as its object) and by the classifier's target guard
+(strong words about roads and bins are not abuse; about a group of people they
+may be). Terms are matched as whole words on normalised text; plural and
+adjective forms are listed because the patterns read "Muslims are" and "the
+Muslim ones" alike.
+"""
+
+from __future__ import annotations
+
+import re
+
+GROUP_TERMS: dict[str, tuple[str, ...]] = {
+    "race or nationality": (
+        "black people", "blacks", "black folk", "whites", "white people", "asians", "asian people",
+        "africans", "african", "indians", "pakistanis", "pakistani", "bangladeshis", "chinese",
+        "poles", "polish", "romanians", "romanian", "bulgarians", "albanians", "albanian",
+        "lithuanians", "eastern europeans", "gypsies", "gypsy", "gipsies", "travellers",
+        "traveller", "pikeys", "roma", "irish", "scots", "scottish", "welsh", "english",
+        "arabs", "arab", "somalis", "nigerians", "jamaicans", "mexicans", "latinos",
+        "immigrants", "immigrant", "migrants", "migrant", "refugees", "refugee",
+        "asylum seekers", "asylum seeker", "foreigners", "foreign", "foreign nationals",
+        "ethnic minorities", "ethnics", "natives", "native americans", "muslim immigrants",
+        "boat people", "small boats", "illegals", "illegal immigrants", "non whites",
+        "non-whites", "coloured", "coloureds", "people of colour", "brown people",
+    ),
+    "religion or belief": (
+        "muslims", "muslim", "moslems", "islam", "islamic", "islamists", "jews", "jewish",
+        "jew", "christians", "christian", "catholics", "catholic", "protestants", "hindus",
+        "hindu", "sikhs", "sikh", "buddhists", "atheists", "mosques", "mosque", "synagogue",
+        "synagogues", "churchgoers",
+    ),
+    "disability": (
+        "disabled people", "the disabled", "disabled", "wheelchair users", "autistic people",
+        "autistic", "autists", "the mentally ill", "mentally ill", "people with learning disabilities",
+        "blind people", "deaf people", "cripples", "invalids", "people with down syndrome",
+        "benefit claimants", "schizophrenics",
+    ),
+    "sexual orientation": (
+        "gays", "gay people", "gay men", "gay", "lesbians", "lesbian", "homosexuals",
+        "homosexual", "bisexuals", "bisexual", "bi people", "queers", "queer people", "lgbt",
+        "lgbtq", "lgbtq+", "lgbt people", "the gay community",
+    ),
+    "gender identity": (
+        "trans people", "trans women", "trans men", "transwomen", "transmen", "transgender",
+        "transgender people", "trans", "transsexuals", "non-binary people", "non binary people",
+        "enbies",
+    ),
+    "sex": (
+        "women", "woman", "females", "female", "girls", "ladies", "wives", "mothers", "feminists",
+        "feminist", "men", "males", "blokes",
+    ),
+    "age": (
+        "pensioners", "old people", "oaps", "the elderly", "elderly people", "boomers",
+        "old folk", "young people", "teenagers", "youths", "millennials", "kids these days",
+        "students",
+    ),
+}
+
+GROUP_OF: dict[str, str] = {term: group for group, terms in GROUP_TERMS.items() for term in terms}
+# Words of the terms, for a cheap "could a group be mentioned at all" test.
+GROUP_WORDS = frozenset(w for term in GROUP_OF for w in re.findall(r"[a-z]+", term))
+GROUP_RE = re.compile(
+    r"(?<![a-z])(?:" + "|".join(re.escape(t) for t in sorted(GROUP_OF, key=len, reverse=True))
+    + r")(?![a-z])"
+)
+_HEADS = frozenset(t.split()[-1] for t in GROUP_OF)
+
+
+def group_mentions(text: str, words: frozenset[str]) -> list[tuple[int, int, str]]:
+    """(start, end, characteristic) of each group term in normalised ``text``."""
+    if words.isdisjoint(_HEADS):
+        return []
+    return [(m.start(), m.end(), GROUP_OF[m.group()]) for m in GROUP_RE.finditer(text)]

@@ -1,0 +1,31 @@
+"""The shipped model file is the one the training script wrote: its SHA-256 is checked on load."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.policy.classifier import MODEL_FILE, Classifier, checksum_file
+
+
+def test_the_shipped_model_matches_its_checksum() -> None:
+    recorded = checksum_file(MODEL_FILE).read_text(encoding="utf-8").split()[0]
+    assert hashlib.sha256(MODEL_FILE.read_bytes()).hexdigest() == recorded
+    assert Classifier.load(MODEL_FILE).meta["thresholds"]["spam"] > 0
+
+
+def test_a_changed_model_file_is_refused(tmp_path: Path) -> None:
+    copy = tmp_path / MODEL_FILE.name
+    shutil.copy(MODEL_FILE, copy)
+    checksum_file(copy).write_text("0" * 64 + f"  {copy.name}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="does not match its checksum"):
+        Classifier.load(copy)
+
+
+def test_a_model_without_a_checksum_file_still_loads(tmp_path: Path) -> None:
+    copy = tmp_path / "other.json.gz"
+    shutil.copy(MODEL_FILE, copy)
+    assert Classifier.load(copy).heads[1].name == "spam"
