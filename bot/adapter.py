@@ -53,4 +53,8 @@ ACTION_LABELS: dict[ActionKind, str] = {
     ActionKind.REPORT: "Report to the platform's moderators",
     ActionKind.REMOVE_FOLLOWER: "Remove the author from the council's followers",
     ActionKind.DOMAIN_BLOCK: "Block the author's whole server",
+    ActionKind.UNBLOCK: "Unblock the author",
+    ActionKind.UNMUTE: "Unmute the author",
+    ActionKind.UNHIDE_REPLY: "Show the hidden reply again",
+    ActionKind.REATTACH_QUOTE: "Re-attach the quote of the council's post",
 }

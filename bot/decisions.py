@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import audit
-from bot.domain import ActionKind, ActionState, ReviewStatus, can_transition
-from bot.errors import InvalidTransition, NotFound
+from bot.domain import UNDO_KINDS, ActionKind, ActionState, NoActionReason, ReviewStatus, can_transition
+from bot.errors import DecisionProblem, InvalidTransition, NotFound
 from bot.storage import models as m
 
 DECIDING_ROLES = frozenset({"clerk", "deputy", "delegate"})
@@ -33,12 +33,29 @@ def move_action(s: Session, action: m.Action, new: ActionState, actor: str, even
 
 @dataclass(frozen=True)
 class Decision:
+    """The clerk's decision on one review item.
+
+    ``approve`` upholds the finding (a breach) with any set of actions, including none:
+    with none, ``no_action_reason`` says why (record only, referred to the police, the
+    platform cannot act). Rejecting means "no breach", with a reason and no actions.
+    """
+
     review_id: int
     approve: bool
     user: str
     reason: str = ""
     actions: tuple[ActionKind, ...] | None = None  # None: the proposed set
     police_referral: bool = False
+    no_action_reason: NoActionReason | None = None
+
+
+@dataclass(frozen=True)
+class Ruling:
+    """What a valid decision comes to: the actions to carry out and why there are none."""
+
+    actions: frozenset[ActionKind]
+    no_action_reason: NoActionReason | None
+    police_referral: bool
 
 
 def check_user(s: Session, name: str) -> m.User:
@@ -48,41 +65,57 @@ def check_user(s: Session, name: str) -> m.User:
     return user
 
 
+def rule_on(d: Decision, proposed: frozenset[ActionKind], capabilities: frozenset[ActionKind]) -> Ruling:
+    """The decision rules, without the database: raises ``DecisionProblem`` naming the field."""
+    if not d.approve:
+        if not d.reason.strip():
+            raise DecisionProblem("Give a reason why this is not a breach.", "reason")
+        if d.actions:
+            raise DecisionProblem("Actions can only be taken when you uphold the finding.", "actions")
+        if d.police_referral or d.no_action_reason is NoActionReason.POLICE:
+            raise DecisionProblem("Refer it to the police only when you uphold the finding.", "police_referral")
+        return Ruling(frozenset(), None, False)
+    chosen = frozenset(proposed if d.actions is None else d.actions)
+    if chosen & UNDO_KINDS:
+        raise DecisionProblem("Undoing an action is done from the item page after it was carried out.",
+                              "actions")
+    unsupported = sorted(k.value for k in chosen - capabilities)
+    if unsupported:
+        raise DecisionProblem(f"This platform cannot: {', '.join(unsupported)}.", "actions")
+    police = d.police_referral or d.no_action_reason is NoActionReason.POLICE
+    if chosen:
+        return Ruling(chosen, None, police)
+    if d.no_action_reason is None:
+        raise DecisionProblem("Choose an action, or say why no action is taken on the platform.",
+                              "no_action_reason")
+    return Ruling(chosen, d.no_action_reason, police)
+
+
 def decide(s: Session, d: Decision, capabilities: frozenset[ActionKind], now: datetime) -> m.ReviewItem:
-    """Approve (possibly a different set of actions) or reject a pending review item."""
+    """Uphold (with any actions, or none) or reject ("no breach") a pending review item."""
     check_user(s, d.user)
     review = s.get(m.ReviewItem, d.review_id)
     if review is None:
         raise NotFound(f"no review item {d.review_id}")
     if review.status != ReviewStatus.PENDING.value:
-        raise InvalidTransition(f"review item {d.review_id} was already {review.status}")
-    if not d.approve and not d.reason.strip():
-        raise InvalidTransition("a rejection needs a reason")
-    chosen = _chosen_actions(review, d, capabilities)
-    _apply_to_actions(s, review, chosen, d, now)
+        verdict = "upheld" if review.status == ReviewStatus.APPROVED.value else "found no breach"
+        raise InvalidTransition(f"{review.decided_by} already {verdict} on item {review.item_id}")
+    ruling = rule_on(d, frozenset(ActionKind(a.kind) for a in review.actions), capabilities)
+    _apply_to_actions(s, review, set(ruling.actions), d, now)
     review.status = (ReviewStatus.APPROVED if d.approve else ReviewStatus.REJECTED).value
     review.decided_at, review.decided_by, review.reason = now, d.user, d.reason or None
-    review.police_referral = review.police_referral or d.police_referral
+    review.no_action_reason = ruling.no_action_reason.value if ruling.no_action_reason else None
+    review.police_referral = review.police_referral or ruling.police_referral
     for finding in review.item.findings:
         finding.upheld = d.approve
     audit.record(s, d.user, f"review.{review.status}", "review_item", review.id,
-                 {"reason": d.reason, "actions": sorted(k.value for k in chosen),
-                  "police_referral": d.police_referral, "item_id": review.item_id}, at=now)
-    if d.police_referral:
+                 {"reason": d.reason, "actions": sorted(k.value for k in ruling.actions),
+                  "no_action_reason": review.no_action_reason,
+                  "police_referral": ruling.police_referral, "item_id": review.item_id}, at=now)
+    if ruling.police_referral:
         audit.record(s, d.user, "review.police_referral", "review_item", review.id,
-                     {"reason": d.reason}, at=now)
+                     {"reason": d.reason, "item_id": review.item_id}, at=now)
     return review
-
-
-def _chosen_actions(review: m.ReviewItem, d: Decision, capabilities: frozenset[ActionKind]) -> set[ActionKind]:
-    if not d.approve:
-        return set()
-    if d.actions is None:
-        return {ActionKind(a.kind) for a in review.actions}
-    unsupported = [k.value for k in d.actions if k not in capabilities]
-    if unsupported:
-        raise InvalidTransition(f"this platform cannot: {', '.join(unsupported)}")
-    return set(d.actions)
 
 
 def _apply_to_actions(s: Session, review: m.ReviewItem, chosen: set[ActionKind], d: Decision,
@@ -91,9 +124,11 @@ def _apply_to_actions(s: Session, review: m.ReviewItem, chosen: set[ActionKind],
     for kind, action in existing.items():
         if kind in chosen:
             action.approved_by, action.next_attempt_at = d.user, now
-            move_action(s, action, ActionState.APPROVED, d.user, "action.approved", now, {"reason": d.reason})
+            move_action(s, action, ActionState.APPROVED, d.user, "action.approved", now,
+                        {"reason": d.reason, "item_id": review.item_id})
         else:
-            move_action(s, action, ActionState.REJECTED, d.user, "action.rejected", now, {"reason": d.reason})
+            move_action(s, action, ActionState.REJECTED, d.user, "action.rejected", now,
+                        {"reason": d.reason, "item_id": review.item_id})
     for kind in sorted(chosen - set(existing), key=lambda k: k.value):
         params = _params_for(kind, review)
         action = m.Action(review_item_id=review.id, account_id=review.item.account_id, kind=kind.value,
@@ -104,7 +139,7 @@ def _apply_to_actions(s: Session, review: m.ReviewItem, chosen: set[ActionKind],
         review.actions.append(action)
         action.approved_by, action.next_attempt_at = d.user, now
         move_action(s, action, ActionState.APPROVED, d.user, "action.approved", now,
-                    {"reason": d.reason, "added_by_clerk": True})
+                    {"reason": d.reason, "added_by_clerk": True, "item_id": review.item_id})
 
 
 def _params_for(kind: ActionKind, review: m.ReviewItem) -> dict[str, object]:

@@ -67,6 +67,34 @@ class ActionKind(enum.StrEnum):
     REPORT = "report"
     REMOVE_FOLLOWER = "remove_follower"
     DOMAIN_BLOCK = "domain_block"
+    # Undoing an earlier action: approved by a clerk and carried out like the others.
+    UNBLOCK = "unblock"
+    UNMUTE = "unmute"
+    UNHIDE_REPLY = "unhide_reply"
+    REATTACH_QUOTE = "reattach_quote"
+
+
+#: The action that undoes each undoable action (reports, domain blocks and removing a
+#: follower cannot be taken back by the council).
+UNDO_OF: dict[ActionKind, ActionKind] = {
+    ActionKind.BLOCK: ActionKind.UNBLOCK,
+    ActionKind.MUTE: ActionKind.UNMUTE,
+    ActionKind.HIDE_REPLY: ActionKind.UNHIDE_REPLY,
+    ActionKind.DETACH_QUOTE: ActionKind.REATTACH_QUOTE,
+}
+UNDO_KINDS: frozenset[ActionKind] = frozenset(UNDO_OF.values())
+#: Actions with effects other people see or that cannot be undone: the page asks the
+#: clerk to check what will happen before approving them.
+NEEDS_CHECK: frozenset[ActionKind] = frozenset({
+    ActionKind.BLOCK, ActionKind.REPORT, ActionKind.DOMAIN_BLOCK, ActionKind.REMOVE_FOLLOWER})
+
+
+class NoActionReason(enum.StrEnum):
+    """Why a breach the clerk upheld has no action on the platform."""
+
+    RECORD_ONLY = "record_only"
+    POLICE = "police"
+    PLATFORM_CANNOT_ACT = "platform_cannot_act"
 
 
 class ActionState(enum.StrEnum):
@@ -95,6 +123,9 @@ def can_transition(current: ActionState, new: ActionState) -> bool:
 
 
 class ReviewStatus(enum.StrEnum):
+    """``approved`` is the clerk upholding the finding (a breach, with or without any
+    action); ``rejected`` means the clerk found no breach."""
+
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"

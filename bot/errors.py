@@ -77,5 +77,15 @@ class InvalidTransition(ModbotError):
     title = "That decision is no longer possible for this item."
 
 
+class DecisionProblem(InvalidTransition):
+    """The clerk's decision cannot be recorded as given; ``field`` is the form field to fix."""
+
+    title = "The decision needs a change before it can be recorded."
+
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.field = field
+
+
 class NotFound(ModbotError):
     title = "No such item."

@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import audit, crashpoints, execution
+from bot import audit, crashpoints, execution, undo
 from bot.adapter import Adapter
 from bot.decisions import Decision, decide, move_action
 from bot.domain import ActionKind, ActionState, Batch
-from bot.errors import AuthFailed, NotFound, PlatformError, RateLimited
+from bot.errors import AuthFailed, DecisionProblem, NotFound, PlatformError, RateLimited
 from bot.execution import ExecuteResult
 from bot.ingest import IngestContext, IngestResult, store_batch
 from bot.policy import PolicyEngine
@@ -190,6 +191,26 @@ class Moderator:
                 raise NotFound(f"no review item {decision.review_id}")
             caps = self.capabilities_of(review.item.account.name)
             return decide(s, decision, caps, self.clock())
+
+    def review_of_item(self, item_id: int) -> int:
+        """The review item of item ``item_id`` (people only ever see item numbers)."""
+        with self.sessions() as s:
+            found = s.execute(select(m.ReviewItem.id).where(m.ReviewItem.item_id == item_id)).scalar()
+        if found is None:
+            raise NotFound(f"item {item_id} was not flagged, so there is no decision to make on it")
+        return int(found)
+
+    def request_undo(self, action_id: int, user: str, reason: str) -> m.Action:
+        """Approve undoing a carried-out action; the executor then carries it out once."""
+        try:
+            with transaction(self.sessions) as s:
+                action = s.get(m.Action, action_id)
+                if action is None:
+                    raise NotFound(f"no action {action_id}")
+                caps = self.capabilities_of(action.account.name)
+                return undo.request_undo(s, action_id, user, reason, caps, self.clock())
+        except IntegrityError as exc:  # another clerk's undo of the same action committed first
+            raise DecisionProblem("This action has already been undone, or its undoing is waiting to run.") from exc
 
     def execute_due(self, limit: int = 20) -> ExecuteResult:
         return execution.execute_due(self, limit)

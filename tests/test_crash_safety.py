@@ -127,9 +127,10 @@ def test_executor_killed_mid_way_carries_out_action_exactly_once(db_url: str, tm
                 email="",
             )
         )
-        review_id = c.execute(select(m.ReviewItem.id).where(m.ReviewItem.severity == 3).limit(1)).scalar()
+        review_id, item_id = c.execute(select(m.ReviewItem.id, m.ReviewItem.item_id)
+                                       .where(m.ReviewItem.severity == 3).limit(1)).one()
     engine.dispose()
-    modbot(config, "queue", "approve", str(review_id), "--as", "clerk", "--reason", "threat", "--actions", "block")
+    modbot(config, "queue", "approve", str(item_id), "--as", "clerk", "--reason", "threat", "--actions", "block")
     kill_at(config, tmp_path, point, "execute", "--once")
     modbot(config, "execute", "--once")
     modbot(config, "execute", "--once")

@@ -75,7 +75,7 @@ def test_demo_fills_queue_and_carries_out_an_approved_action(tmp_path: Path) -> 
                                  cwd=REPO, capture_output=True, text=True, check=True)
         queue = json.loads(listing.stdout)
         target = next(r for r in queue if r["account"] == "sim-mastodon" and r["actions"])
-        subprocess.run([sys.executable, "-m", "bot", "--config", str(config), "queue", "approve", str(target["id"]),
+        subprocess.run([sys.executable, "-m", "bot", "--config", str(config), "queue", "approve", str(target["item"]),
                         "--as", "clerk", "--reason", "demo test"], cwd=REPO, check=True, capture_output=True)
         engine = create_engine(f"sqlite:///{data_dir / 'modbot.db'}")
         assert_civil_posts_not_queued(engine)
@@ -85,9 +85,11 @@ def test_demo_fills_queue_and_carries_out_an_approved_action(tmp_path: Path) -> 
                 return list(c.execute(select(m.AuditEvent.event).where(m.AuditEvent.event == "action.done")).scalars())
 
         wait_until(done_events, 20, "the approved action being carried out")
+        with engine.connect() as c:
+            review_id = c.execute(select(m.ReviewItem.id).where(m.ReviewItem.item_id == target["item"])).scalar()
         engine.dispose()
         state = json.loads((data_dir / "simulated-sim-mastodon.json").read_text())
-        assert any(k.startswith(f"act-{target['id']}-") for k in state["applied"])
+        assert any(k.startswith(f"act-{review_id}-") for k in state["applied"])
     finally:
         proc.terminate()
         proc.wait(30)

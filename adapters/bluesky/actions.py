@@ -99,6 +99,61 @@ class Actions:
                 repo=self.conn.did, collection=collection, rkey=rkey, record=record))
         return {"record_uri": gate_uri, "count": len(listed) + 1, "already": False}
 
+    def _remove_from_gate(self, collection: str, post_uri: str, key: str, uri: str) -> dict[str, Any]:
+        """Take ``uri`` off the list ``key`` of the post's gate record, keeping the rest.
+
+        The write is compare-and-swap on the record's CID, so a concurrent change to the
+        gate (another hidden reply) makes this fail and retry rather than lose it.
+        """
+        rkey = rkey_of(post_uri)
+        gate_uri = f"at://{self.conn.did}/{collection}/{rkey}"
+        existing = self._get_record(collection, rkey)
+        listed = list((existing or {}).get("value", {}).get(key) or [])
+        if existing is None or uri not in listed:
+            return {"record_uri": gate_uri, "count": len(listed), "already": True}
+        record = dict(existing["value"])
+        record[key] = [u for u in listed if u != uri]
+        self.budget.spend("update")
+        self.conn.call(self.conn.client.com.atproto.repo.put_record, models.ComAtprotoRepoPutRecord.Data(
+            repo=self.conn.did, collection=collection, rkey=rkey, record=record,
+            swap_record=existing.get("cid")))
+        return {"record_uri": gate_uri, "count": len(record[key]), "already": False}
+
+    def unhide_reply(self, order: ActionOrder) -> dict[str, Any]:
+        """Remove the reply from the threadgate's ``hiddenReplies``: it shows under the post again."""
+        root = order.item_meta.get("root_uri")
+        if not root or repo_of(root) != self.conn.did:
+            raise PermanentError(NOT_OWN_THREAD)
+        return self._remove_from_gate(THREADGATE, root, "hiddenReplies", order.item_remote_id)
+
+    def reattach_quote(self, order: ActionOrder) -> dict[str, Any]:
+        """Remove the quote from the postgate's ``detachedEmbeddingUris``: the quote shows the post again."""
+        quoted = order.item_meta.get("quoted_uri")
+        if not quoted or repo_of(quoted) != self.conn.did:
+            raise PermanentError(NOT_OWN_QUOTE)
+        return self._remove_from_gate(POSTGATE, quoted, "detachedEmbeddingUris", order.item_remote_id)
+
+    def unblock(self, order: ActionOrder) -> dict[str, Any]:
+        """Delete the council's block record (its key was kept when blocking; else ask the AppView)."""
+        done = order.params.get("done") if isinstance(order.params.get("done"), dict) else {}
+        rkey = str(done.get("block_rkey") or "")
+        if not rkey:
+            profile = self.conn.query("app.bsky.actor.getProfile",
+                                      models.AppBskyActorGetProfile.Params(actor=order.author_remote_id))
+            blocking = (profile.get("viewer") or {}).get("blocking")
+            if not blocking:
+                return {"already": True}
+            rkey = rkey_of(blocking)
+        self.budget.spend("delete")
+        self.conn.call(self.conn.client.com.atproto.repo.delete_record, models.ComAtprotoRepoDeleteRecord.Data(
+            repo=self.conn.did, collection=BLOCK, rkey=rkey))
+        return {"deleted_block_rkey": rkey, "already": False}
+
+    def unmute(self, order: ActionOrder) -> dict[str, Any]:
+        self.conn.call(self.conn.client.app.bsky.graph.unmute_actor,
+                       models.AppBskyGraphUnmuteActor.Data(actor=order.author_remote_id))
+        return {"unmuted": order.author_remote_id}
+
     def hide_reply(self, order: ActionOrder) -> dict[str, Any]:
         root = order.item_meta.get("root_uri")
         if not order.item_meta.get("parent_uri") or not root:

@@ -41,7 +41,8 @@ class BlueskyAdapter:
 
     platform = Platform.BLUESKY
     capabilities = frozenset({ActionKind.HIDE_REPLY, ActionKind.DETACH_QUOTE, ActionKind.BLOCK,
-                              ActionKind.MUTE, ActionKind.REPORT})
+                              ActionKind.MUTE, ActionKind.REPORT, ActionKind.UNHIDE_REPLY,
+                              ActionKind.REATTACH_QUOTE, ActionKind.UNBLOCK, ActionKind.UNMUTE})
 
     def __init__(self, account: AccountSettings, *, session_dir: Path,
                  app_password: str | None = None, request_timeout: float = 30,
@@ -135,6 +136,10 @@ class BlueskyAdapter:
             ActionKind.BLOCK: self.actions.block,
             ActionKind.MUTE: self.actions.mute,
             ActionKind.REPORT: self.actions.report,
+            ActionKind.UNHIDE_REPLY: self.actions.unhide_reply,
+            ActionKind.REATTACH_QUOTE: self.actions.reattach_quote,
+            ActionKind.UNBLOCK: self.actions.unblock,
+            ActionKind.UNMUTE: self.actions.unmute,
         }
         handler = handlers.get(order.kind)
         if handler is None:

@@ -38,6 +38,8 @@ class ActionRunner:
             ActionKind.REMOVE_FOLLOWER: self.remove_follower,
             ActionKind.DOMAIN_BLOCK: self.domain_block,
             ActionKind.DETACH_QUOTE: self.detach_quote,
+            ActionKind.UNBLOCK: self.unblock,
+            ActionKind.UNMUTE: self.unmute,
         }
 
     def apply(self, order: ActionOrder) -> dict[str, Any]:
@@ -60,6 +62,15 @@ class ActionRunner:
         if duration:
             facts["duration_seconds"] = int(duration)
         return facts
+
+    def unblock(self, order: ActionOrder) -> dict[str, Any]:
+        """Undo a block (POST /api/v1/accounts/:id/unblock; already unblocked is not an error)."""
+        rel = self.client.call("account_unblock", order.author_remote_id, on_404=TargetGone)
+        return _relationship_facts(rel, "blocking")
+
+    def unmute(self, order: ActionOrder) -> dict[str, Any]:
+        rel = self.client.call("account_unmute", order.author_remote_id, on_404=TargetGone)
+        return _relationship_facts(rel, "muting")
 
     def remove_follower(self, order: ActionOrder) -> dict[str, Any]:
         rel = self.client.call("account_remove_from_followers", order.author_remote_id,

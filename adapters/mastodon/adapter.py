@@ -32,7 +32,8 @@ CAVEAT = (
 )
 
 #: Possible on every Mastodon-API server; the rest depends on the software (``server.py``).
-CORE_CAPABILITIES = frozenset({ActionKind.BLOCK, ActionKind.MUTE, ActionKind.REPORT})
+CORE_CAPABILITIES = frozenset({ActionKind.BLOCK, ActionKind.MUTE, ActionKind.REPORT,
+                               ActionKind.UNBLOCK, ActionKind.UNMUTE})  # unblock/unmute undo the first two
 FEATURE_CAPABILITIES = {
     Feature.DOMAIN_BLOCK: ActionKind.DOMAIN_BLOCK,
     Feature.REMOVE_FOLLOWER: ActionKind.REMOVE_FOLLOWER,

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from bot.bootstrap import App, build_app
 from bot.cli.common import config_path, settings_from
 from bot.decisions import Decision
-from bot.domain import ActionKind
-from bot.errors import ConfigError
+from bot.domain import ActionKind, NoActionReason
+from bot.errors import ConfigError, InvalidTransition, NotFound
 from bot.policy import load_engine
 from bot.settings import Settings, config_reference, load_settings
 from bot.storage import models as m
@@ -45,12 +45,15 @@ def _register_queue(sub: Any) -> None:
     p.add_argument("--status", default="pending", choices=("pending", "approved", "rejected", "all"))
     p.set_defaults(func=cmd_queue_list)
     for verb in ("approve", "reject"):
-        p = q.add_parser(verb, help=f"{verb} a review item")
-        p.add_argument("id", type=int)
+        p = q.add_parser(verb, help=("uphold an item's finding (a breach), with or without actions"
+                                     if verb == "approve" else "reject an item's finding: no breach"))
+        p.add_argument("item", type=int, help="the item number, as on the page and in the e-mails")
         p.add_argument("--as", dest="user", required=True, help="the clerk, deputy or delegate deciding")
         p.add_argument("--reason", default="", help="why (required to reject)")
         if verb == "approve":
             p.add_argument("--actions", help="comma-separated actions instead of the proposed ones")
+            p.add_argument("--no-action", dest="no_action", choices=[r.value for r in NoActionReason],
+                           help="uphold with no action on the platform, and why")
             p.add_argument("--police", action="store_true", help="also mark for police referral")
         p.set_defaults(func=cmd_decide, approve=verb == "approve")
 
@@ -141,7 +144,7 @@ def queue_rows(app: App, status: str) -> list[dict[str, Any]]:
             item = r.item
             rows.append(
                 {
-                    "id": r.id,
+                    "item": r.item_id,
                     "status": r.status,
                     "severity": r.severity,
                     "account": item.account.name,
@@ -154,7 +157,8 @@ def queue_rows(app: App, status: str) -> list[dict[str, Any]]:
                     "rules": sorted({f.rule_id for f in item.findings}),
                     "clauses": sorted({c for f in item.findings for c in f.clauses}),
                     "explanations": [f.explanation for f in item.findings],
-                    "actions": [{"id": a.id, "kind": a.kind, "state": a.state} for a in r.actions],
+                    "actions": [{"kind": a.kind, "state": a.state} for a in r.actions],
+                    "no_action_reason": r.no_action_reason,
                     "police_referral_suggested": r.police_referral_suggested,
                 }
             )
@@ -176,7 +180,7 @@ def cmd_queue_list(args: argparse.Namespace) -> int:
         acts = ", ".join(f"{a['kind']}({a['state']})" for a in r["actions"]) or "none"
         text = r["text"].replace("\n", " ")
         print(
-            f"#{r['id']} [{sev.get(r['severity'], r['severity'])}] {r['account']} @{r['author']}: "
+            f"Item {r['item']} [{sev.get(r['severity'], r['severity'])}] {r['account']} @{r['author']}: "
             f"{text[:70]}\n    {', '.join(r['grounds'])} - {'; '.join(r['clauses'])} - actions: {acts}"
         )
     return 0
@@ -184,15 +188,31 @@ def cmd_queue_list(args: argparse.Namespace) -> int:
 
 def cmd_decide(args: argparse.Namespace) -> int:
     app = open_app(args)
-    actions = None
+    try:
+        decision = _decision_from_args(app, args)
+        review = app.moderator.decide(decision)
+    except (ValueError, InvalidTransition, NotFound) as exc:
+        print(f"error: item {args.item}: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        app.close()
+    verdict = "upheld (breach)" if review.status == "approved" else "rejected (no breach)"
+    print(f"item {review.item_id} {verdict} by {args.user}")
+    return 0
+
+
+def _decision_from_args(app: App, args: argparse.Namespace) -> Decision:
+    actions: tuple[ActionKind, ...] | None = None
     if getattr(args, "actions", None):
         try:
             actions = tuple(ActionKind(a.strip()) for a in args.actions.split(",") if a.strip())
         except ValueError as exc:
-            print(f"error: unknown action: {exc}", file=sys.stderr)
-            return 2
-    decision = Decision(args.id, args.approve, args.user, args.reason, actions, getattr(args, "police", False))
-    review = app.moderator.decide(decision)
-    print(f"review item #{review.id} {review.status} by {args.user}")
-    app.close()
-    return 0
+            raise ValueError(f"unknown action ({exc})") from exc
+    no_action = NoActionReason(args.no_action) if getattr(args, "no_action", None) else None
+    if no_action is not None:
+        if actions:
+            raise ValueError("--no-action and --actions cannot go together")
+        actions = ()
+    review_id = app.moderator.review_of_item(args.item)
+    return Decision(review_id, args.approve, args.user, args.reason, actions, getattr(args, "police", False),
+                    no_action)

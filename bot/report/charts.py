@@ -114,8 +114,8 @@ def received_and_flagged(points: list[TrendPoint], out_dir: Path) -> Chart:
 
 
 def decisions(outcomes: dict[str, int], out_dir: Path) -> Chart:
-    """Horizontal bars: approved, rejected and still pending, each labelled with its count."""
-    labels = {"approved": "Approved (action taken)", "rejected": "Rejected (no breach)", "pending": "Still pending"}
+    """Horizontal bars: upheld (with or without an action), no breach and pending, with counts."""
+    labels = {"approved": "Upheld (breach)", "rejected": "No breach", "pending": "Still pending"}
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(7.0, 1.6))
         names = list(labels)

@@ -209,6 +209,8 @@ class ReviewItem(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by: Mapped[str | None] = mapped_column(String(80))
     reason: Mapped[str | None] = mapped_column(Text)
+    # An upheld breach with no action on the platform says why (``NoActionReason``).
+    no_action_reason: Mapped[str | None] = mapped_column(String(30))
 
     item: Mapped[Item] = relationship()
     actions: Mapped[list[Action]] = relationship(back_populates="review_item", order_by="Action.id")

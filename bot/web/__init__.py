@@ -15,6 +15,7 @@ from typing import Any
 from flask import Flask, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from bot.action_words import NO_ACTION_LABELS, NO_ACTION_SENTENCES, verdict
 from bot.bootstrap import App
 from bot.health import health_report
 from bot.scheduler import Heartbeat
@@ -47,9 +48,9 @@ def create_web_app(app: App, heartbeat: Heartbeat | None = None, *,
 
 
 def _register(flask_app: Flask) -> None:
-    from bot.web import admin, auth, items, oversight, review, summaries
+    from bot.web import admin, auth, deciding, items, oversight, review, summaries
 
-    for blueprint in (auth.bp, review.bp, items.bp, oversight.bp, summaries.bp, admin.bp):
+    for blueprint in (auth.bp, review.bp, deciding.bp, items.bp, oversight.bp, summaries.bp, admin.bp):
         flask_app.register_blueprint(blueprint)
     flask_app.before_request(_before)
     flask_app.after_request(security.add_security_headers)
@@ -59,7 +60,10 @@ def _register(flask_app: Flask) -> None:
     flask_app.jinja_env.globals.update(
         csrf_token=security.csrf_token, action_label=action_label, grounds=GROUND_LABELS,
         severities=SEVERITY_LABELS, platform_names=PLATFORM_NAMES, post_body=post_body,
-        sanitise_html=sanitise_html, pretty_json=pretty_json, tick_boxes=tick_boxes)
+        sanitise_html=sanitise_html, pretty_json=pretty_json, tick_boxes=tick_boxes, verdict=verdict,
+        no_action_labels=[(k.value, v) for k, v in NO_ACTION_LABELS.items()],
+        no_action_sentences=NO_ACTION_SENTENCES,
+        status_labels={"pending": "Pending", "approved": "Upheld (breach)", "rejected": "No breach", "all": "All"})
     flask_app.jinja_env.filters["when"] = _when
     flask_app.jinja_env.filters["age"] = _age
     flask_app.jinja_env.filters["ground_label"] = lambda g: GROUND_LABELS.get(g, g)

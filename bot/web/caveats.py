@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 from markupsafe import Markup, escape
 
 from bot.adapter import ACTION_LABELS
-from bot.domain import ActionKind
+from bot.domain import UNDO_KINDS, ActionKind
 
 PLATFORM_NAMES = {"mastodon": "Mastodon", "bluesky": "Bluesky", "simulated": "Simulated (demo)"}
 
@@ -35,7 +35,7 @@ HIDE_NOT_POSSIBLE = ("This reply is in a thread started by someone else, so Blue
 
 def offered_actions(platform: str, capabilities: frozenset[ActionKind], meta: dict[str, Any]) -> list[ActionKind]:
     """The actions the clerk may choose for this item: only what the platform can really do."""
-    kinds = [k for k in ActionKind if k in capabilities]
+    kinds = [k for k in ActionKind if k in capabilities and k not in UNDO_KINDS]
     if platform == "bluesky" and not meta.get("root_is_council"):
         kinds = [k for k in kinds if k is not ActionKind.HIDE_REPLY]
     return kinds

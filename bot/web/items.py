@@ -13,12 +13,15 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 
+from bot.action_words import proposal
 from bot.errors import NotFound
 from bot.evidence import HoldError, release_legal_hold, set_legal_hold
 from bot.storage.db import transaction
 from bot.web import queries
 from bot.web.caveats import action_options, item_notes, offered_actions
-from bot.web.review import capabilities
+from bot.web.deciding import take_error
+from bot.web.results import results
+from bot.web.review import capabilities, earlier_upheld
 from bot.web.security import OVERSIGHT_ROLES, REVIEW_ROLES, now, requires
 
 log = logging.getLogger(__name__)
@@ -30,6 +33,11 @@ def _app() -> Any:
     return current_app.config["MODBOT_APP"]
 
 
+def _when(value: Any) -> str:
+    when: Any = current_app.jinja_env.filters["when"]  # the page's one way of showing a time
+    return str(when(value))
+
+
 @bp.route("/items/<int:item_id>")
 @requires(REVIEW_ROLES)
 def page(item_id: int) -> Any:
@@ -39,12 +47,19 @@ def page(item_id: int) -> Any:
             abort(404)
         item, review = found
         platform = item.account.platform
+        caps = capabilities(item.account.name)
+        who = item.author.handle
         context = {
             "item": item, "review": review, "media": queries.media_of(s, item_id),
-            "options": action_options(offered_actions(platform, capabilities(item.account.name), item.meta or {}),
+            "proposal": proposal([a.kind for a in review.actions if a.state in ("proposed", "rejected")
+                                  and not (a.params or {}).get("undoes")], who) if review else "",
+            "results": results(review.actions, who, caps, _when, _app().settings.live) if review else [],
+            "error": take_error(),
+            "options": action_options(offered_actions(platform, caps, item.meta or {}),
                                       (a.kind for a in review.actions) if review else ()),
             "notes": item_notes(platform, item.meta or {}),
-            "upheld": queries.upheld_counts(s, {item.author_id}).get(item.author_id, 0),
+            "upheld": earlier_upheld(queries.upheld_counts(s, {item.author_id}).get(item.author_id, 0),
+                                     review.status if review else ""),
             "history": queries.author_history(s, item.author_id, item.id),
             "aliases": queries.aliases(s, item.author_id),
             "back": url_for("items.page", item_id=item_id),

@@ -9,12 +9,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
 
 from bot.alerts import delivery_problems, email_configured
 from bot.health import health_report
 from bot.storage import models as m
 from bot.web import queries
+from bot.web.audit_words import MACHINE_ACTORS, load_context, sentence
 from bot.web.caveats import PLATFORM_NAMES
 from bot.web.security import OVERSIGHT_ROLES, requires
 
@@ -39,15 +41,21 @@ def _day(value: str) -> datetime | None:
         return None
 
 
-def _audit_query(args: Any) -> tuple[Select[Any], dict[str, str]]:
-    f = {k: args.get(k, "").strip()[:80] for k in ("actor", "event", "subject", "from", "to")}
+def _audit_query(args: Any, s: Session) -> tuple[Select[Any], dict[str, str]]:
+    f = {k: args.get(k, "").strip()[:80] for k in ("actor", "event", "subject", "from", "to", "item", "show")}
+    f["show"] = "all" if f["show"] == "all" or f["event"] or f["subject"] else "people"
     query = select(m.AuditEvent)
+    if f["show"] == "people":
+        query = query.where(m.AuditEvent.actor.not_in(MACHINE_ACTORS), m.AuditEvent.event != "logout",
+                            ~m.AuditEvent.event.startswith("login."))
     if f["actor"]:
         query = query.where(m.AuditEvent.actor == f["actor"])
     if f["event"]:
         query = query.where(m.AuditEvent.event.startswith(f["event"], autoescape=True))
     if f["subject"]:
         query = query.where(m.AuditEvent.subject_id == f["subject"])
+    if f["item"].isdigit():
+        query = query.where(_about_item(s, int(f["item"])))
     if (start := _day(f["from"])) is not None:
         query = query.where(m.AuditEvent.at >= start)
     if (end := _day(f["to"])) is not None:
@@ -55,21 +63,36 @@ def _audit_query(args: Any) -> tuple[Select[Any], dict[str, str]]:
     return query, f
 
 
+def _about_item(s: Session, item_id: int) -> Any:
+    """Entries about one item: the item itself, its review and its actions."""
+    review_id = s.execute(select(m.ReviewItem.id).where(m.ReviewItem.item_id == item_id)).scalar()
+    about = [(m.AuditEvent.subject_type == "item") & (m.AuditEvent.subject_id == str(item_id))]
+    if review_id is not None:
+        about.append((m.AuditEvent.subject_type == "review_item") & (m.AuditEvent.subject_id == str(review_id)))
+        action_ids = [str(a) for a in s.execute(select(m.Action.id).where(m.Action.review_item_id == review_id))
+                      .scalars()]
+        if action_ids:
+            about.append((m.AuditEvent.subject_type == "action") & m.AuditEvent.subject_id.in_(action_ids))
+    return or_(*about)
+
+
 @bp.route("/audit")
 @requires(OVERSIGHT_ROLES)
 def audit_log() -> Any:
-    query, filters = _audit_query(request.args)
     try:
         page = max(1, int(request.args.get("page", 1)))
     except ValueError:
         page = 1
     with _reads()() as s:
+        query, filters = _audit_query(request.args, s)
         total = int(s.execute(select(func.count()).select_from(query.subquery())).scalar() or 0)
         rows = list(s.execute(query.order_by(m.AuditEvent.id.desc())
                               .limit(AUDIT_PAGE).offset((page - 1) * AUDIT_PAGE)).scalars())
+        context = load_context(s, rows)
+    entries = [(ev, sentence(ev, context)) for ev in rows]
     pages = max(1, -(-total // AUDIT_PAGE))
-    return render_template("audit.html", rows=rows, filters=filters, page=page, pages=pages, total=total,
-                           query={k: v for k, v in filters.items() if v})
+    return render_template("audit.html", entries=entries, filters=filters, page=page, pages=pages, total=total,
+                           query={k: v for k, v in filters.items() if v and k != "show"})
 
 
 def csv_cell(value: Any) -> str:
@@ -81,8 +104,9 @@ def csv_cell(value: Any) -> str:
 @bp.route("/audit.csv")
 @requires(OVERSIGHT_ROLES)
 def audit_csv() -> Any:
-    query, _filters = _audit_query(request.args)
     sessions = _reads()
+    with sessions() as s:
+        query, _filters = _audit_query(request.args, s)
 
     def rows() -> Iterator[str]:
         buffer = io.StringIO()

@@ -84,6 +84,7 @@ class ReviewRow:
     reason: str | None
     item: ItemRow
     actions: list[ActionRow]
+    no_action_reason: str | None = None
 
     @property
     def title(self) -> str:
@@ -96,7 +97,7 @@ _ROWS = (select(R.id, R.item_id, R.status, R.severity, R.police_referral_suggest
                 R.decided_by, R.decided_at, R.reason,
                 IT.kind, IT.text, case((A.platform == "bluesky", IT.raw), else_=literal("")), IT.captured_at,
                 IT.context_text, IT.meta, IT.author_snapshot, IT.author_id,
-                A.name, A.platform, A.handle, U.handle, U.display_name, U.account_created_at)
+                A.name, A.platform, A.handle, U.handle, U.display_name, U.account_created_at, R.no_action_reason)
          .select_from(m.ReviewItem.__table__.join(m.Item.__table__, IT.id == R.item_id)
                       .join(m.Account.__table__, A.id == IT.account_id)
                       .join(m.Author.__table__, U.id == IT.author_id))
@@ -148,7 +149,7 @@ def load_reviews(s: Session, ids: Sequence[int]) -> list[ReviewRow]:
                        row[15] or {}, row[16], AccountRow(row[17], row[18], row[19]),
                        AuthorRow(row[20], row[21] or "", row[22]), [])
         reviews[row[0]] = ReviewRow(row[0], row[1], row[2], row[3], bool(row[4]), bool(row[5]), row[6], row[7],
-                                    row[8], item, [])
+                                    row[8], item, [], row[23])
     by_item = {r.item_id: r.item for r in reviews.values()}
     for item_id, *rest in conn.execute(_FINDINGS, {"ids": list(by_item)}):
         by_item[item_id].findings.append(FindingRow(rest[0], rest[1], rest[2] or [], rest[3] or [], rest[4],

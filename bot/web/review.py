@@ -6,10 +6,11 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
+from bot.action_words import proposal
 from bot.decisions import Decision
 from bot.domain import ActionKind
 from bot.errors import InvalidTransition, NotFound
-from bot.web import queries
+from bot.web import deciding, queries
 from bot.web.caveats import GROUND_LABELS, PLATFORM_NAMES, action_options, item_notes, offered_actions
 from bot.web.security import REVIEW_ROLES, csrf_token, requires, safe_next
 
@@ -41,43 +42,32 @@ def queue() -> Any:
         page = queries.queue_page(s, filters)
         accounts = queries.account_names(s)
     caps = {name: capabilities(name) for name in {r.item.account.name for r in page.reviews}}
-    cards = [{"review": r, "upheld": page.upheld.get(r.item.author_id, 0),
+    error = deciding.take_error()
+    cards = [{"review": r, "upheld": earlier_upheld(page.upheld.get(r.item.author_id, 0), r.status),
               "options": action_options(offered_actions(r.item.account.platform, caps[r.item.account.name],
                                                         r.item.meta), (a.kind for a in r.actions)),
+              "proposal": proposal([a.kind for a in r.actions], r.item.author.handle),
+              "error": error if error and error.get("item") == r.item_id else None,
               "notes": item_notes(r.item.account.platform, r.item.meta)} for r in page.reviews]
     return render_template("queue.html", page=page, cards=cards, accounts=accounts, grounds=GROUND_LABELS,
                            platforms=PLATFORM_NAMES, statuses=queries.STATUSES, csrf=csrf_token(),
-                           back=request.full_path.rstrip("?"))
+                           back=request.full_path.rstrip("?"), error=error)
 
 
-def _decision_from_form(review_id: int, form: Any, verb: str) -> Decision:
-    chosen = tuple(ActionKind(v) for v in form.getlist("actions") if v in ActionKind._value2member_map_)
-    return Decision(review_id=review_id, approve=verb == "approve", user=g.user.name,
-                    reason=form.get("reason", "").strip()[:2000],
-                    actions=chosen if verb == "approve" else None,
-                    police_referral=form.get("police_referral") == "yes")
+def earlier_upheld(count: int, status: str) -> int:
+    """Upheld findings on the author's *other* posts: an upheld item does not count itself."""
+    return max(0, count - (1 if status == "approved" else 0))
 
 
 @bp.route("/review/<int:review_id>/decide", methods=["POST"])
 @requires(REVIEW_ROLES)
-def decide(review_id: int) -> Any:
-    verb = request.form.get("decision", "")
-    back = safe_next(request.form.get("back"), url_for("review.queue"))
-    if verb not in ("approve", "reject"):
-        abort(400, description="Choose approve or reject.")
-    decision = _decision_from_form(review_id, request.form, verb)
-    if verb == "approve" and not decision.actions:
-        flash(f"Review {review_id}: choose at least one action to approve, or reject it with a reason.", "error")
-        return redirect(back)
-    try:
-        review = _app().moderator.decide(decision)
-    except (InvalidTransition, NotFound) as exc:
-        flash(f"Review {review_id}: {exc.title} ({exc})", "error")
-        return redirect(back)
-    done = "approved" if verb == "approve" else "rejected"
-    extra = " and marked for police referral" if decision.police_referral else ""
-    flash(f"Item {review.item_id} {done}{extra}.")
-    return redirect(back)
+def decide_by_review(review_id: int) -> Any:
+    """Older address of the decision form (by review number): decided by its item number."""
+    with _reads()() as s:
+        item_id = queries.item_id_of_review(s, review_id)
+    if item_id is None:
+        abort(404)
+    return deciding.decide(item_id)
 
 
 @bp.route("/review/bulk", methods=["POST"])
@@ -86,20 +76,21 @@ def bulk() -> Any:
     """Same decision for many items (obvious spam): approve as proposed, or reject with one reason."""
     verb = request.form.get("decision", "")
     back = safe_next(request.form.get("back"), url_for("review.queue"))
-    ids = [int(v) for v in request.form.getlist("review_ids") if v.isdigit()][:BULK_LIMIT]
+    item_ids = [int(v) for v in request.form.getlist("item_ids") if v.isdigit()][:BULK_LIMIT]
     reason = request.form.get("reason", "").strip()[:2000]
-    if verb not in ("approve", "reject") or not ids:
+    if verb not in ("approve", "reject") or not item_ids:
         flash("Tick at least one item and choose approve or reject.", "error")
         return redirect(back)
     done, problems = 0, []
-    for review_id in ids:
+    for item_id in item_ids:
         try:
+            review_id = _app().moderator.review_of_item(item_id)
             _app().moderator.decide(Decision(review_id=review_id, approve=verb == "approve", user=g.user.name,
                                              reason=reason or ("bulk decision" if verb == "approve" else "")))
             done += 1
         except (InvalidTransition, NotFound) as exc:
-            problems.append(f"item {review_id}: {exc}")
-    flash(f"{done} item(s) {'approved' if verb == 'approve' else 'rejected'}.")
+            problems.append(f"Item {item_id}: {exc}")
+    flash(f"{done} item{'' if done == 1 else 's'} {'upheld' if verb == 'approve' else 'recorded as no breach'}.")
     for problem in problems[:10]:
         flash(problem, "error")
     return redirect(back)

@@ -45,12 +45,12 @@ def pdf_text(path: Path) -> str:
 def test_every_number_in_the_html(october: SummaryResult) -> None:
     tables, boxes = tables_of(october.html_path.read_text(encoding="utf-8"))
     assert boxes == ["20 posts and messages received", "5 flagged by the rules for the clerk",
-                     "3 / 1 approved / rejected by the clerk", "2 direct messages answered automatically",
+                     "3 / 1 breaches upheld / no breach", "2 direct messages answered automatically",
                      "3 h median time to the clerk's decision", "1 police referrals"]
     assert tables["comparison"][1:] == [
         ["Posts and messages received", "20", "5", "+15 (+300%)"], ["Flagged for the clerk", "5", "1", "+4 (+400%)"],
-        ["Findings (rule verdicts)", "6", "1", "+5 (+500%)"], ["Approved by the clerk", "3", "1", "+2 (+200%)"],
-        ["Rejected by the clerk", "1", "0", "+1"], ["Direct messages answered automatically", "2", "0", "+2"],
+        ["Findings (rule verdicts)", "6", "1", "+5 (+500%)"], ["Breaches upheld by the clerk", "3", "1", "+2 (+200%)"],
+        ["No breach, as the clerk decided", "1", "0", "+1"], ["Direct messages answered automatically", "2", "0", "+2"],
         ["Repeat offenders", "1", "0", "+1"], ["Police referrals", "1", "0", "+1"],
         ["Median time to decision", "3 h", "6 h", "3 h quicker"]]
     assert tables["items"] == [["Platform", "Replies", "Mentions", "Quotes", "Direct messages", "Total"],

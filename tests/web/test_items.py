@@ -52,7 +52,7 @@ def test_any_stored_item_has_a_page_with_its_evidence(app: App, signed_in: Flask
     assert r.status_code == 200
     assert f"Item {item.id}: not flagged" in page and "nothing to decide" in page
     assert item.raw_sha256 in page and "Raw payload as received" in page and "Author as seen when captured" in page
-    assert 'action="/review/' not in page  # no decision form without a review item
+    assert '/decide"' not in page  # no decision form without a review item
     assert "Set a legal hold" in page
     pack = signed_in.post(f"/items/{item.id}/evidence-pack", data={"csrf_token": csrf_of(signed_in, "/")})
     assert pack.status_code == 200 and pack.mimetype == "application/zip"
@@ -68,12 +68,15 @@ def test_flagged_item_page_has_the_decision_form_and_the_old_address_redirects(a
     old = signed_in.get(f"/review/{rid}")
     assert old.status_code == 302 and old.headers["Location"] == f"/items/{item_id}"
     page = signed_in.get(f"/items/{item_id}").get_data(as_text=True)
-    assert f'action="/review/{rid}/decide"' in page and f"Approve item {item_id}" in page
-    r = signed_in.post(f"/review/{rid}/decide", data={"csrf_token": csrf_of(signed_in, "/"), "decision": "reject",
-                                                      "reason": "fair comment", "back": f"/items/{item_id}"})
+    assert f'action="/items/{item_id}/decide"' in page
+    assert f'Approve<span class="visually-hidden"> item {item_id}' in page
+    assert f"/review/{rid}" not in page  # one number: the review number appears nowhere
+    r = signed_in.post(f"/items/{item_id}/decide", data={"csrf_token": csrf_of(signed_in, "/"), "decision": "reject",
+                                                         "reason": "fair comment", "back": f"/items/{item_id}"})
     assert r.headers["Location"] == f"/items/{item_id}"
     after = signed_in.get(f"/items/{item_id}").get_data(as_text=True)
-    assert f"Item {item_id} rejected." in after and "fair comment" in after and "Approve item" not in after
+    assert f"Item {item_id}: recorded as no breach." in after and "fair comment" in after
+    assert "No breach</strong>" in after and 'name="decision"' not in after
 
 
 def test_the_alert_e_mail_link_opens_the_item(app: App, signed_in: FlaskClient) -> None:
@@ -83,7 +86,7 @@ def test_the_alert_e_mail_link_opens_the_item(app: App, signed_in: FlaskClient) 
     link = next(line for line in draft.body.splitlines() if "/items/" in line)
     path = link.removeprefix(str(app.settings.get("web.public_url")).rstrip("/"))
     page = signed_in.get(path).get_data(as_text=True)
-    assert "Threat" in page and "I know where you live" in page and f"Approve item {item_of(app, rid)}" in page
+    assert "Threat" in page and "I know where you live" in page and f"> item {item_of(app, rid)}</span>" in page
 
 
 def test_legal_hold_needs_a_reason_then_is_shown_and_can_be_released(app: App, signed_in: FlaskClient) -> None:
@@ -141,7 +144,7 @@ def test_hold_and_pack_are_for_the_clerk_and_deputy_only(app: App, client: Flask
     item_id = item_of(app, insert_review(app))
     page = client.get(f"/items/{item_id}").get_data(as_text=True)
     assert ("Set a legal hold" in page) is allowed and ("Download the evidence pack" in page) is allowed
-    assert f"Approve item {item_id}" in page  # every reviewer may decide
+    assert f'action="/items/{item_id}/decide"' in page  # every reviewer may decide
     token = csrf_of(client, "/")
     hold = client.post(f"/items/{item_id}/legal-hold", data={"csrf_token": token, "what": "set", "reason": "r"})
     pack = client.post(f"/items/{item_id}/evidence-pack", data={"csrf_token": token})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import timedelta
+from typing import Any
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -25,9 +26,19 @@ def review(app: App, review_id: int) -> m.ReviewItem:
         return r
 
 
-def decide(client: FlaskClient, review_id: int, **fields: object) -> object:
-    data = {"csrf_token": csrf_of(client, "/"), **fields}
-    return client.post(f"/review/{review_id}/decide", data=data)
+def item_of(app: App, review_id: int) -> int:
+    with app.sessions() as s:
+        return int(s.execute(select(m.ReviewItem.item_id).where(m.ReviewItem.id == review_id)).scalar_one())
+
+
+def decide(client: FlaskClient, review_id: int, **fields: object) -> Any:
+    """Post the decision form by item number, confirming on the check page when there is one."""
+    app = client.application.config["MODBOT_APP"]
+    data = {"csrf_token": csrf_of(client, "/"), "back": "/", **fields}
+    r = client.post(f"/items/{item_of(app, review_id)}/decide", data=data)
+    if r.status_code == 200 and "Check what will happen" in r.get_data(as_text=True):
+        r = client.post(f"/items/{item_of(app, review_id)}/decide", data={**data, "confirmed": "yes"})
+    return r
 
 
 def test_queue_lists_pending_most_severe_then_oldest(app: App, signed_in: FlaskClient, clock: FakeClock) -> None:
@@ -73,8 +84,8 @@ def test_approve_the_proposed_actions_and_see_the_audit_entry(app: App, signed_i
     done = review(app, first.id)
     assert done.status == "approved" and done.decided_by == "clerk"
     assert {a.state for a in done.actions} == {"approved"}
-    audit = signed_in.get("/audit?event=review.").get_data(as_text=True)
-    assert "review.approved" in audit and "clear breach" in audit
+    audit = signed_in.get("/audit").get_data(as_text=True)
+    assert f"clerk upheld item {first.item_id}" in audit and "clear breach" in audit
 
 
 def test_approve_a_different_set_of_actions(app: App, signed_in: FlaskClient) -> None:
@@ -84,18 +95,32 @@ def test_approve_a_different_set_of_actions(app: App, signed_in: FlaskClient) ->
     assert kinds == {"block": "rejected", "mute": "approved", "report": "approved"}
 
 
-def test_approve_without_actions_is_refused(app: App, signed_in: FlaskClient) -> None:
+def test_approve_without_actions_needs_to_say_why(app: App, signed_in: FlaskClient) -> None:
     rid = insert_review(app)
+    item = item_of(app, rid)
     r = decide(signed_in, rid, decision="approve")
-    assert r.status_code == 302 and review(app, rid).status == "pending"
+    assert r.status_code == 302 and r.headers["Location"].endswith("/#error-summary")
+    assert review(app, rid).status == "pending"
+    page = signed_in.get("/").get_data(as_text=True)
+    assert f'<a href="#noaction-{item}-record_only">Item {item}: Choose an action, or say why' in page
+    assert f'id="noaction-{item}-record_only"' in page
+    decide(signed_in, rid, decision="approve", no_action_reason="platform_cannot_act", reason="Mastodon reply")
+    done = review(app, rid)
+    assert done.status == "approved" and done.no_action_reason == "platform_cannot_act"
+    item_page = signed_in.get(f"/items/{item}").get_data(as_text=True)
+    assert "No action on the platform: the platform cannot act on this." in item_page
 
 
 def test_reject_needs_a_reason(app: App, signed_in: FlaskClient) -> None:
     rid = insert_review(app)
+    item = item_of(app, rid)
     decide(signed_in, rid, decision="reject", reason="")
     assert review(app, rid).status == "pending"
     page = signed_in.get("/").get_data(as_text=True)
-    assert "needs a reason" in page
+    assert ('<div class="error-summary" id="error-summary"' in page
+            and f'<a href="#reason-{item}">Item {item}: Give a reason why this is not a breach.</a>' in page)
+    assert f'id="reason-{item}-error"' in page and f"Review {rid}" not in page
+    assert "There is a problem" not in signed_in.get("/").get_data(as_text=True)  # shown once
     decide(signed_in, rid, decision="reject", reason="fair criticism, not abuse")
     done = review(app, rid)
     assert done.status == "rejected" and done.reason == "fair criticism, not abuse"
@@ -107,7 +132,7 @@ def test_police_referral(app: App, signed_in: FlaskClient) -> None:
     decide(signed_in, rid, decision="approve", actions=["block", "report"], police_referral="yes",
            reason="threat to a councillor")
     assert review(app, rid).police_referral
-    assert "review.police_referral" in signed_in.get("/audit").get_data(as_text=True)
+    assert "for referral to the police" in signed_in.get("/audit").get_data(as_text=True)
 
 
 def test_deciding_twice_is_refused(app: App, signed_in: FlaskClient) -> None:
@@ -115,7 +140,7 @@ def test_deciding_twice_is_refused(app: App, signed_in: FlaskClient) -> None:
     decide(signed_in, rid, decision="reject", reason="no breach")
     decide(signed_in, rid, decision="approve", actions=["block"])
     assert review(app, rid).status == "rejected"
-    assert "no longer possible" in signed_in.get("/").get_data(as_text=True)
+    assert f"Item {item_of(app, rid)} was already decided by clerk." in signed_in.get("/").get_data(as_text=True)
 
 
 def test_unsupported_action_is_refused(app: App, signed_in: FlaskClient) -> None:
@@ -129,10 +154,11 @@ def test_bulk_decisions(app: App, signed_in: FlaskClient) -> None:
     ids = [insert_review(app, text=f"spam {i}", ground="spam") for i in range(3)]
     keep = insert_review(app, text="not spam")
     token = csrf_of(signed_in, "/")
-    r = signed_in.post("/review/bulk", data={"csrf_token": token, "decision": "reject", "review_ids": ids[:2],
+    items = [item_of(app, i) for i in ids]
+    r = signed_in.post("/review/bulk", data={"csrf_token": token, "decision": "reject", "item_ids": items[:2],
                                               "reason": ""})
     assert r.status_code == 302 and all(review(app, i).status == "pending" for i in ids)
-    signed_in.post("/review/bulk", data={"csrf_token": token, "decision": "approve", "review_ids": ids})
+    signed_in.post("/review/bulk", data={"csrf_token": token, "decision": "approve", "item_ids": items})
     assert [review(app, i).status for i in ids] == ["approved"] * 3
     assert review(app, keep).status == "pending"
 
