@@ -40,7 +40,8 @@ def test_adapter_satisfies_the_protocol_and_declares_what_bluesky_can_do(tmp_pat
     assert isinstance(adapter, Adapter)
     assert adapter.platform is Platform.BLUESKY
     assert adapter.capabilities == {ActionKind.HIDE_REPLY, ActionKind.DETACH_QUOTE, ActionKind.BLOCK,
-                                    ActionKind.MUTE, ActionKind.REPORT}
+                                    ActionKind.MUTE, ActionKind.REPORT, ActionKind.UNHIDE_REPLY,
+                                    ActionKind.REATTACH_QUOTE, ActionKind.UNBLOCK, ActionKind.UNMUTE}
 
 
 def test_first_poll_pages_back_to_the_context_window_and_returns_oldest_first(tmp_path, fake):

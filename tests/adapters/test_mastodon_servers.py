@@ -80,14 +80,16 @@ def test_gotosocial_offers_only_what_it_has(rsps: responses.RequestsMock) -> Non
     adapter, fake = adapter_on(rsps, "gotosocial")
     fake.push_notification("notification_mention")
     assert len(adapter.fetch(None).items) == 1
-    assert adapter.capabilities == {ActionKind.BLOCK, ActionKind.MUTE, ActionKind.REPORT}
+    assert adapter.capabilities == {ActionKind.BLOCK, ActionKind.MUTE, ActionKind.REPORT,
+                                    ActionKind.UNBLOCK, ActionKind.UNMUTE}
     assert not any("notifications/policy" in p or "notifications/requests" in p for p in fake.paths())
     assert adapter.server.version == (0, 19, 2) and not adapter.server.has(Feature.QUOTES)
 
 
 def test_capabilities_before_the_server_is_known_are_the_common_ones(rsps: responses.RequestsMock) -> None:
     adapter, fake = adapter_on(rsps, "mastodon")
-    assert adapter.capabilities == {ActionKind.BLOCK, ActionKind.MUTE, ActionKind.REPORT} and not fake.calls
+    assert adapter.capabilities == {ActionKind.BLOCK, ActionKind.MUTE, ActionKind.REPORT,
+                                    ActionKind.UNBLOCK, ActionKind.UNMUTE} and not fake.calls
     adapter.server  # noqa: B018 - learn the software
     assert {ActionKind.DOMAIN_BLOCK, ActionKind.REMOVE_FOLLOWER, ActionKind.DETACH_QUOTE} <= adapter.capabilities
 
