@@ -46,16 +46,16 @@ def results(actions: Iterable[Any], who: str, capabilities: frozenset[ActionKind
 def _words(a: Any, who: str, when: Callable[[datetime | None], str], live: bool) -> tuple[str, str, str]:
     by = f" Approved by {a.approved_by}." if a.approved_by else ""
     if a.state == "done":
-        return "done", f"Done: the bot {done(a.kind, who)}", f"On {when(a.done_at)}.{by}"
+        return "done", f"The bot {done(a.kind, who)}", f"On {when(a.done_at)}.{by}"
     if a.state == "failed":
         reason = a.last_error or "the platform gave no reason"
-        return "failed", f"Failed: the bot could not {to_do(a.kind, who)}", f"{reason} Nothing more will be tried.{by}"
+        return "failed", f"The bot could not {to_do(a.kind, who)}", f"{reason} Nothing more will be tried.{by}"
     if a.state == "executing":
-        return "in-progress", f"In progress: {doing(a.kind, who)}", f"Started {when(a.updated_at)}.{by}"
+        return "in-progress", f"{doing(a.kind, who).capitalize()}", f"Started {when(a.updated_at)}.{by}"
     if a.last_error:
         detail = f"The last try did not work ({a.last_error}). The bot will try again after {when(a.next_attempt_at)}."
-        return "waiting", f"Waiting: {doing(a.kind, who)}", detail + by
+        return "waiting", f"{doing(a.kind, who).capitalize()}", detail + by
     if not live:
-        return "waiting", f"Waiting: {doing(a.kind, who)}", ("The bot is in observe mode, so it carries nothing out "
+        return "waiting", f"{doing(a.kind, who).capitalize()}", ("The bot is in observe mode, so it carries nothing out "
                                                              "until it is switched to live." + by)
-    return "waiting", f"Waiting: {doing(a.kind, who)}", "The bot will carry it out within a few minutes." + by
+    return "waiting", f"{doing(a.kind, who).capitalize()}", "The bot will carry it out within a few minutes." + by
