@@ -51,11 +51,11 @@ def _words(a: Any, who: str, when: Callable[[datetime | None], str], live: bool)
         reason = a.last_error or "the platform gave no reason"
         return "failed", f"The bot could not {to_do(a.kind, who)}", f"{reason} Nothing more will be tried.{by}"
     if a.state == "executing":
-        return "in-progress", f"{doing(a.kind, who).capitalize()}", f"Started {when(a.updated_at)}.{by}"
+        return "in-progress", doing(a.kind, who).capitalize(), f"Started {when(a.updated_at)}.{by}"
     if a.last_error:
         detail = f"The last try did not work ({a.last_error}). The bot will try again after {when(a.next_attempt_at)}."
-        return "waiting", f"{doing(a.kind, who).capitalize()}", detail + by
+        return "waiting", doing(a.kind, who).capitalize(), detail + by
     if not live:
-        return "waiting", f"{doing(a.kind, who).capitalize()}", ("The bot is in observe mode, so it carries nothing out "
-                                                             "until it is switched to live." + by)
-    return "waiting", f"{doing(a.kind, who).capitalize()}", "The bot will carry it out within a few minutes." + by
+        observe = "The bot is in observe mode, so it carries nothing out until it is switched to live."
+        return "waiting", doing(a.kind, who).capitalize(), observe + by
+    return "waiting", doing(a.kind, who).capitalize(), "The bot will carry it out within a few minutes." + by
