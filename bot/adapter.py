@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol, runtime_checkable
 
-from bot.domain import AccountInfo, ActionKind, ActionOrder, Batch, Item, Platform
+from bot.domain import AccountInfo, ActionKind, ActionOrder, Batch, Item, OwnPosts, Platform, ReplyPolicy
 
 
 @runtime_checkable
@@ -44,6 +44,26 @@ class Adapter(Protocol):
         ...
 
 
+@runtime_checkable
+class ReplyGating(Protocol):
+    """Optional: adapters that read the council's own posts and can limit replies to them.
+
+    ``reply_controls`` (a ``ReplyControls`` value) says how far the platform allows it.
+    """
+
+    reply_controls: str
+
+    def fetch_own_posts(self, cursor: str | None, since_days: int) -> OwnPosts:
+        """The council's posts after ``cursor`` (first call: those of the last ``since_days``)."""
+        ...
+
+    def set_reply_policy(self, post_remote_id: str | None, post_meta: dict[str, Any],
+                         policy: ReplyPolicy) -> dict[str, Any]:
+        """Limit who may reply: to one post (``per_post``), or to every new post (``new_posts``,
+        with ``post_remote_id`` None). Keeps anything else on the post (hidden replies)."""
+        ...
+
+
 # What each action means on a platform, for the clerk's page. Adapters may refine it.
 ACTION_LABELS: dict[ActionKind, str] = {
     ActionKind.HIDE_REPLY: "Hide the reply under the council's post",
@@ -57,4 +77,6 @@ ACTION_LABELS: dict[ActionKind, str] = {
     ActionKind.UNMUTE: "Unmute the author",
     ActionKind.UNHIDE_REPLY: "Show the hidden reply again",
     ActionKind.REATTACH_QUOTE: "Re-attach the quote of the council's post",
+    ActionKind.LIMIT_REPLIES: "Limit who can reply to the council's post for a few hours",
+    ActionKind.RESTORE_REPLIES: "Put back who can reply to the council's post",
 }

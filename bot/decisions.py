@@ -6,6 +6,7 @@ the audit log with who, when and why, in the same transaction as the change.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -101,6 +102,7 @@ def decide(s: Session, d: Decision, capabilities: frozenset[ActionKind], now: da
         verdict = "upheld" if review.status == ReviewStatus.APPROVED.value else "found no breach"
         raise InvalidTransition(f"{review.decided_by} already {verdict} on item {review.item_id}")
     ruling = rule_on(d, frozenset(ActionKind(a.kind) for a in review.actions), capabilities)
+    _check_post_actions(review, tuple(ruling.actions))
     _apply_to_actions(s, review, set(ruling.actions), d, now)
     review.status = (ReviewStatus.APPROVED if d.approve else ReviewStatus.REJECTED).value
     review.decided_at, review.decided_by, review.reason = now, d.user, d.reason or None
@@ -116,6 +118,14 @@ def decide(s: Session, d: Decision, capabilities: frozenset[ActionKind], now: da
         audit.record(s, d.user, "review.police_referral", "review_item", review.id,
                      {"reason": d.reason, "item_id": review.item_id}, at=now)
     return review
+
+
+def _check_post_actions(review: m.ReviewItem, chosen: tuple[ActionKind, ...]) -> None:
+    """Limiting replies only answers a pile-on; putting them back is the bot's follow-up."""
+    if ActionKind.RESTORE_REPLIES in chosen:
+        raise DecisionProblem("Replies are put back by the bot when a limit ends.", "actions")
+    if ActionKind.LIMIT_REPLIES in chosen and review.item.kind != "pile_on":
+        raise DecisionProblem("Limiting replies is offered for pile-ons only.", "actions")
 
 
 def _apply_to_actions(s: Session, review: m.ReviewItem, chosen: set[ActionKind], d: Decision,
@@ -143,6 +153,10 @@ def _apply_to_actions(s: Session, review: m.ReviewItem, chosen: set[ActionKind],
 
 
 def _params_for(kind: ActionKind, review: m.ReviewItem) -> dict[str, object]:
+    if kind is ActionKind.LIMIT_REPLIES:  # the clerk ticked it after unticking: the settings' limit
+        seen = json.loads(review.item.raw or "{}")
+        return {"hours": int(seen.get("limit_hours") or 24),
+                "limit_to": str(seen.get("limit_to") or "followers_and_mentioned")}
     if kind is not ActionKind.REPORT:
         return {}
     findings = review.item.findings

@@ -24,6 +24,10 @@ class ItemKind(enum.StrEnum):
     MENTION = "mention"
     QUOTE = "quote"
     DM = "dm"
+    #: The council's own post, kept only when the bot queues a warning about it.
+    POST = "post"
+    #: A burst of replies to one council post, recorded as the bot observed it.
+    PILE_ON = "pile_on"
 
 
 class Ground(enum.StrEnum):
@@ -39,6 +43,8 @@ class Ground(enum.StrEnum):
     COPYRIGHT = "copyright"
     REPEAT_OFFENDER = "repeat_offender"
     RULE_ERROR = "rule_error"
+    PILE_ON = "pile_on"
+    PRE_ELECTION = "pre_election"
 
 
 class Severity(enum.IntEnum):
@@ -72,6 +78,10 @@ class ActionKind(enum.StrEnum):
     UNMUTE = "unmute"
     UNHIDE_REPLY = "unhide_reply"
     REATTACH_QUOTE = "reattach_quote"
+    #: Restrict who may reply to one council post for a few hours (pile-on protection).
+    LIMIT_REPLIES = "limit_replies"
+    #: Put back who may reply when such a limit expires; queued by the bot, never offered to the clerk.
+    RESTORE_REPLIES = "restore_replies"
 
 
 #: The action that undoes each undoable action (reports, domain blocks and removing a
@@ -95,6 +105,23 @@ class NoActionReason(enum.StrEnum):
     RECORD_ONLY = "record_only"
     POLICE = "police"
     PLATFORM_CANNOT_ACT = "platform_cannot_act"
+
+
+class ReplyPolicy(enum.StrEnum):
+    """Who may reply to the council's posts (an account's ``reply_policy``)."""
+
+    OPEN = "open"
+    FOLLOWERS = "followers"
+    MENTIONED = "mentioned"
+    NOBODY = "nobody"
+
+
+class ReplyControls(enum.StrEnum):
+    """How far a platform lets the council limit replies (an adapter's ``reply_controls``)."""
+
+    PER_POST = "per_post"    # Bluesky: a threadgate on each post, changeable at any time
+    NEW_POSTS = "new_posts"  # GoToSocial: default interaction policy for posts made from now on
+    NONE = "none"            # Mastodon: replies cannot be restricted at all
 
 
 class ActionState(enum.StrEnum):
@@ -249,3 +276,27 @@ class ActionOrder:
     item_meta: dict[str, Any]
     params: dict[str, Any]
     idempotency_key: str
+
+
+@dataclass(frozen=True)
+class OwnPost:
+    """A post the council itself published (read for reply gates and pre-election checks).
+
+    ``is_root``: it starts a thread (not a reply), so it can carry a Bluesky threadgate.
+    ``meta`` carries what the adapter needs to gate it later (e.g. the record's CID).
+    """
+
+    remote_id: str
+    text: str
+    created_at: datetime
+    url: str = ""
+    is_root: bool = True
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OwnPosts:
+    """What one ``fetch_own_posts`` returns: new posts, oldest first, and the next cursor."""
+
+    posts: tuple[OwnPost, ...]
+    cursor: str | None

@@ -20,6 +20,7 @@ from bot import audit
 from bot.domain import ActionKind, Author, Finding, Ground, Item, ItemKind, Platform, Severity
 from bot.evidence import capture_evidence_batch
 from bot.policy import EvalContext, PolicyEngine
+from bot.quiet.mentions import queue_mention_replies
 from bot.settings import Settings
 from bot.storage import models as m
 from bot.storage.db import DatabaseBusy
@@ -45,6 +46,8 @@ class IngestContext:
     capabilities: frozenset[ActionKind]
     account: m.Account
     now: datetime
+    #: How far the platform lets the council limit replies (``ReplyControls``); "none" unless told.
+    reply_controls: str = "none"
 
 
 def store_batch(session: Session, ctx: IngestContext, items: tuple[Item, ...]) -> IngestResult:
@@ -71,6 +74,7 @@ def store_batch(session: Session, ctx: IngestContext, items: tuple[Item, ...]) -
     with session.no_autoflush:
         _queue_reviews(session, ctx, flagged, result)
         _queue_dm_replies(session, ctx, [(i, r) for i, r in stored if i.kind is ItemKind.DM], result)
+        queue_mention_replies(session, ctx, stored, result)
     _capture_evidence(session, [(item, row) for item, row, _ in flagged])
     return result
 
@@ -312,7 +316,7 @@ def _queue_dm_replies(session: Session, ctx: IngestContext, dms: list[tuple[Item
                       result: IngestResult) -> None:
     if not dms or not ctx.settings.get("dm_reply.enabled"):
         return
-    answered = _recently_answered(session, ctx, {item.author.remote_id for item, _ in dms})
+    answered = recently_answered(session, ctx, {item.author.remote_id for item, _ in dms})
     rows = []
     for item, row in dms:
         reason = dm_reply_refusal(ctx, item, answered)
@@ -327,7 +331,7 @@ def _queue_dm_replies(session: Session, ctx: IngestContext, dms: list[tuple[Item
     session.execute(insert(m.OutboxMessage), rows)
 
 
-def _recently_answered(session: Session, ctx: IngestContext, senders: set[str]) -> set[str]:
+def recently_answered(session: Session, ctx: IngestContext, senders: set[str]) -> set[str]:
     since = ctx.now - timedelta(days=int(ctx.settings.get("dm_reply.once_per_days")))
     return set(session.execute(select(m.OutboxMessage.recipient_remote_id).where(
         m.OutboxMessage.account_id == ctx.account.id,

@@ -27,6 +27,7 @@ from bot.errors import AuthFailed, DecisionProblem, NotFound, PlatformError, Rat
 from bot.execution import ExecuteResult
 from bot.ingest import IngestContext, IngestResult, store_batch
 from bot.policy import PolicyEngine
+from bot.quiet import pileon, posts
 from bot.settings import Settings
 from bot.storage import models as m
 from bot.storage.db import transaction
@@ -127,8 +128,10 @@ class Moderator:
         now = self.clock()
         with transaction(self.sessions) as s:
             account = self._account(s, name)
-            ctx = IngestContext(self.settings, self.engine, adapter.capabilities, account, now)
+            ctx = IngestContext(self.settings, self.engine, adapter.capabilities, account, now,
+                                reply_controls=str(getattr(adapter, "reply_controls", "none")))
             result: IngestResult = store_batch(s, ctx, batch.items)
+            pileon.detect(s, ctx, batch.items)
             self._store_cursor(s, account.id, batch.cursor if batch.cursor is not None else old_cursor, now)
             account.last_poll_at = account.last_poll_ok_at = now
             account.consecutive_failures = 0
@@ -217,3 +220,13 @@ class Moderator:
 
     def send_outbox(self, limit: int = 20) -> int:
         return execution.send_outbox(self, limit)
+
+    # -- quiet accounts: the council's own posts, reply gates, pile-on limits ----------
+    def scan_posts(self, account_name: str) -> posts.ScanResult:
+        return posts.scan_posts(self, account_name)
+
+    def apply_reply_gates(self, limit: int = 20) -> int:
+        return posts.apply_gates(self, limit)
+
+    def expire_reply_limits(self) -> int:
+        return pileon.expire_limits(self)

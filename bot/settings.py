@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ import yaml
 
 from bot.domain import Platform
 from bot.errors import ConfigError
+from bot.schema import Field
+from bot.settings_quiet import QUIET_ACCOUNT_SCHEMA, QUIET_SCHEMA, check_quiet
 
 MODES = ("observe", "live")
 _ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
@@ -27,17 +30,6 @@ _DID = re.compile(r"^did:(plc:[a-z2-7]{24}|web:[a-zA-Z0-9.:%-]+)$")
 #: Bluesky's own services, used unless an account names others (e.g. a self-hosted Ozone).
 BLUESKY_MODERATION_DID = "did:plc:ar7c4by46qjdydhdevvrndac"
 BLUESKY_CHAT_DID = "did:web:api.bsky.chat"
-
-
-@dataclass(frozen=True)
-class Field:
-    key: str
-    kind: str  # str, int, float, bool, email, url, env, path, choice, list, db_url, did
-    default: Any = None
-    required: bool = False
-    doc: str = ""
-    choices: tuple[str, ...] = ()
-    minimum: float | None = None
 
 
 # Top-level and section keys. Account entries have their own schema below.
@@ -87,6 +79,7 @@ SCHEMA: tuple[Field, ...] = (
     Field("retention.audit_days", "int", default=2190, minimum=1, doc="Keep audit log entries this long."),
     Field("logging.level", "choice", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR"), doc="Log level."),
     Field("logging.json", "bool", default=False, doc="Write logs as JSON lines."),
+    *QUIET_SCHEMA,
 )
 
 ACCOUNT_SCHEMA: tuple[Field, ...] = (
@@ -103,6 +96,7 @@ ACCOUNT_SCHEMA: tuple[Field, ...] = (
     Field("context_days", "int", default=14, minimum=0, doc="Also scan replies under the council's posts of the last N days (replies without a mention)."),
     Field("enabled", "bool", default=True, doc="Poll this account."),
     Field("script", "str", default="demo", doc="Simulated platform only: which scripted traffic to play."),
+    *QUIET_ACCOUNT_SCHEMA,
 )
 
 
@@ -133,6 +127,8 @@ class AccountSettings:
     context_days: int = 14
     enabled: bool = True
     script: str = "demo"
+    reply_policy: str = "open"
+    mention_reply: bool = True
 
     def secret(self, env_name: str) -> str | None:
         """Read a secret from the environment, or from the file named by ``NAME_FILE``."""
@@ -208,7 +204,11 @@ def _check(f: Field, value: Any, key: str, problems: list[tuple[str, str]]) -> A
             return f.default
         if f.minimum is not None and value < f.minimum:
             bad(f"must be at least {f.minimum:g}, got {value}")
+        if f.maximum is not None and value > f.maximum:
+            bad(f"must be at most {f.maximum:g}, got {value}")
         return value
+    if f.kind == "date" and isinstance(value, date):  # YAML reads 2027-04-01 as a date
+        return value.isoformat()
     if f.kind == "bool":
         if not isinstance(value, bool):
             bad(f"must be true or false, got {value!r}")
@@ -235,9 +235,19 @@ def _check(f: Field, value: Any, key: str, problems: list[tuple[str, str]]) -> A
         bad(f"must be one of {', '.join(f.choices)}, got {value!r}")
     elif f.kind == "did" and not _DID.match(value):
         bad(f"must be a DID such as did:plc:... or did:web:..., got {value!r}")
+    elif f.kind == "date" and value and not _is_date(value):
+        bad(f"must be a date written YYYY-MM-DD, got {value!r}")
     elif f.kind == "db_url" and value and not re.match(r"^(sqlite|postgresql)(\+\w+)?://", value):
         bad(f"must be a sqlite:// or postgresql:// URL, got {value.split('@')[-1]!r}")
     return value
+
+
+def _is_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return bool(re.match(r"^\d{4}-\d{2}-\d{2}$", value))
 
 
 def _validate_section(data: dict[str, Any], schema: tuple[Field, ...], prefix: str,
@@ -322,6 +332,7 @@ def parse_settings(data: Any, base_dir: Path, source: Path | None = None) -> Set
     for addr in values["alerts.recipients"]:
         if not _EMAIL.match(addr):
             problems.append(("alerts.recipients", f"is not an e-mail address: {addr!r}"))
+    check_quiet(values, problems)
     if problems:
         raise ConfigError(problems)
     data_dir = (base_dir / values["data_dir"]).resolve()

@@ -20,15 +20,26 @@ from typing import Any
 from atproto_client import Client, models
 from atproto_client.request import Request
 
-from adapters.bluesky import notifications
+from adapters.bluesky import notifications, own_posts
 from adapters.bluesky.actions import BSKY_MODERATION_DID, Actions
 from adapters.bluesky.chat import CHAT_DID, Chat, DmScan
 from adapters.bluesky.cursor import FetchCursor
 from adapters.bluesky.errors import ChatAccessDenied
+from adapters.bluesky.gates import ALLOW, Gates
 from adapters.bluesky.parse import parse_author
 from adapters.bluesky.session import Connection
 from adapters.bluesky.store import LoginGuard, SessionFile, WriteBudget
-from bot.domain import AccountInfo, ActionKind, ActionOrder, Batch, Item, Platform
+from bot.domain import (
+    AccountInfo,
+    ActionKind,
+    ActionOrder,
+    Batch,
+    Item,
+    OwnPosts,
+    Platform,
+    ReplyControls,
+    ReplyPolicy,
+)
 from bot.errors import PermanentError, RateLimited, TransientError, Unsupported
 from bot.settings import AccountSettings
 
@@ -42,7 +53,9 @@ class BlueskyAdapter:
     platform = Platform.BLUESKY
     capabilities = frozenset({ActionKind.HIDE_REPLY, ActionKind.DETACH_QUOTE, ActionKind.BLOCK,
                               ActionKind.MUTE, ActionKind.REPORT, ActionKind.UNHIDE_REPLY,
-                              ActionKind.REATTACH_QUOTE, ActionKind.UNBLOCK, ActionKind.UNMUTE})
+                              ActionKind.REATTACH_QUOTE, ActionKind.UNBLOCK, ActionKind.UNMUTE,
+                              ActionKind.LIMIT_REPLIES, ActionKind.RESTORE_REPLIES})
+    reply_controls = ReplyControls.PER_POST.value
 
     def __init__(self, account: AccountSettings, *, session_dir: Path,
                  app_password: str | None = None, request_timeout: float = 30,
@@ -60,6 +73,7 @@ class BlueskyAdapter:
         self.budget = WriteBudget(stem.with_suffix(".write-budget.json"))
         self.chat = Chat(self.conn, chat_did)
         self.actions = Actions(self.conn, self.budget, moderation_did)
+        self.gates = Gates(self.conn, self.budget)
         self._dms_enabled = read_dms
 
     @property
@@ -140,11 +154,32 @@ class BlueskyAdapter:
             ActionKind.REATTACH_QUOTE: self.actions.reattach_quote,
             ActionKind.UNBLOCK: self.actions.unblock,
             ActionKind.UNMUTE: self.actions.unmute,
+            ActionKind.LIMIT_REPLIES: self._limit_replies,
+            ActionKind.RESTORE_REPLIES: self._restore_replies,
         }
         handler = handlers.get(order.kind)
         if handler is None:
             raise Unsupported(f"Bluesky cannot {order.kind.value.replace('_', ' ')}")
         return handler(order)
+
+
+    # -- the council's own posts and who may reply to them ------------------------------
+    def fetch_own_posts(self, cursor: str | None, since_days: int) -> OwnPosts:
+        self.conn.requests = 0
+        return own_posts.fetch(self.conn, self.account.handle, cursor, now=self.clock(), since_days=since_days)
+
+    def set_reply_policy(self, post_remote_id: str | None, post_meta: dict[str, Any],
+                         policy: ReplyPolicy) -> dict[str, Any]:
+        if not post_remote_id:
+            raise Unsupported("Bluesky limits replies post by post, not for the whole account")
+        return self.gates.set_allow(post_remote_id, ALLOW[ReplyPolicy(policy)])
+
+    def _limit_replies(self, order: ActionOrder) -> dict[str, Any]:
+        allow = ALLOW[str(order.params.get("limit_to") or "followers_and_mentioned")]
+        return self.gates.limit(str(order.item_meta.get("root_uri") or ""), list(allow or []))
+
+    def _restore_replies(self, order: ActionOrder) -> dict[str, Any]:
+        return self.gates.restore(str(order.item_meta.get("root_uri") or ""), order.params.get("previous_allow"))
 
 
 def _dedupe(items: list[Item]) -> list[Item]:

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from adapters.simulated.council import SIMULATES, CouncilSide
 from adapters.simulated.traffic import ScriptedPost, scripted_post
 from bot.domain import AccountInfo, ActionKind, ActionOrder, Author, Batch, Item, ItemKind, Platform
 from bot.errors import MalformedPayload, PlatformError, TargetGone, Unsupported
@@ -29,9 +30,8 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 
 
-class SimulatedAdapter:
+class SimulatedAdapter(CouncilSide):
     platform = Platform.SIMULATED
-    capabilities = frozenset(ActionKind)
 
     def __init__(
         self,
@@ -45,7 +45,13 @@ class SimulatedAdapter:
         page_size: int = 40,
         total: int | None = None,
         clock: Clock | None = None,
+        simulates: str = "any",
     ):
+        if simulates not in SIMULATES:
+            raise ValueError(f"simulates must be one of {', '.join(SIMULATES)}")
+        self.simulates = simulates
+        #: What the simulated platform can do: exactly what the real one it copies can.
+        self.capabilities: frozenset[ActionKind] = SIMULATES[simulates][0]
         self.handle = handle
         self.state_file = Path(state_file)
         self.council_name = council_name
@@ -114,8 +120,10 @@ class SimulatedAdapter:
         return min(count, self.total) if self.total is not None else count
 
     def fetch(self, cursor: str | None) -> Batch:
+        """Scripted traffic, then any replies added by ``reply_burst``; cursor ``"n"`` or ``"n/e"``."""
         self._maybe_fail("fetch")
-        start = int(cursor) if cursor else 0
+        scripted, _, extra = (cursor or "0").partition("/")
+        start, extra_start = int(scripted or 0), int(extra or 0)
         end = min(start + self.page_size, self.released())
         items: list[Item] = []
         skipped = 0
@@ -125,7 +133,21 @@ class SimulatedAdapter:
             except MalformedPayload as exc:
                 log.warning("simulated platform: malformed post %d skipped: %s", n, exc)
                 skipped += 1
-        return Batch(items=tuple(items), cursor=str(max(end, start)), skipped=skipped, requests=1)
+        extras = self._load().get("extra", [])[extra_start:extra_start + self.page_size]
+        items.extend(self._burst_item(e) for e in extras)
+        next_cursor = str(max(end, start))
+        if extra_start + len(extras):
+            next_cursor += f"/{extra_start + len(extras)}"
+        return Batch(items=tuple(items), cursor=next_cursor, skipped=skipped, requests=1)
+
+    def _burst_item(self, e: dict[str, Any]) -> Item:
+        author = Author(remote_id=e["author"], handle=f"{e['author']}.social.example", display_name=e["author"],
+                        created_at=datetime.fromisoformat(e["account_created"]), domain="social.example")
+        return Item(remote_id=e["id"], kind=ItemKind.REPLY, author=author, text=e["text"],
+                    created_at=datetime.fromisoformat(e["created_at"]), raw=dict(e),
+                    html=f"<p>{_escape(e['text'])}</p>", url=f"https://social.example/@{author.handle}/{e['id']}",
+                    in_reply_to_id=e["post"], in_reply_to_author_id="council", thread_root_id=e["post"],
+                    meta={"root_is_council": True, "root_uri": e["post"], "parent_uri": e["post"]})
 
     def _item(self, p: ScriptedPost) -> Item:
         raw = self._raw(p)
@@ -173,6 +195,13 @@ class SimulatedAdapter:
             }
         return raw
 
+    def _gate_effect(self, order: ActionOrder) -> dict[str, Any]:
+        root = _root_of(order)
+        if order.kind is ActionKind.HIDE_REPLY and root:
+            gate = self._state.setdefault("gates", {}).setdefault(root, {"allow": None, "hidden": []})
+            gate["hidden"].append(order.item_remote_id)
+        return self._gate_action(order.kind, root, order.params)
+
     def send_dm_reply(self, item: Item, text: str, idempotency_key: str) -> None:
         self._maybe_fail("dm")
         with self._lock:
@@ -210,10 +239,18 @@ class SimulatedAdapter:
                     "at": self.clock().isoformat(),
                     "record_key": f"rk-{order.action_id}",
                 }
+                if order.kind in (ActionKind.LIMIT_REPLIES, ActionKind.RESTORE_REPLIES, ActionKind.HIDE_REPLY):
+                    record["outcome"] = self._gate_effect(order)
                 self._state["applied"][order.idempotency_key] = record
                 self._state.setdefault("effects", []).append(order.idempotency_key)
             self._save()
+        if "outcome" in record:
+            return {"record_key": record["record_key"], **record["outcome"]}
         return {"record_key": record["record_key"]}
+
+
+def _root_of(order: ActionOrder) -> str:
+    return str(order.item_meta.get("root_uri") or ("council-post-1" if order.item_meta.get("root_is_council") else ""))
 
 
 def _escape(text: str) -> str:

@@ -23,9 +23,10 @@ from bot.storage.db import sqlite_file
 log = logging.getLogger(__name__)
 DEMO_CONFIG = Path(__file__).resolve().parents[2] / "config" / "demo.yaml"
 
-# Features that add scheduled jobs (reports and alerts; evidence media and retention):
+# Features that add scheduled jobs (reports and alerts; evidence media and retention;
+# quiet accounts: own posts, reply gates, pile-on limits):
 # each module has schedule_jobs(app) -> ((id, func, trigger kwargs), ...)
-JOB_MODULES = ("bot.report", "bot.evidence")
+JOB_MODULES = ("bot.report", "bot.evidence", "bot.quiet")
 
 
 def register(sub: Any) -> None:

@@ -15,8 +15,11 @@ GROUNDS = {
     "copyright": "Copyright",
     "repeat_offender": "Repeated breaches",
     "rule_error": "Could not be checked",
+    "pile_on": "Pile-on of replies",
+    "pre_election": "Pre-election period",
 }
-KINDS = {"reply": "Replies", "mention": "Mentions", "quote": "Quotes", "dm": "Direct messages"}
+KINDS = {"reply": "Replies", "mention": "Mentions", "quote": "Quotes", "dm": "Direct messages",
+         "post": "Council posts", "pile_on": "Pile-ons"}
 PLATFORMS = {"mastodon": "Mastodon", "bluesky": "Bluesky", "simulated": "Simulated (demo)"}
 SEVERITIES = {1: "Low", 2: "Medium", 3: "High"}
 ACTIONS = {
@@ -27,6 +30,8 @@ ACTIONS = {
     "report": "Report to the platform",
     "remove_follower": "Remove follower",
     "domain_block": "Block server",
+    "limit_replies": "Limit replies for a few hours",
+    "restore_replies": "Put replies back as they were",
 }
 DM_STATES = {
     "sent": "Answered automatically",

@@ -326,3 +326,8 @@ class Summary(Base):
     pdf_path: Mapped[str] = mapped_column(Text)
     annex_path: Mapped[str | None] = mapped_column(Text)
     figures: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+# The quiet-account tables live in their own module but on the same metadata, so every
+# user of the models (migrations, backups, ``create_all``) sees them.
+from bot.storage import quiet_models as _quiet_models  # noqa: E402,F401

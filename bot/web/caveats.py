@@ -29,6 +29,8 @@ CAVEATS: dict[str, str] = {
     "simulated": "This is the simulated demo platform: actions are recorded, nobody is affected.",
 }
 
+POST_ACTIONS = frozenset({ActionKind.LIMIT_REPLIES, ActionKind.RESTORE_REPLIES})
+
 HIDE_NOT_POSSIBLE = ("This reply is in a thread started by someone else, so Bluesky does not let the "
                      "council hide it.")
 
@@ -36,6 +38,11 @@ HIDE_NOT_POSSIBLE = ("This reply is in a thread started by someone else, so Blue
 def offered_actions(platform: str, capabilities: frozenset[ActionKind], meta: dict[str, Any]) -> list[ActionKind]:
     """The actions the clerk may choose for this item: only what the platform can really do."""
     kinds = [k for k in ActionKind if k in capabilities and k not in UNDO_KINDS]
+    # Limiting replies is about a whole post: offered on pile-on items only, and
+    # putting the replies back is the bot's own follow-up, never a choice.
+    if meta.get("pile_on"):
+        return [k for k in kinds if k is ActionKind.LIMIT_REPLIES]
+    kinds = [k for k in kinds if k not in POST_ACTIONS]
     if platform == "bluesky" and not meta.get("root_is_council"):
         kinds = [k for k in kinds if k is not ActionKind.HIDE_REPLY]
     return kinds
@@ -99,5 +106,6 @@ GROUND_LABELS = {
     "defamation": "Possible defamation", "personal_data": "Personal data", "off_topic": "Off topic",
     "spam": "Spam", "impersonation": "Impersonation", "copyright": "Copyright",
     "repeat_offender": "Repeated breaches", "rule_error": "Could not be checked",
+    "pile_on": "Pile-on of replies", "pre_election": "Pre-election period",
 }
 SEVERITY_LABELS = {1: "Low", 2: "Medium", 3: "High"}

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.adapter import Adapter
+from bot.adapter import Adapter, ReplyGating
 from bot.domain import ActionKind, ItemKind, Platform
 from tests.adapters.fixtures.bluesky.fake_pds import (
     COUNCIL_POST,
@@ -41,7 +41,9 @@ def test_adapter_satisfies_the_protocol_and_declares_what_bluesky_can_do(tmp_pat
     assert adapter.platform is Platform.BLUESKY
     assert adapter.capabilities == {ActionKind.HIDE_REPLY, ActionKind.DETACH_QUOTE, ActionKind.BLOCK,
                                     ActionKind.MUTE, ActionKind.REPORT, ActionKind.UNHIDE_REPLY,
-                                    ActionKind.REATTACH_QUOTE, ActionKind.UNBLOCK, ActionKind.UNMUTE}
+                                    ActionKind.REATTACH_QUOTE, ActionKind.UNBLOCK, ActionKind.UNMUTE,
+                                    ActionKind.LIMIT_REPLIES, ActionKind.RESTORE_REPLIES}
+    assert isinstance(adapter, ReplyGating) and adapter.reply_controls == "per_post"
 
 
 def test_first_poll_pages_back_to_the_context_window_and_returns_oldest_first(tmp_path, fake):
