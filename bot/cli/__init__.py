@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "bot.cli.evidence",
     "bot.cli.report",
     "bot.cli.ops",
+    "bot.cli.election",
 )
 
 log = logging.getLogger("bot.cli")

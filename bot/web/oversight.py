@@ -18,6 +18,7 @@ from bot.storage import models as m
 from bot.web import queries
 from bot.web.audit_words import MACHINE_ACTORS, load_context, sentence
 from bot.web.caveats import PLATFORM_NAMES
+from bot.web.quiet_status import election_words, quiet_status
 from bot.web.security import OVERSIGHT_ROLES, requires
 
 bp = Blueprint("oversight", __name__)
@@ -145,8 +146,12 @@ def accounts() -> Any:
     report = health_report(app.settings, _reads(), current_app.config.get("MODBOT_HEARTBEAT"),
                            now=current_app.config["MODBOT_CLOCK"]())
     by_name = {a["name"]: a for a in report.get("accounts", [])}
+    now = current_app.config["MODBOT_CLOCK"]()
     with _reads()() as s:
         rows = queries.accounts(s)
         problems = delivery_problems(s)
+        quiet = quiet_status(app.settings, app.moderator.adapters, s, now)
+        purdah = election_words(app.settings, s, now)
     return render_template("accounts.html", rows=rows, health=by_name, report=report, platforms=PLATFORM_NAMES,
-                           alert_problems=problems, email_on=email_configured(app.settings))
+                           alert_problems=problems, email_on=email_configured(app.settings), quiet=quiet,
+                           purdah=purdah)
