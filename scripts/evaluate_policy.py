@@ -96,6 +96,8 @@ def evaluate_corpora(engine, heldout: bool, show: bool = False) -> list[str]:
         lines += [f"- [{c.ground}] {c.text!r}" for c in report.missed]
         lines += ["", "Civil posts flagged (tuning part):"]
         lines += [f"- {sorted(map(str, f))} {c.text!r}" for c, f in report.false_alarms]
+        lines += ["", "Own contact details treated too harshly (tuning part):"]
+        lines += [f"- {c.text!r}" for c in report.own_contact_harsh]
     return lines
 
 

@@ -18,6 +18,7 @@ from bot.domain import Item, Span
 from bot.policy.groups import group_mentions
 from bot.policy.lexicon import WORD_RE, LexHit, Lexicon
 from bot.policy.normalise import Normalised, normalise
+from bot.policy.speech import quoted_ranges, reported
 
 if TYPE_CHECKING:
     from bot.policy.engine import EvalContext
@@ -244,7 +245,8 @@ class Analysis:
     def _aimed_at(self, start: int, end: int, before: int, after: int, third_person: bool) -> str:
         positions = self._word_positions
         index = next((i for i, (s, _, _) in enumerate(positions) if s >= start), len(positions))
-        window = positions[max(0, index - before): index + after + 1]
+        last = next((i for i in range(index, len(positions)) if positions[i][0] >= end), len(positions))
+        window = positions[max(0, index - before): last + after]
         nearby = {w for s, e, w in window if e <= start or s >= end}
         # A phrase such as "go fuck yourself" carries its own target; the single
         # letters of a spaced-out word ("f u c k") do not count as "u".
@@ -303,3 +305,11 @@ class Analysis:
         if words and words[-1] in THIRD_PERSON | ROLES:
             return True
         return any(subject_end - 2 <= b <= subject_end for _, b in self.people)
+
+    @lazy
+    def _quoted(self) -> list[tuple[int, int]]:
+        return quoted_ranges(self.text)
+
+    def reported(self, start: int, end: int) -> bool:
+        """Is ``text[start:end]`` abuse the author reports or quotes to condemn (``bot.policy.speech``)?"""
+        return reported(self.text, self._quoted, start, end)

@@ -177,6 +177,7 @@ class CorpusReport:
     per_ground: dict[Ground, tuple[int, int, int, PRF]]  # n, flagged, right ground, precision table
     missed: tuple[Case, ...] = ()
     false_alarms: tuple[tuple[Case, frozenset[Ground]], ...] = ()
+    own_contact_harsh: tuple[Case, ...] = ()
 
     @property
     def false_alarm_rate(self) -> float:
@@ -192,8 +193,9 @@ def corpus_report(cases: Sequence[Case], results: Sequence[Sequence[Finding] | f
     found = [r if isinstance(r, frozenset) else frozenset(f.ground for f in r) for r in results]
     civil = [(c, f) for c, f in zip(cases, found, strict=True) if not c.grounds and not c.own_contact]
     own = [r for c, r in zip(cases, results, strict=True) if c.own_contact]
-    own_wrong = sum(1 for r in own if isinstance(r, frozenset) and r
-                    or not isinstance(r, frozenset) and not acceptable_for_own_contact(r))
+    harsh = tuple(c for c, r in zip(cases, results, strict=True) if c.own_contact and (
+        isinstance(r, frozenset) and r or not isinstance(r, frozenset) and not acceptable_for_own_contact(r)))
+    own_wrong = len(harsh)
     breach = [(c, f) for c, f in zip(cases, found, strict=True) if c.grounds]
     per_ground = {}
     for ground in sorted({c.ground for c, _ in breach if c.ground}):
@@ -207,7 +209,7 @@ def corpus_report(cases: Sequence[Case], results: Sequence[Sequence[Finding] | f
         breaches_flagged=sum(1 for _, f in breach if f),
         breaches_right=sum(1 for c, f in breach if c.grounds & f), per_ground=per_ground,
         missed=tuple(c for c, f in breach if not c.grounds & f),
-        false_alarms=tuple((c, f) for c, f in civil if f),
+        false_alarms=tuple((c, f) for c, f in civil if f), own_contact_harsh=harsh,
     )
 
 

@@ -23,7 +23,7 @@ def seed(url: str) -> None:
         author = models.Author(platform="simulated", remote_id="a1", handle="bob@x")
         s.add_all([account, author])
         s.flush()
-        texts = ["you absolute numpty", "lovely fete", "what a load of shite"]
+        texts = ["you absolute numpty", "lovely fete", "what a load of fucking rubbish"]
         for i, text in enumerate(texts):
             item = models.Item(
                 account_id=account.id, remote_id=f"r{i}", kind="reply", author_id=author.id,

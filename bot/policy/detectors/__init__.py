@@ -13,11 +13,14 @@ from bot.policy.analysis import Analysis, Detector
 from bot.policy.detectors.doxxing import (
     child_whereabouts,
     maybe_child,
+    maybe_private,
     maybe_vehicle,
     maybe_workplace,
+    private_details,
     vehicle_details,
     workplace_times,
 )
+from bot.policy.detectors.hate import group_hate, maybe_hate
 from bot.policy.detectors.identity import impersonation, repeat_offender
 from bot.policy.detectors.personal_data import (
     email_address,
@@ -36,6 +39,7 @@ from bot.policy.detectors.words import word_list
 
 DETECTORS: dict[str, Detector] = {
     "word_list": word_list,
+    "group_hate": group_hate,
     "threat_of_violence": threat_of_violence,
     "phone_number": phone_number,
     "email_address": email_address,
@@ -44,6 +48,7 @@ DETECTORS: dict[str, Detector] = {
     "vehicle_details": vehicle_details,
     "child_whereabouts": child_whereabouts,
     "workplace_times": workplace_times,
+    "private_details": private_details,
     "spam": spam,
     "off_topic_link": off_topic_link,
     "impersonation": impersonation,
@@ -68,6 +73,7 @@ def _always(a: Analysis, params: dict[str, Any]) -> bool:
 # handful of set and attribute look-ups instead of every detector's scans.
 GATES: dict[str, Gate] = {
     "word_list": lambda a, p: bool(a.lex_hits),
+    "group_hate": maybe_hate,
     "threat_of_violence": maybe_threat,
     "phone_number": maybe_phone,
     "email_address": maybe_email,
@@ -76,6 +82,7 @@ GATES: dict[str, Gate] = {
     "vehicle_details": maybe_vehicle,
     "child_whereabouts": maybe_child,
     "workplace_times": maybe_workplace,
+    "private_details": maybe_private,
     "spam": maybe_spam,
     "off_topic_link": lambda a, p: a.maybe_links,
     "impersonation": _always,

@@ -26,34 +26,42 @@ VEHICLE_WORDS = frozenset(
 MAKES = (
     r"(?:ford|vauxhall|bmw|audi|mercedes|merc|toyota|nissan|kia|hyundai|volkswagen|vw|honda|"
     r"peugeot|renault|skoda|seat|fiat|mini|volvo|tesla|land\s+rover|range\s+rover|jaguar|"
-    r"citroen|mazda|lexus|porsche|suzuki|dacia|mg|jeep|transit|golf|fiesta|corsa|polo|qashqai)"
+    r"citroen|mazda|lexus|porsche|suzuki|dacia|mg|jeep|transit|golf|fiesta|corsa|polo|qashqai|berlingo|"
+    r"micra|octavia|focus|astra|clio|yaris|juke|sportage|tucson|zafira|insignia|mondeo|kuga|passat|"
+    r"tiguan|a3|a4|320d|x5|c-class|e-class|sprinter|vivaro|caddy|partner|kangoo)"
 )
 CAR_OF_RE = re.compile(
-    rf"(?<![a-z]){_WHO}\s+(?:drives|has\s+got|has|owns|parks)\s+(?:a|an|the)\s+(?:[a-z]+\s+){{0,2}}?"
+    rf"(?<![a-z])(?<!\bi\s)(?<!\bwe\s)(?:[a-z']+\s+)(?:drives|has\s+got|owns|parks)\s+(?:a|an|the)\s+(?:[a-z]+\s+){{0,2}}?"
     rf"{MAKES}(?![a-z])|(?<![a-z]){_WHO}\s+(?:car|van|motor)\s+is\s+(?:a|an|the)\s+"
     rf"(?:[a-z]+\s+){{0,2}}?{MAKES}(?![a-z])"
 )
-_CHILD = r"(?:son|daughter|kids?|children|child|boy|girl|lad|little\s+one|grandson|granddaughter)"
+_CHILD = (r"(?:son|daughter|kids?|children|child|boy|girl|little\s+girl|little\s+boy|lad|little\s+one|grandson|"
+          r"granddaughter|twins|stepson|stepdaughter)")
 CHILD_RE = re.compile(
-    rf"(?<![a-z]){_WHO}\s+(?:[a-z]+\s+)?{_CHILD}\s+(?:goes\s+to|go\s+to|attends|attend|is\s+at|are\s+at|"
+    rf"(?<![a-z])(?<!\bmy\s)(?<!\bour\s)(?:{_WHO}\s+(?:[a-z]+\s+)?{_CHILD}(?:\s+[a-z]+(?:\s+and\s+[a-z]+)?,?)?"
+    rf"|{_CHILD}(?:,?\s+[a-z]+(?:\s+and\s+[a-z]+)?,|\s+of\s+(?:the|that)\s+[a-z ]{{2,40}}?,?))"
+    rf"\s+(?:goes\s+to|go\s+to|attends|attend|is\s+at|are\s+at|does\s+[a-z]+\s+at|swims?\s+at|"
+    rf"walks\s+(?:her|his|their)\s+dog|catch(?:es)?\s+the|is\s+in\s+year\s+\d+|"
     rf"is\s+in\s+year\s+\d+\s+at|walks?\s+(?:home|to\s+school)|gets?\s+the\s+bus|plays?\s+(?:at|in|on)|"
     rf"finishes?\s+school|leaves?\s+school|is\s+picked\s+up|gets?\s+picked\s+up|"
     rf"(?:is|are)\s+(?:always\s+)?(?:at|in)\s+the\s+(?:park|rec|playground|library|leisure\s+centre))"
     rf"(?![a-z])"
 )
-CHILD_WORDS = frozenset("son daughter kid kids children child boy girl lad one grandson granddaughter".split())
+CHILD_WORDS = frozenset("son daughter kid kids children child boy girl lad one grandson granddaughter twins "
+                        "stepson stepdaughter".split())
 _DAY_OR_TIME = (
-    r"(?:\d{1,2}(?::\d{2})?\s*(?:am|pm)|\d{1,2}:\d{2}|\d{1,2}\s*o'?clock|monday|tuesday|wednesday|"
+    r"(?:\d{1,2}(?::\d{2})?\s*(?:am|pm)|\d{1,2}[:.]\d{2}|\d{1,2}\s*-\s*\d{1,2}|\d{1,2}\s*o'?clock|"
+    r"mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|mornings|evenings|lunchtime|lunchtimes|monday|tuesday|wednesday|"
     r"thursday|friday|saturday|sunday|mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|"
     r"sundays|every\s+(?:morning|evening|night|day)|each\s+(?:morning|evening)|weekends|nights)"
 )
 WORKPLACE_RE = re.compile(
-    rf"(?<![a-z]){_WHO}\s+(?:works|is\s+working|works\s+shifts|does\s+shifts|starts|finishes|"
-    rf"clocks\s+(?:on|off))\s+(?:at|in|for)\s+(?:the\s+)?[a-z0-9'&\-\s]{{2,40}}?"
+    rf"(?<![a-z])(?<!\bi\s)(?<!\bwe\s)(?:[a-z']+,?\s+)(?:works|is\s+working|works\s+shifts|does\s+shifts|starts|"
+    rf"finishes|cleans|is\s+an?\s+[a-z]+|is|works\s+on\s+the\s+[a-z]+|clocks\s+(?:on|off))\s+(?:at|in|for)\s+(?:the\s+)?[a-z0-9'&\-\s]{{2,40}}?"
     rf"(?:\b(?:on|from|until|till|til|at|between|every|each|shifts?|finishes|leaves|starts|gets\s+off)\b"
     rf"[^.!?\n]{{0,30}}?)?{_DAY_OR_TIME}(?![a-z])"
 )
-WORK_WORDS = frozenset("works working shifts starts finishes clocks".split())
+WORK_WORDS = frozenset("works working shifts starts finishes clocks cleans is".split())
 
 
 def maybe_vehicle(a: Analysis, params: dict[str, Any]) -> bool:
@@ -71,7 +79,10 @@ def vehicle_details(a: Analysis, params: dict[str, Any]) -> Hit | None:
     return Hit(spans=tuple(spans), detail="Found details of a vehicle (a number plate or a person's car).")
 
 
-OWNER_WORDS = frozenset("his her hers their your he she cllr councillor clerk mayor mr mrs ms".split())
+OWNER_WORDS = frozenset(
+    "his her hers their your he she cllr councillor clerk mayor mr mrs ms drives owns bloke woman man "
+    "warden neighbour who".split()
+)
 
 
 def _has_owner(a: Analysis) -> bool:
@@ -101,3 +112,35 @@ def workplace_times(a: Analysis, params: dict[str, Any]) -> Hit | None:
     if not spans:
         return None
     return Hit(spans=tuple(spans), detail="The post says where someone works and when they are there.")
+
+
+PRIVATE_RE = re.compile(
+    r"(?<![a-z])(?:born\s+(?:on\s+)?\d{1,2}(?:st|nd|rd|th)?[/.\-\s](?:\d{1,2}|[a-z]+)[/.\-\s]\d{2,4}|"
+    r"date\s+of\s+birth|d\.?o\.?b\.?\s*:?\s*\d|sort\s+code\s*:?\s*\d{2}[\s\-]?\d{2}[\s\-]?\d{2}|"
+    r"account\s+(?:number|no\.?)?\s*:?\s*\d{8}(?!\d)|(?:has|got|with|diagnosed\s+with)\s+(?:prostate\s+|breast\s+|"
+    r"bowel\s+|lung\s+)?(?:cancer|hiv|aids|dementia|alzheimer'?s|ms|parkinson'?s|a\s+brain\s+tumour)\s+and\s+"
+    r"(?:is|has\s+been)\s+(?:having|getting|on)|(?:having|having\s+his|having\s+her)\s+(?:chemo|chemotherapy|"
+    r"treatment|therapy|dialysis)\s+at|on\s+the\s+(?:sex\s+offenders?\s+)?register\s+for|"
+    r"(?:is|was)\s+(?:sectioned|in\s+rehab|on\s+antidepressants|hiv\s+positive))"
+)
+PRIVATE_WORDS = frozenset("born birth dob sort account cancer hiv dementia chemo chemotherapy treatment "
+                          "dialysis sectioned rehab antidepressants".split())
+_NAMED_ADDRESS_RE = re.compile(
+    r"(?:cllr|councillor|mr|mrs|ms|miss|dr)\s+[a-z]+\s*,\s*\d{1,4}[a-z]?\s+(?:[a-z'\-]+\s+){1,3}?"
+    r"(?:road|rd|street|st|lane|ln|avenue|ave|close|cl|drive|dr|way|crescent|court|place|gardens|"
+    r"terrace|grove|hill|park|square|mews|row|walk|view|rise|green|meadow|croft|parade|vale)(?![a-z])"
+)
+
+
+def maybe_private(a: Analysis, params: dict[str, Any]) -> bool:
+    return not a.words.isdisjoint(PRIVATE_WORDS) or (a.has_digit and "," in a.text)
+
+
+def private_details(a: Analysis, params: dict[str, Any]) -> Hit | None:
+    """Dates of birth, bank details, health, and "Cllr Brown, 17 Kestrel Close"."""
+    spans = [a.span(m.start(), m.end()) for m in PRIVATE_RE.finditer(a.text)]
+    spans += [a.span(m.start(), m.end()) for m in _NAMED_ADDRESS_RE.finditer(a.text)]
+    if not spans:
+        return None
+    return Hit(spans=tuple(spans), detail="The post seems to give someone's private details "
+                                          "(date of birth, bank, health or address).")

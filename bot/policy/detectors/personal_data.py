@@ -46,18 +46,35 @@ STREET_WORDS = frozenset(
 # NK, TN ...) are still shown to the clerk.
 NI_RE = re.compile(r"(?<![a-z0-9])[a-z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[a-d](?![a-z0-9])")
 UK_PHONE_RE = re.compile(
-    r"(?<![\d+])(?:(?:\+|00)\s?44\s?(?:\(0\)\s?)?|\(?0)\d(?:[\s\-.()]{0,2}\d){8,9}(?![\d])"
+    r"(?<![\d+])(?:(?:\+|00)\s?44\s?(?:\(0\)\s?)?|\(?0[\s\-.)]{0,2})\d(?:[\s\-.()]{0,2}\d){8,9}(?![\d])"
 )
 OWN_CONTACT_RE = re.compile(
     r"(?<![a-z])(?:(?:call|ring|phone|text|whatsapp|contact|reach|email|e-mail|message|bell)\s+"
-    r"(?:me|us)|me\s+(?:on|at)|(?:my|our)\s+(?:number|mobile|phone|landline|home\s+phone|"
-    r"work\s+phone|email|e-mail|email\s+address|address|contact\s+details|details)|"
-    r"i'?m\s+on|i\s+am\s+on|we'?re\s+on|you\s+can\s+(?:call|ring|reach|email|text)|"
-    r"get\s+hold\s+of\s+me|contact\s+me|reach\s+me|i\s+can\s+be\s+reached|my\s+name\s+is)(?![a-z])"
+    r"(?:me|us)|me\s+(?:on|at)|(?:my|our)\s+(?:number|mobile|phone|landline|home\s+phone|whatsapp|"
+    r"work\s+phone|email|e-mail|email\s+address|address|contact\s+details|details|house|home)|"
+    r"i'?m\s+(?:on|at)|i\s+am\s+(?:on|at)|we'?re\s+(?:on|at)|we\s+are\s+(?:on|at)|i\s+live\s+at|we\s+live\s+at|"
+    r"you\s+can\s+(?:call|ring|reach|email|text|find)|i'?m\s+[a-z]+\s+(?:on|at)|"
+    r"get\s+hold\s+of\s+me|contact\s+me|reach\s+me|i\s+can\s+be\s+reached|my\s+name\s+is|my\s+name'?s|"
+    r"contact\s*:|details\s*:|happy\s+to\s+be\s+(?:a|the)\s+contact|"
+    r"(?:^|[.!?]\s+|,\s*)(?:please\s+)?(?:call|ring|text|phone|whatsapp)\s+(?:[a-z]+\s+){0,2}?(?:on\s+)?$)(?![a-z])"
 )
 OWN_AFTER_RE = re.compile(
     r"[\s,.;:()\-]*(?:and\s+|please\s+|pls\s+)*(?:call|ring|text|phone|contact|email|e-mail|message)"
-    r"\s+me(?![a-z])|[\s,.;:()\-]*(?:is\s+)?my\s+(?:number|mobile|email|phone)(?![a-z])"
+    r"\s+me(?![a-z])|[\s,.;:()\-]*(?:is\s+|that'?s\s+|it'?s\s+)?my\s+(?:\w+\s+)?(?:number|mobile|email|phone|"
+    r"address|landline)(?![a-z])"
+)
+BUSINESS_RE = re.compile(
+    r"(?<![a-z])(?:book(?:ing|ings)?|reservations?|table|shop|store|pub|bar|inn|arms|hotel|restaurant|cafe|"
+    r"café|takeaway|taxis?|cabs?|firm|company|business|vets?|dentists?|dental|surgery|gp|doctors|pharmacy|"
+    r"chemist|hardware|garage|plumber|electrician|builders?|service|services|centre|center|club|society|"
+    r"association|charity|church|hall|library|school\s+office|reception|helpline|hotline|enquiries|"
+    r"office|ltd|limited|legion|transport|bus|practice|salon|hairdressers?|bakery|butchers?|florist|"
+    r"opening\s+hours|out\s+of\s+hours|open\s+(?:from|until|till)|lines?\s+open)(?![a-z])"
+)
+PERSON_CUE_RE = re.compile(
+    r"(?<![a-z])(?:him|her|his|he|she|hers|their\s+(?:mobile|personal|home)|mobile|personal|home\s+number|"
+    r"lives?|wife|husband|son|daughter|mum|dad|cllr|councillor|clerk|mayor|bloke|guy|fella|man|woman|"
+    r"lady|neighbour|who\s+(?:complained|reported|objected))(?![a-z])"
 )
 OWN_DETAILS_ACTIONS = frozenset({ActionKind.HIDE_REPLY, ActionKind.DETACH_QUOTE})
 
@@ -101,8 +118,9 @@ def phone_number(a: Analysis, params: dict[str, Any]) -> Hit | None:
         return None
     public = {_national(n) for n in (a.ctx.council.phone, *params.get("public_numbers", ()))}
     spans: list[Span] = []
+    lower = text.lower()
     for start, end, national in uk_numbers(text):
-        if _personal_uk(national) and national not in public:
+        if _personal_uk(national) and national not in public and not _business(lower, start):
             spans.append(Span(start, end, text[start:end]))
     taken = [(s.start, s.end) for s in spans]
     for match in phonenumbers.PhoneNumberMatcher(text, str(params.get("region", "GB"))):
@@ -114,6 +132,27 @@ def phone_number(a: Analysis, params: dict[str, Any]) -> Hit | None:
     if not spans:
         return None
     return own_or_theirs(a, spans, f"Found {len(spans)} phone number(s).")
+
+
+def _own(lower: str, start: int, end: int) -> bool:
+    """The author's own details: a first-person cue shortly before (with no one else named
+    in between) or just after ("..., that's my work number")."""
+    if OWN_AFTER_RE.match(lower, end):
+        return True
+    cues = list(OWN_CONTACT_RE.finditer(lower, max(0, start - 100), start))
+    if not cues:
+        return False
+    between = lower[cues[-1].end(): start]
+    return PERSON_CUE_RE.search(between) is None and PERSON_CUE_RE.match(lower[end:end + 25].lstrip(" ,.")) is None
+
+
+def _business(lower: str, start: int) -> bool:
+    """A shop's, pub's or service's number ("book a table on ...", "the vet's new number"),
+    unless the words before it point at a person ("ring him on", "her mobile")."""
+    before = lower[max(0, start - 80): start]
+    after = lower[start: start + 60]
+    return (BUSINESS_RE.search(before) is not None and PERSON_CUE_RE.search(before) is None
+            and PERSON_CUE_RE.search(after) is None)
 
 
 def _national(number: str) -> str:
@@ -130,8 +169,7 @@ def own_or_theirs(a: Analysis, spans: list[Span], detail: str) -> Hit | None:
     """
     original = a.item.text or ""
     lower = original.lower()
-    own = all(OWN_CONTACT_RE.search(lower, max(0, s.start - 45), s.start)
-              or OWN_AFTER_RE.match(lower, s.end) for s in spans)
+    own = all(_own(lower, s.start, s.end) for s in spans)
     if not own:
         return Hit(spans=tuple(spans), detail=detail)
     if a.item.kind is ItemKind.DM:
@@ -186,7 +224,7 @@ def home_address(a: Analysis, params: dict[str, Any]) -> Hit | None:
         return None
     spans = [a.span(m.start(), m.end()) for m in streets + postcodes]
     cue = "a postcode" if postcodes else "words saying someone lives there"
-    return Hit(spans=tuple(spans), detail=f"Found a house number and street with {cue}.")
+    return own_or_theirs(a, spans, f"Found a house number and street with {cue}.")
 
 
 def maybe_ni_number(a: Analysis, params: dict[str, Any]) -> bool:

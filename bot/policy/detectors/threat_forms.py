@@ -108,7 +108,7 @@ def forms_for(people: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], str], ...
          r"route|door|bus|gym|pub)"
          r"|(?:i'?ve|we'?ve|i\s+have|been)\s+(?:been\s+)?watching\s+(?:you|him|her|your)"
          r"|(?:you|he|she)\s+always\s+(?:walk|walks|leave|leaves|go|goes|park|parks)\s+(?:the\s+same|at)"
-         r"|long\s+memories|watch\s+(?:himself|herself|yourself|yourselves|your\s+step|his\s+back|her\s+back)"
+         r"|long\s+memories|watch\s+(?:himself|herself|his\s+back|her\s+back)"
          r"|(?:don'?t|won'?t|will\s+not|wouldn'?t|not)\s+(?:be|stay|feel)\s+safe"
          r"|(?:might|could|will)\s+be\s+your\s+last\s+(?:meeting|day|time|week)"
          r"|(?:you'?d|you\s+had)\s+better\s+(?:have|get|hire)\s+(?:some\s+)?(?:security|protection|a\s+bodyguard)"

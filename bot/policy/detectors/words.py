@@ -9,7 +9,9 @@ Parameters (from the rules file):
   ``plain`` (only when plainly said of a person: "you're pathetic", "Cllr Smith is
   a clown"), or ``not`` (only when *not* aimed at anyone: general swearing);
 * ``third_person``: with ``near``, also count "he", "she", "they" (accusations);
-* ``aimed_severity``: raise the severity to this when aimed at a person.
+* ``aimed_severity``: raise the severity to this when aimed at a person;
+* ``skip_reported`` (default true): leave out words the author reports or quotes
+  to condemn ("my son was called a "spastic" on the bus"; ``bot.policy.speech``).
 """
 
 from __future__ import annotations
@@ -34,7 +36,10 @@ def word_list(a: Analysis, params: dict[str, Any]) -> Hit | None:
     aimed = params.get("aimed", "any")
     third = bool(params.get("third_person", False))
     kept, reasons = [], []
+    skip_reported = bool(params.get("skip_reported", True))
     for hit in hits:
+        if skip_reported and a.reported(hit.start, hit.end):
+            continue
         if aimed == "plain":
             reason = "said plainly of a person" if a.plainly_called(hit.start) else ""
         else:

@@ -1,0 +1,159 @@
+"""Hate without a slur: derogatory generalisations, dehumanisation, exclusion and
+stereotypes about a group protected by the Equality Act (``bot.policy.groups``).
+
+A finding needs a group term *and* one of the forms below in the same sentence:
+
+* generalisation: "Romanians are all thieves", "Islam is a cancer";
+* dehumanisation: "they breed like rats", "illegals are vermin";
+* exclusion: "no more immigrants", "Muslims out", "deport every ...", "gays
+  shouldn't be allowed near ...", "whites only";
+* stereotypes that disqualify: "never put a woman in charge", "only got the job
+  because she's Asian", "typical woman".
+
+Not hate: negation ("immigrants are not criminals", "not all ... are"),
+counter-speech and reporting ("someone shouted "Muslims out" at my neighbour,
+disgusting"), positive or neutral statements about groups ("refugees are
+welcome", "the mosque open day was lovely").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.policy.analysis import Analysis, Hit
+from bot.policy.groups import GROUP_WORDS
+
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+NEGATIVE = (
+    r"(?:vermin|rats?|parasites?|cockroach(?:es)?|roaches|animals|savages|sub-?human|filth|filthy|dirty|"
+    r"scum|freaks?|pigs?|thieves|thieving|criminals?|rapists?|terrorists?|predators?|paedos?|paedophiles?|"
+    r"groomers?|perverts?|degenerates?|disgusting|evil|lazy|stupid|thick|inferior|drains?|burdens?|"
+    r"diseased?|cancer|plague|virus|mentally\s+ill|sick\s+in\s+the\s+head|sick|violent|dangerous|aggressive|"
+    r"brats|scroungers?|spongers?|leeches|invaders?|a\s+menace|menace|a\s+threat|liars?|trash|rubbish|"
+    r"useless|worthless|backward|primitive|animals|monsters?|vile|an?\s+abomination|abominations?|unnatural|"
+    r"wrong\s+in\s+the\s+head|a\s+drain|a\s+burden|a\s+joke|feral|breeders?|dogs|snakes|cowards|"
+    r"untrustworthy|not\s+to\s+be\s+trusted|deviants?|groomers|nonces?|a\s+disgrace)"
+)
+_Q = r"(?:all|just|always|nothing\s+but|basically|mostly|naturally|really|such|so|a\s+bunch\s+of|a\s+load\s+of|" \
+     r"the\s+real|a|an|the|born|total|complete|utter|bloody|fucking|like|worse\s+than|no\s+better\s+than)"
+GENERALISE_RE = re.compile(
+    rf"(?:\bare|\bis|'re|'s|\br)\s+(?:{_Q}\s+){{0,4}}{NEGATIVE}(?![a-z])"
+    rf"|(?:breed|breeding|multiply|swarm|swarming|infest|infesting|spread|spreading)\s+(?:like\s+)?"
+    r"(?:rats|rabbits|vermin|cockroaches|their\s+diseases?|disease)"
+    r"|(?:treated|dealt\s+with)\s+like\s+(?:vermin|animals|rats|dogs)"
+    r"|riddled\s+with\s+(?:it|them)|(?:should|need\s+to)\s+be\s+(?:exterminated|gassed|wiped\s+out|culled)"
+)
+BEHAVIOUR_RE = re.compile(
+    r"(?:\ball\s+)?(?:steal|steals|launder|scrounge|sponge|leech|rob|breed|smell|stink|rape|groom|"
+    r"take\s+(?:our|all\s+the)\s+(?:jobs|houses|homes|benefits)|take\s+over|are\s+taking\s+over|"
+    r"drink\s+all\s+day|claim\s+(?:all\s+the\s+)?benefits|live\s+off\s+benefits|own\s+all\s+the|"
+    r"can'?t\s+(?:count|drive|be\s+trusted|speak\s+english|cook|lead)|ruin(?:ing)?\s+(?:our|this|the)|"
+    r"destroy(?:ing)?\s+(?:our|this|the)|invad(?:e|ing)|flood(?:ing)?\s+(?:our|in|into)|"
+    r"treat\s+their\s+women\s+like|worship\s+cows|cover\s+for\s+(?:each\s+other|their\s+own)|"
+    r"shouldn'?t\s+have\s+(?:kids|children|the\s+vote)|are\s+a\s+(?:drain|burden)\s+on)(?![a-z])"
+)
+EXCLUDE_RE = re.compile(
+    r"(?:\bno\s+more\s+(?:of\s+)?|\bno\s+)(?P<g1>[a-z ]{2,30}?)(?:\s+(?:in|here|round|around)|[.!,]|$)"
+    r"|(?P<g2>[a-z]+)\s+out(?:\s*[.!]|\s+of\s+(?:our|this)|$)"
+    r"|(?:send|ship|deport|kick|throw|boot|chuck|drive|chase|force|get|turf|fling)\s+(?:\w+\s+){0,3}?"
+    r"(?:back|out|home|away)(?![a-z])"
+    r"|(?:deport|expel|ban|remove|evict|curfew|round\s+up|lock\s+up|sterili[sz]e)\s+(?:all\s+|every\s+|the\s+|them)"
+    r"|(?:should|must|need\s+to|ought\s+to)\s+(?:all\s+)?(?:be\s+)?(?:banned|deported|kept\s+(?:out|away)|"
+    r"sent\s+(?:back|home)|removed|locked\s+up|thrown\s+out|kicked\s+out|go\s+back|leave|"
+    r"stay\s+(?:out|away)|stay\s+in\s+[a-z]+,?\s+not\s+here)(?![a-z])"
+    r"|(?:shouldn'?t|should\s+not|mustn'?t|must\s+not|can'?t|cannot)\s+(?:\w+\s+){0,2}?(?:be\s+)?"
+    r"(?:allowed|housed|let\s+in|let\s+near|trusted|stand|vote|be\s+in\s+charge|chair|teach|"
+    r"work\s+with|near|represent|adopt|have\s+(?:kids|children))(?![a-z])"
+    r"|keep\s+(?:them|\w+)\s+(?:out|away)|(?:for|belongs\s+to)\s+the\s+(?:english|british|whites?|white\s+people)"
+    r"|(?:whites?|english|british|christians?)\s+only|our\s+people\s+first|everybody\s+else\s+(?:can|should)\s+"
+    r"(?:leave|go)|(?:^|[,;]\s*)go\s+(?:back\s+)?home(?![a-z])|go\s+back\s+to\s+(?:your|their|where)|not\s+welcome\s+here"
+    r"|don'?t\s+want\s+(?:any\s+)?(?:more\s+)?(?:of\s+)?(?:them|their\s+kind)\s+(?:here|in)"
+)
+STEREOTYPE_RE = re.compile(
+    r"(?:typical|just\s+another|bloody|stupid|dumb|silly|hysterical)\s+(?:woman|women|female|girl|bird|"
+    r"lesbian|gay|muslim|paki|foreigner|immigrant|pensioner|boomer|cripple)"
+    r"|never\s+(?:put|let|trust|elect|vote\s+for)\s+(?:a|an)\s+(?:woman|female|girl|muslim|foreigner|immigrant|"
+    r"gay|trans|disabled|black)"
+    r"|(?:because|cos|'cause|coz|since)\s+(?:she'?s|he'?s|they'?re|she\s+is|he\s+is)\s+(?:an?\s+)?"
+    r"(?:female|a\s+woman|woman|asian|black|gay|lesbian|disabled|trans|muslim|jewish|foreign|indian|"
+    r"pakistani|polish|a\s+foreigner|an\s+immigrant)"
+    r"|diversity\s+hire|token\s+(?:woman|black|asian|muslim|gay)|(?:too|so)\s+emotional|belongs?\s+in\s+the\s+kitchen|"
+    r"make\s+me\s+a\s+sandwich|has\s+no\s+business\s+(?:telling|being|sitting|running)|"
+    r"(?:that'?s|thats)\s+why\s+(?:she'?s|he'?s|they'?re|she|he)|is\s+a\s+man\s+and\s+always\s+will\s+be|"
+    r"(?:tell|telling)\s+white\s+people"
+)
+NEGATION_RE = re.compile(r"(?<![a-z])(?:not|n't|never|no\s+longer|hardly)(?![a-z])|\bnot\s+all\b")
+COUNTER_RE = re.compile(
+    r"(?<![a-z])(?:racis[mt]|bigot(?:s|ed|ry)?|hate\s+crimes?|xenophob\w*|homophob\w*|transphob\w*|"
+    r"islamophob\w*|antisemit\w*|sexis[mt]|misogyn\w*|abuse|abusive|disgusting\s+(?:that|to|comments?|abuse)|"
+    r"unacceptable|not\s+acceptable|has\s+no\s+place|no\s+place\s+(?:for|in)|solidarity|stand\s+with|"
+    r"shame\s+on\s+(?:whoever|the\s+person|them)|condemn|reported\s+(?:it|this|them|him|her)|myths?|"
+    r"stereotypes?|it'?s\s+(?:wrong|not\s+true|a\s+lie)\s+(?:to\s+say\s+)?that|people\s+who\s+say|"
+    r"sick\s+of\s+(?:hearing|people\s+saying)|stop\s+saying|so\s+sad\s+to\s+see|really\s+sad\s+to\s+see)(?![a-z])"
+)
+# "I'm not racist but ...": a disclaimer, not counter-speech.
+DISCLAIMER_RE = re.compile(r"not\s+(?:being\s+)?(?:a\s+)?(?:racist|sexist|homophobic|bigot\w*)\s*,?\s+but")
+FORMS = ((GENERALISE_RE, "a derogatory generalisation or dehumanisation"),
+         (BEHAVIOUR_RE, "a derogatory generalisation"),
+         (EXCLUDE_RE, "a call to exclude or expel a group"),
+         (STEREOTYPE_RE, "a stereotype used to demean"))
+_PRONOUN_GROUP = re.compile(r"(?<![a-z])(?:those|these)\s+people|their\s+kind|(?:ship|send|deport)\s+them")
+
+
+def maybe_hate(a: Analysis, params: dict[str, Any]) -> bool:
+    """Cheap pre-check: a word of a group term (or "those people")."""
+    return not a.words.isdisjoint(GROUP_WORDS) or "people" in a.words or "them" in a.words
+
+
+def group_hate(a: Analysis, params: dict[str, Any]) -> Hit | None:
+    """Hate about a protected group without a slur (see the module docstring)."""
+    groups = a.groups
+    if not groups and _PRONOUN_GROUP.search(a.text) is None:
+        return None
+    if (COUNTER_RE.search(a.text) and not DISCLAIMER_RE.search(a.text)
+            and (a.text.count('"') >= 2 or "“" in a.text or _first_person(a))):
+        return None
+    for sentence in _SENTENCE.finditer(a.text):
+        start, end = sentence.span()
+        mine = [g for g in groups if start <= g[0] < end]
+        pronoun = _PRONOUN_GROUP.search(a.text, start, end)
+        if not mine and pronoun is None:
+            continue
+        hit = _form_in(a, sentence.group(), start, mine)
+        if hit is not None:
+            return hit
+    return None
+
+
+def _form_in(a: Analysis, sentence: str, offset: int, groups: list[tuple[int, int, str]]) -> Hit | None:
+    for pattern, label in FORMS:
+        for m in pattern.finditer(sentence):
+            lo, hi = offset + m.start(), offset + m.end()
+            if a.reported(lo, hi) or _negated(sentence, m.start()):
+                continue
+            if pattern is EXCLUDE_RE and not _excludes_group(m, groups, offset):
+                continue
+            what = groups[0][2] if groups else "a group of people"
+            spans = [a.span(lo, hi)] + [a.span(g[0], g[1]) for g in groups[:2]]
+            return Hit(spans=tuple(spans), detail=f"Looks like {label} ({what}).")
+    return None
+
+
+def _negated(sentence: str, at: int) -> bool:
+    """A negation just before the form ("are not criminals", "not all of them are")."""
+    return NEGATION_RE.search(sentence, max(0, at - 25), at + 12) is not None
+
+
+def _excludes_group(m: re.Match[str], groups: list[tuple[int, int, str]], offset: int) -> bool:
+    """"no more X" / "X out" must be about the group, not "no more potholes"."""
+    for name in ("g1", "g2"):
+        if m.group(name) is not None:
+            lo, hi = offset + m.start(name), offset + m.end(name)
+            return any(lo <= g0 and g1 <= hi + 1 for g0, g1, _ in groups) or m.group(name).strip() in {
+                "of them", "them", "more of them"}
+    return True
+
+
+def _first_person(a: Analysis) -> bool:
+    return not a.words.isdisjoint({"i", "me", "my", "we", "us", "our", "im", "ive"})

@@ -1,0 +1,48 @@
+"""Reported and quoted speech: a resident telling the council about abuse they had.
+
+"My son was called a "spastic" on the bus", "someone yelled "f*ggots" at two
+lads", "the phrase "go back to where you came from" has no place here": the
+words are abuse, the post is not. A hit counts as reported when it sits inside
+quotation marks with a reporting word shortly before the quote, or directly
+after "called me (a)", "was called", "calling her" and the like. What is said
+to the person replied to outside the quotes still counts ("you're a "clown"").
+"""
+
+from __future__ import annotations
+
+import re
+
+QUOTE_RE = re.compile(r"\"([^\"]{1,200})\"|“([^”]{1,200})”|‘([^’]{1,200})’|(?<![a-z])'([^']{2,120})'(?![a-z])")
+REPORT_WORDS = (
+    r"(?:called|calling|calls|call\s+(?:me|us|him|her|them)|yelled|yelling|shouted|shouting|screamed|"
+    r"screaming|chanted|chanting|said|saying|says|wrote|written|writing|sprayed|spray\s*painted|painted|"
+    r"scrawled|graffiti|texted|messaged|sent|notes?|letters?|leaflets?|stickers?|phrase|word|words|"
+    r"slur|slurs|term|comments?|told|heard|hear|shout|yell|abuse|abused|names?|referred\s+to\s+as|"
+    r"described\s+as|labelled|branded|things\s+like)"
+)
+_REPORT_BEFORE = re.compile(rf"(?<![a-z]){REPORT_WORDS}(?![a-z])")
+_CALLED_RE = re.compile(
+    r"(?<![a-z])(?:(?:was|were|been|being|get|gets|got|getting)\s+called|called|calling|calls)\s+"
+    r"(?:me|us|him|her|them|my\s+[a-z]+|our\s+[a-z]+|his\s+[a-z]+|her\s+[a-z]+)?\s*(?:an?\s+)?$"
+)
+
+
+def quoted_ranges(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the inside of each quotation whose lead-in reports or condemns it."""
+    if not any(q in text for q in "\"“‘'"):
+        return []
+    ranges = []
+    for m in QUOTE_RE.finditer(text):
+        group = next(g for g in range(1, 5) if m.group(g) is not None)
+        lead_in = text[max(0, m.start() - 60): m.start()]
+        after = text[m.end(): m.end() + 40]
+        if _REPORT_BEFORE.search(lead_in) or _REPORT_BEFORE.search(after):
+            ranges.append((m.start(group), m.end(group)))
+    return ranges
+
+
+def reported(text: str, ranges: list[tuple[int, int]], start: int, end: int) -> bool:
+    """True when ``text[start:end]`` is abuse the author reports rather than says."""
+    if any(a <= start and end <= b for a, b in ranges):
+        return True
+    return _CALLED_RE.search(text[max(0, start - 40): start]) is not None
