@@ -8,6 +8,7 @@ file: it names the environment variables (or files) that hold them.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from dataclasses import dataclass, field
@@ -66,6 +67,11 @@ SCHEMA: tuple[Field, ...] = (
     Field("web.secret_key_env", "env", default="MODBOT_SECRET_KEY", doc="Environment variable with the session-signing key (generated into data_dir if unset)."),
     Field("web.session_idle_minutes", "int", default=30, minimum=1, doc="Sign the clerk out after this long without activity."),
     Field("web.secure_cookies", "bool", default=True, doc="Mark cookies Secure (needs HTTPS; the demo turns it off on localhost)."),
+    Field("web.session_max_hours", "int", default=12, minimum=1, doc="Sign the clerk out this long after signing in, however active (absolute session lifetime)."),
+    Field("web.trusted_proxies", "list", default=[], doc="Addresses (or networks, e.g. 172.18.0.0/16) of the reverse proxy in front; only requests from these are believed about the client's address (X-Forwarded-For)."),
+    Field("web.connection_limit", "int", default=200, minimum=10, doc="Most open connections the page's server (waitress) accepts at once; keep it above what the proxy may open."),
+    Field("web.channel_timeout_seconds", "int", default=30, minimum=1, doc="Close a connection that has sent nothing for this long (slow or idle clients)."),
+    Field("web.cleanup_interval_seconds", "int", default=5, minimum=1, doc="How often the server looks for connections to close (at most this much later than the timeout)."),
     Field("smtp.host", "str", default="", doc="SMTP server for alerts to the clerk; empty disables e-mail."),
     Field("smtp.port", "int", default=587, minimum=1, doc="SMTP port."),
     Field("smtp.starttls", "bool", default=True, doc="Use STARTTLS."),
@@ -322,6 +328,14 @@ def _check_account_platform(v: dict[str, Any], prefix: str, problems: list[tuple
         problems.append((prefix + "app_password_env", "is required for a Bluesky account: the name of the variable holding the app password"))
 
 
+def _is_network(text: str) -> bool:
+    try:
+        ipaddress.ip_network(text.strip(), strict=False)
+    except ValueError:
+        return False
+    return True
+
+
 def parse_settings(data: Any, base_dir: Path, source: Path | None = None) -> Settings:
     """Validate a parsed YAML document; raise ``ConfigError`` listing every problem."""
     problems: list[tuple[str, str]] = []
@@ -333,6 +347,9 @@ def parse_settings(data: Any, base_dir: Path, source: Path | None = None) -> Set
         if not _EMAIL.match(addr):
             problems.append(("alerts.recipients", f"is not an e-mail address: {addr!r}"))
     check_quiet(values, problems)
+    for network in values["web.trusted_proxies"]:
+        if not _is_network(network):
+            problems.append(("web.trusted_proxies", f"is not an IP address or network: {network!r}"))
     if problems:
         raise ConfigError(problems)
     data_dir = (base_dir / values["data_dir"]).resolve()

@@ -18,7 +18,7 @@ import pyotp
 import segno
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot import audit
@@ -64,11 +64,17 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def prepare_dummy_hash() -> None:
+    """Make the hash checked for unknown users, with the real hash's cost. Done when the
+    page starts, so even the first unknown name takes no longer than a known one."""
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
 def password_matches(stored_hash: str | None, password: str) -> bool:
     """Constant work whether or not the user exists (a dummy hash is checked then)."""
-    global _DUMMY_HASH
-    if stored_hash is None and _DUMMY_HASH is None:
-        _DUMMY_HASH = _hasher.hash("not-a-real-password-used-for-timing")
+    prepare_dummy_hash()
     try:
         return _hasher.verify(stored_hash or _DUMMY_HASH or "", password) and stored_hash is not None
     except (VerificationError, InvalidHashError):
@@ -155,6 +161,8 @@ def set_active(session: Session, name: str, active: bool, actor: str, reason: st
     user.active = active
     audit.record(session, actor, "user.enabled" if active else "user.disabled", "user", name,
                  {"reason": reason, "role": user.role}, at=now)
+    if not active:
+        end_sessions(session, user, actor, "access withdrawn", now)
     return user
 
 
@@ -166,6 +174,7 @@ def reset_two_factor(session: Session, name: str, actor: str, reason: str = "",
     user.totp_secret, user.totp_confirmed, user.totp_last_step = pyotp.random_base32(), False, 0
     user.recovery_codes = [hash_recovery_code(c) for c in codes]
     audit.record(session, actor, "user.two_factor_reset", "user", name, {"reason": reason}, at=now)
+    end_sessions(session, user, actor, "two-factor sign-in reset", now)
     return NewUser("", user.totp_secret or "", otpauth_uri(user), codes)
 
 
@@ -180,6 +189,17 @@ def change_password(session: Session, user: m.User, new_password: str, actor: st
     check_password_strength(new_password, user.name)
     user.password_hash = hash_password(new_password)
     audit.record(session, actor, "user.password_changed", "user", user.name, {}, at=now)
+    end_sessions(session, user, actor, "password changed", now)
+
+
+def end_sessions(session: Session, user: m.User, actor: str, reason: str, now: datetime | None = None) -> int:
+    """Sign the user out in every browser (their session rows go); returns how many ended."""
+    result = session.execute(delete(m.WebSession).where(m.WebSession.user_id == user.id))
+    ended = int(getattr(result, "rowcount", 0) or 0)
+    if ended:
+        audit.record(session, actor, "user.sessions_ended", "user", user.name,
+                     {"sessions": ended, "reason": reason}, at=now)
+    return ended
 
 
 def new_recovery_codes(session: Session, user: m.User, actor: str, now: datetime | None = None) -> tuple[str, ...]:

@@ -62,6 +62,11 @@ MALFORMED = [
     (doc(accounts=[{"name": "b", "platform": "bluesky", "handle": "c.bsky.social", "app_password_env": "P",
                     "read_dms": "no"}]), "accounts[0].read_dms", "true or false"),
     (doc(database_wait_seconds=0), "database_wait_seconds", "at least 1"),
+    (doc(**{"web.trusted_proxies": ["10.0.0.2", "proxy.local"]}), "web.trusted_proxies", "IP address or network"),
+    (doc(**{"web.trusted_proxies": "10.0.0.2"}), "web.trusted_proxies", "list"),
+    (doc(**{"web.connection_limit": 5}), "web.connection_limit", "at least 10"),
+    (doc(**{"web.channel_timeout_seconds": "soon"}), "web.channel_timeout_seconds", "whole number"),
+    (doc(**{"web.session_max_hours": 0}), "web.session_max_hours", "at least 1"),
 ]
 
 

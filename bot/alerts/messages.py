@@ -104,3 +104,35 @@ def digest(settings: Settings, counts: dict[int, int], oldest: datetime, now: da
         f"Moderation queue, {day}: {total} waiting",
         "\n".join(lines) + _footer(settings),
     )
+
+
+def sign_in_locked(settings: Settings, user_name: str, until: datetime, address: str, now: datetime) -> Draft:
+    """A user's sign-in was paused after repeated failures (someone may be guessing)."""
+    lines = [
+        f"Signing in as {user_name} on the moderation page has been paused until {uk_time(until)} (UK time) "
+        "after repeated wrong passwords or codes.",
+        f"The last attempt came from the network address {address or 'unknown'} at {uk_time(now)} (UK time).",
+        "",
+        f"If this was not {user_name}, someone may be trying to guess the password. The pause grows with each "
+        "further failure. The clerk can lift it on the Users page once it is safe:",
+        _link(settings, "/users"),
+    ]
+    key = f"lockout:{user_name}:{until.isoformat(timespec='seconds')}"
+    return Draft("security", key, f"Sign-in paused for {user_name} after repeated failures",
+                 "\n".join(lines) + _footer(settings))
+
+
+def sign_in_throttled(settings: Settings, address: str, failures: int, since: datetime, now: datetime) -> Draft:
+    """One network address has failed to sign in many times (guessing names or passwords)."""
+    lines = [
+        f"There have been {failures} failed attempts to sign in to the moderation page from the network "
+        f"address {address} since {uk_time(since)} (UK time).",
+        "That address now has to wait longer and longer between attempts; its passwords are not even checked "
+        "while it waits.",
+        "",
+        "No action is needed unless this keeps happening; the audit log lists the attempts:",
+        _link(settings, "/audit"),
+    ]
+    key = f"throttle:{address}:{since.isoformat(timespec='seconds')}"
+    subject = "Repeated failed sign-ins to the moderation page"
+    return Draft("security", key, subject, "\n".join(lines) + _footer(settings))

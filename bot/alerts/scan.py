@@ -100,6 +100,11 @@ def _outage_alerts(s: Session, settings: Settings, now: datetime) -> list[messag
     return drafts
 
 
+def queue_alert(s: Session, settings: Settings, draft: messages.Draft, now: datetime) -> bool:
+    """Queue one alert from elsewhere in the bot (sign-in abuse), in the caller's transaction."""
+    return email_configured(settings) and _queue(s, settings, draft, now)
+
+
 def _queue(s: Session, settings: Settings, draft: messages.Draft, now: datetime) -> bool:
     """Insert the alert unless its dedupe key was queued before. True if it is new."""
     if s.execute(select(m.Alert.id).where(m.Alert.dedupe_key == draft.dedupe_key)).first():

@@ -51,18 +51,10 @@ def extra_jobs(app: App) -> tuple[tuple[str, Any, dict[str, Any]], ...]:
 
 def serve(app: App, heartbeat: Heartbeat, host: str, port: int) -> Any:
     """Start the clerk's page in a thread; returns an object with ``close()``."""
-    from waitress.server import create_server
-
     from bot.web import create_web_app
+    from bot.web.server import create_server
 
-    server = create_server(
-        create_web_app(app, heartbeat),
-        host=host,
-        port=port,
-        threads=4,
-        ident="council-modbot",
-        clear_untrusted_proxy_headers=True,
-    )
+    server = create_server(create_web_app(app, heartbeat), host, port)
     threading.Thread(target=server.run, name="web", daemon=True).start()
     return server
 

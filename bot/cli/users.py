@@ -89,5 +89,5 @@ def cmd_disable(args: argparse.Namespace) -> int:
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"User {args.name} disabled; their sessions end at their next request.")
+    print(f"User {args.name} disabled; they are signed out in every browser.")
     return 0

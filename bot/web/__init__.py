@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, g, jsonify, render_template, request
@@ -19,10 +19,12 @@ from bot.action_words import NO_ACTION_LABELS, NO_ACTION_SENTENCES, verdict
 from bot.bootstrap import App
 from bot.health import health_report
 from bot.scheduler import Heartbeat
-from bot.web import security
+from bot.users import prepare_dummy_hash
+from bot.web import security, throttle
 from bot.web.caveats import GROUND_LABELS, PLATFORM_NAMES, SEVERITY_LABELS, action_label, tick_boxes
 from bot.web.reads import read_sessions
-from bot.web.render import post_body, pretty_json, sanitise_html
+from bot.web.render import post_body, pretty_json, sanitise_html, untrusted
+from bot.web.sessions import Lifetimes
 
 log = logging.getLogger(__name__)
 ERROR_TITLES = {
@@ -39,10 +41,14 @@ def create_web_app(app: App, heartbeat: Heartbeat | None = None, *,
     flask_app.config.update(
         MODBOT_APP=app, MODBOT_SESSIONS=app.sessions, MODBOT_READS=read_sessions(app, flask_app),
         MODBOT_HEARTBEAT=heartbeat,
-        MODBOT_CLOCK=app.moderator.clock, MODBOT_IDLE_MINUTES=int(app.settings.get("web.session_idle_minutes")),
+        MODBOT_CLOCK=app.moderator.clock,
+        MODBOT_LIFETIMES=Lifetimes(idle=timedelta(minutes=int(app.settings.get("web.session_idle_minutes"))),
+                                   absolute=timedelta(hours=int(app.settings.get("web.session_max_hours")))),
+        MODBOT_TRUSTED_PROXIES=throttle.networks(app.settings.get("web.trusted_proxies")),
         MODBOT_COUNCIL=app.settings.council.name,
     )
     flask_app.config.update(config_overrides or {})
+    prepare_dummy_hash()
     _register(flask_app)
     return flask_app
 
@@ -65,6 +71,7 @@ def _register(flask_app: Flask) -> None:
         no_action_sentences=NO_ACTION_SENTENCES,
         status_labels={"pending": "Pending", "approved": "Upheld (breach)", "rejected": "No breach", "all": "All"})
     flask_app.jinja_env.filters["when"] = _when
+    flask_app.jinja_env.filters["untrusted"] = untrusted
     flask_app.jinja_env.filters["age"] = _age
     flask_app.jinja_env.filters["ground_label"] = lambda g: GROUND_LABELS.get(g, g)
 
@@ -122,7 +129,6 @@ def _age(value: datetime | None) -> str:
 
 def serve(flask_app: Flask, host: str, port: int, threads: int = 4) -> None:
     """Serve the page with waitress until the process is stopped."""
-    from waitress import serve as waitress_serve
+    from bot.web.server import create_server
 
-    waitress_serve(flask_app, host=host, port=port, threads=threads, ident="council-modbot",
-                   clear_untrusted_proxy_headers=True)
+    create_server(flask_app, host, port, threads).run()

@@ -118,3 +118,10 @@ def pretty_json(raw: str) -> str:
         return json.dumps(json.loads(raw), indent=2, ensure_ascii=False, sort_keys=True)
     except (TypeError, ValueError):
         return raw or ""
+
+
+def untrusted(value: Any) -> Markup:
+    """A stranger's name, handle or other short text, escaped and isolated for direction
+    (``<bdi>``): a right-to-left override inside it cannot reverse the page's text
+    after it. The ``untrusted`` class lets a long unbroken string wrap anywhere."""
+    return Markup('<bdi class="untrusted">{}</bdi>').format("" if value is None else value)

@@ -1,9 +1,9 @@
 """Sign-in state, roles, CSRF tokens and security headers for the clerk's page.
 
-The session is Flask's signed cookie (``HttpOnly``, ``SameSite=Lax``, ``Secure``
-from the settings). It holds only the user's id, the time of the last request
-(for the idle timeout) and the CSRF token. The user row is read again on every
-request, so disabling a user ends their session at once.
+Flask's signed cookie (``HttpOnly``, ``SameSite=Lax``, ``Secure`` from the settings)
+holds only a random session token and the CSRF token; the session itself is a row
+in the database (``bot/web/sessions.py``), read with its user on every request, so
+ending it anywhere ends it at once.
 """
 
 from __future__ import annotations
@@ -12,18 +12,23 @@ import functools
 import hmac
 import os
 import secrets
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar, cast
+from urllib.parse import unquote, urlsplit
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
-from sqlalchemy import bindparam, select
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 from werkzeug.wrappers import Response
 
 from bot.settings import Settings, read_secret
 from bot.storage import models as m
+from bot.storage.db import transaction
+from bot.web import sessions, throttle
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -38,6 +43,9 @@ SECURITY_HEADERS = {
     "Cross-Origin-Resource-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
 }
+# Sent when cookies are Secure, i.e. the page is only used over HTTPS: browsers then
+# refuse plain HTTP to it for a year, so a network attacker cannot strip the TLS.
+HSTS = "max-age=31536000; includeSubDomains"
 REVIEW_ROLES = frozenset({"clerk", "deputy", "delegate"})
 OVERSIGHT_ROLES = frozenset({"clerk", "deputy"})
 CLERK_ONLY = frozenset({"clerk"})
@@ -68,7 +76,7 @@ def configure_cookies(flask_app: Flask, settings: Settings) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_PATH="/",
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=int(settings.get("web.session_max_hours"))),
         SESSION_REFRESH_EACH_REQUEST=True,
         MAX_CONTENT_LENGTH=256 * 1024,
     )
@@ -77,6 +85,8 @@ def configure_cookies(flask_app: Flask, settings: Settings) -> None:
 def add_security_headers(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     if request.endpoint != "static":
         response.headers["Cache-Control"] = "no-store"
     return response
@@ -110,12 +120,7 @@ class SignedIn:
     name: str
     role: str
     recovery_codes: list[str]
-
-
-_U = m.User.__table__.c  # type: ignore[attr-defined]
-# Read on every request: a plain statement, compiled once.
-_USER = select(_U.id, _U.name, _U.role, _U.active, _U.totp_confirmed, _U.recovery_codes).where(
-    _U.id == bindparam("uid"))
+    session_id: int = 0
 
 
 def now() -> datetime:
@@ -123,34 +128,55 @@ def now() -> datetime:
     return clock()
 
 
+def lifetimes() -> sessions.Lifetimes:
+    return current_app.config["MODBOT_LIFETIMES"]  # type: ignore[no-any-return]
+
+
+def client_address() -> str:
+    return throttle.client_address(request.remote_addr, request.headers.get("X-Forwarded-For"),
+                                   current_app.config["MODBOT_TRUSTED_PROXIES"])
+
+
 def start_session(user: m.User) -> None:
-    """A fresh session after sign-in (nothing from before sign-in survives)."""
+    """A fresh server-side session after sign-in (nothing from before sign-in survives)."""
+    with transaction(current_app.config["MODBOT_SESSIONS"]) as s:
+        token = sessions.start(s, user.id, now(), client_address(), request.user_agent.string or "", lifetimes())
     session.clear()
     session.permanent = True
-    session["uid"] = user.id
-    session["seen"] = now().timestamp()
+    session["sid"] = token
     csrf_token()
 
 
+def end_session() -> None:
+    """Sign this browser out: its session row goes, so a copy of the cookie is useless."""
+    token = session.get("sid")
+    if token:
+        with transaction(current_app.config["MODBOT_SESSIONS"]) as s:
+            sessions.end(s, str(token))
+    session.clear()
+
+
 def load_user() -> None:
-    """Put the signed-in, active user in ``g.user`` (or None); apply the idle timeout."""
+    """Put the signed-in, active user in ``g.user`` (or None); apply both time limits."""
     g.user = None
-    uid = session.get("uid")
-    if uid is None:
-        return
-    idle = timedelta(minutes=int(current_app.config["MODBOT_IDLE_MINUTES"]))
-    seen = float(session.get("seen", 0))
-    if now().timestamp() - seen > idle.total_seconds():
-        session.clear()
-        session["expired"] = True  # told on the sign-in page
+    token = session.get("sid")
+    if not token:
         return
     with current_app.config["MODBOT_READS"]() as s:
-        row = s.connection().execute(_USER, {"uid": uid}).first()
+        row = sessions.lookup(s, str(token))
     if row is None or not row.active or not row.totp_confirmed:
-        session.clear()
+        session.clear()  # ended elsewhere, or the user was disabled or reset
         return
-    g.user = SignedIn(row.id, row.name, row.role, list(row.recovery_codes or []))
-    session["seen"] = now().timestamp()
+    at = now()
+    expired = lifetimes().expiry_reason(row.created_at, row.last_seen_at, at)
+    if expired:
+        end_session()
+        session["expired"] = expired  # told on the sign-in page
+        return
+    g.user = SignedIn(row.id, row.name, row.role, list(row.recovery_codes or []), row.session_id)
+    if at - row.last_seen_at >= sessions.TOUCH_EVERY:
+        with transaction(current_app.config["MODBOT_SESSIONS"]) as s:
+            sessions.touch(s, row.session_id, at)
 
 
 def requires(roles: frozenset[str]) -> Callable[[F], F]:
@@ -172,7 +198,29 @@ def requires(roles: frozenset[str]) -> Callable[[F], F]:
 
 
 def safe_next(target: str | None, default: str) -> str:
-    """Only local paths, never another site (``//evil`` or ``https://evil``)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Only a page of this site: a local path that the site has, with no control
+    characters or spaces (a browser drops a tab or newline inside a URL, so a slash,
+    a tab and a slash would become ``//evil``), no backslash and no second slash at the start, checked
+    before and after percent-decoding."""
+    if not target or len(target) > 2000:
+        return default
+    decoded = unquote(target)
+    for text in (target, decoded):
+        if any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in text) or "\\" in text:
+            return default
+        if not text.startswith("/") or text.startswith("//"):
+            return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not _is_route(parts.path):
         return default
     return target
+
+
+def _is_route(path: str) -> bool:
+    try:
+        current_app.url_map.bind("localhost").match(path, method="GET")
+    except RequestRedirect:
+        return True  # e.g. a missing trailing slash: still this site's page
+    except HTTPException:
+        return False
+    return True

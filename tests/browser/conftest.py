@@ -65,16 +65,15 @@ class Site:
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[Site]:
     """The whole service on the simulated platform (SQLite), its page on a free port."""
-    from waitress.server import create_server
-
     from adapters.simulated import SimulatedAdapter
     from bot.web import create_web_app
+    from bot.web.server import create_server
 
     settings = make_settings(tmp_path / "data", f"sqlite:///{tmp_path / 'modbot.db'}")
     adapter = SimulatedAdapter("@council@social.example", tmp_path / "sim.json",
                                council_name=settings.council.name, initial=60, total=60)
     app = build_app(settings, adapters={"sim": adapter})
-    server = create_server(create_web_app(app), host="127.0.0.1", port=0, threads=4)
+    server = create_server(create_web_app(app), "127.0.0.1", 0)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield Site(app, f"http://127.0.0.1:{server.effective_port}")

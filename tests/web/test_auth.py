@@ -70,8 +70,8 @@ def test_lockout_grows_after_repeated_failures(app: App, client: FlaskClient, cl
     locked = user(app, clerk.name)
     assert locked.failed_logins == 5 and locked.locked_until is not None
     first_lock = locked.locked_until - clock.now
-    r = post_password(client, clerk.name, clerk.password)  # the right password while locked
-    assert r.status_code == 401 and "paused until" in r.get_data(as_text=True)
+    r = post_password(client, clerk.name, clerk.password)  # the right password while locked: refused
+    assert r.status_code == 401 and "was not right, or signing in has been paused" in r.get_data(as_text=True)
     post_password(client, clerk.name, "wrong password!")
     assert user(app, clerk.name).locked_until - clock.now > first_lock  # the delay grows
     clock.advance(hours=2)
