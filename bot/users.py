@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,6 +21,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
+from zxcvbn import zxcvbn
 
 from bot import audit
 from bot.errors import ModbotError
@@ -33,6 +35,8 @@ ROLE_LABELS = {
 }
 ISSUER = "Council modbot"
 MIN_PASSWORD_LENGTH = 12
+MIN_STRENGTH = 3  # zxcvbn's score: 3 is "safely unguessable" (about 10^8 guesses or more)
+MAX_CHECKED_LENGTH = 100  # zxcvbn's work grows with length; a longer password is long enough anyway
 RECOVERY_CODE_COUNT = 10
 FREE_ATTEMPTS = 5  # failures allowed before the lockout starts
 MAX_LOCK = timedelta(hours=1)
@@ -81,16 +85,29 @@ def password_matches(stored_hash: str | None, password: str) -> bool:
         return False
 
 
-def generate_password() -> str:
-    """Five random words' worth of entropy in an easy-to-type form (about 100 bits)."""
-    return "-".join(secrets.token_urlsafe(6) for _ in range(4))
+def generate_password(name: str = "") -> str:
+    """Five random words' worth of entropy in an easy-to-type form (about 100 bits),
+    never containing ``name`` (a short user name can turn up in random letters)."""
+    while True:
+        password = "-".join(secrets.token_urlsafe(6) for _ in range(4))
+        if not name or name.lower() not in password.lower():
+            return password
 
 
-def check_password_strength(password: str, name: str = "") -> None:
+def check_password_strength(password: str, name: str = "", council: str = "") -> None:
+    """Length, not the user name, and not easy to guess: zxcvbn's estimate (its offline
+    lists of common passwords, words and names, keyboard patterns, dates and
+    repeats, plus the user and council names) must be at least "safely unguessable"."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.")
     if name and name.lower() in password.lower():
         raise UserError("The password must not contain the user name.")
+    context = [w for w in (name, *council.split(), "council", "moderation", "modbot") if w]
+    estimate = zxcvbn(password[:MAX_CHECKED_LENGTH], user_inputs=context)
+    if estimate["score"] < MIN_STRENGTH:
+        why = estimate["feedback"].get("warning") or "It is too close to passwords that are often used."
+        raise UserError(f"That password is too easy to guess. {why.rstrip('.')}. Choose another: three or four "
+                        "unrelated words, or the password the bot suggests, work well.")
 
 
 def generate_recovery_codes() -> tuple[str, ...]:
@@ -132,13 +149,13 @@ def create_user(session: Session, name: str, role: str, password: str | None = N
                 created_by: str = "cli", reason: str = "", now: datetime | None = None) -> NewUser:
     """Add a user with a password, a TOTP secret (confirmed at first sign-in) and recovery codes."""
     name = name.strip()
-    if not name or len(name) > 80 or any(ch.isspace() for ch in name):
-        raise UserError("A user name must be 1 to 80 characters with no spaces.")
+    if not name or len(name) > 80 or any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in name):
+        raise UserError("A user name must be 1 to 80 characters with no spaces or invisible characters.")
     if role not in ROLES:
         raise UserError(f"The role must be one of: {', '.join(ROLES)}.")
     if find_user(session, name) is not None:
         raise UserError(f"There is already a user called {name}.")
-    password = password or generate_password()
+    password = password or generate_password(name)
     check_password_strength(password, name)
     codes = generate_recovery_codes()
     now = now or m.utcnow()
@@ -185,8 +202,8 @@ def unlock(session: Session, name: str, actor: str, reason: str = "", now: datet
 
 
 def change_password(session: Session, user: m.User, new_password: str, actor: str,
-                    now: datetime | None = None) -> None:
-    check_password_strength(new_password, user.name)
+                    now: datetime | None = None, council: str = "") -> None:
+    check_password_strength(new_password, user.name, council)
     user.password_hash = hash_password(new_password)
     audit.record(session, actor, "user.password_changed", "user", user.name, {}, at=now)
     end_sessions(session, user, actor, "password changed", now)

@@ -64,7 +64,10 @@ def clean(text: Any) -> str:
 
 
 def _invisible(code: int) -> bool:
-    return 0x200B <= code <= 0x200F or 0x2060 <= code <= 0x2064 or code in (0xFEFF, 0x00AD)
+    """Zero-width and direction-control characters: spelled out, so a hidden word break
+    or a right-to-left override in a post is visible on the page, not obeyed."""
+    return (0x200B <= code <= 0x200F or 0x202A <= code <= 0x202E or 0x2060 <= code <= 0x2069
+            or code in (0xFEFF, 0x00AD, 0x061C))
 
 
 def when(value: datetime | str | None) -> str:

@@ -20,6 +20,7 @@ from bot.evidence.pdf import BOLD, build_pdf, clean, styles, when
 
 log = logging.getLogger(__name__)
 
+LONG_AUTHOR_BLOCK = 1500  # characters: beyond this the author's details may not fit beside the picture on one page
 KIND_WORDS = {"reply": "reply", "mention": "mention", "quote": "quote post", "dm": "direct message"}
 
 
@@ -38,7 +39,7 @@ def render_snapshot(ev: ItemEvidence, council: str, generated_at: datetime) -> b
     if ev.document.get("context_text"):
         flow.append(Paragraph(clean("In reply to:"), st["body"]))
         flow.append(Paragraph(clean(ev.document["context_text"]), st["context"]))
-    flow.append(_author_block(ev, st))
+    flow += _author_block(ev, st)
     flow.append(Paragraph(clean(ev.document.get("text") or "(no text)"), st["post"]))
     flow += _attachments(ev, st)
     flow += _footer_facts(ev, st)
@@ -59,7 +60,7 @@ def _status_lines(ev: ItemEvidence, st: dict) -> list[Flowable]:
     return lines
 
 
-def _author_block(ev: ItemEvidence, st: dict) -> Flowable:
+def _author_block(ev: ItemEvidence, st: dict) -> list[Flowable]:
     a = ev.author
     facts = [
         f"<font name='{BOLD}'>{clean(a.get('display_name') or a.get('handle') or 'unknown author')}</font>",
@@ -73,9 +74,13 @@ def _author_block(ev: ItemEvidence, st: dict) -> Flowable:
         facts.append(clean(f"{a['followers_count']} followers, {a.get('posts_count') or 0} posts when captured"))
     text = Paragraph("<br/>".join(facts), st["body"])
     avatar = next((_image(mf, 16 * mm, 16 * mm) for mf in ev.media if mf.is_avatar and mf.data), None)
+    if len(text.getPlainText()) > LONG_AUTHOR_BLOCK:
+        # A table row cannot break across pages: a name thousands of characters long
+        # would make the page impossible to lay out, so it flows as plain paragraphs.
+        return [f for f in (avatar, text) if f is not None]
     table = Table([[avatar or "", text]], colWidths=[20 * mm, None])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-    return table
+    return [table]
 
 
 def _attachments(ev: ItemEvidence, st: dict) -> list[Flowable]:

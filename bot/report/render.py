@@ -32,6 +32,17 @@ _ENV = jinja2.Environment(
 )
 
 
+
+def isolate(value: object) -> str:
+    """A stranger's text between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE: a
+    right-to-left override inside it cannot reverse the text after it in the PDF
+    (WeasyPrint's text layout follows the Unicode bidi algorithm, isolates included)."""
+    return f"\u2068{'' if value is None else value}\u2069"
+
+
+_ENV.filters["isolate"] = isolate
+
+
 @dataclass(frozen=True)
 class SummaryInputs:
     council: str

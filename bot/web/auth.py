@@ -192,7 +192,7 @@ def _change_password(s: Any, user: m.User) -> str:
     if request.form.get("new_password") != request.form.get("confirm_password"):
         return "The two new passwords are different."
     try:
-        change_password(s, user, request.form.get("new_password", ""), user.name, now())
+        change_password(s, user, request.form.get("new_password", ""), user.name, now(), _settings().council.name)
     except UserError as exc:
         return str(exc)
     return ""

@@ -183,6 +183,10 @@ def test_change_password(app: App, signed_in: FlaskClient, clerk: Person) -> Non
                                                 "current_password": clerk.password, "new_password": "short",
                                                 "confirm_password": "short"})
     assert short.status_code == 400 and "at least 12" in short.get_data(as_text=True)
+    common = signed_in.post("/my-sign-in", data={"csrf_token": token, "what": "password",
+                                                 "current_password": clerk.password, "new_password": "password1234",
+                                                 "confirm_password": "password1234"})
+    assert common.status_code == 400 and "too easy to guess" in common.get_data(as_text=True)
     ok = signed_in.post("/my-sign-in", data={"csrf_token": token, "what": "password",
                                              "current_password": clerk.password,
                                              "new_password": "a long new password", "confirm_password":
