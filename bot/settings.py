@@ -68,7 +68,7 @@ SCHEMA: tuple[Field, ...] = (
     Field("web.session_idle_minutes", "int", default=30, minimum=1, doc="Sign the clerk out after this long without activity."),
     Field("web.secure_cookies", "bool", default=True, doc="Mark cookies Secure (needs HTTPS; the demo turns it off on localhost)."),
     Field("web.session_max_hours", "int", default=12, minimum=1, doc="Sign the clerk out this long after signing in, however active (absolute session lifetime)."),
-    Field("web.trusted_proxies", "list", default=[], doc="Addresses (or networks, e.g. 172.18.0.0/16) of the reverse proxy in front; only requests from these are believed about the client's address (X-Forwarded-For)."),
+    Field("web.trusted_proxies", "list", default=["127.0.0.1", "::1"], doc="Addresses (or networks, e.g. 172.18.0.0/16) of the reverse proxy in front; only requests from these are believed about the client's address (X-Forwarded-For). The default trusts a proxy on the same machine."),
     Field("web.connection_limit", "int", default=200, minimum=10, doc="Most open connections the page's server (waitress) accepts at once; keep it above what the proxy may open."),
     Field("web.channel_timeout_seconds", "int", default=30, minimum=1, doc="Close a connection that has sent nothing for this long (slow or idle clients)."),
     Field("web.cleanup_interval_seconds", "int", default=5, minimum=1, doc="How often the server looks for connections to close (at most this much later than the timeout)."),

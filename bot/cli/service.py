@@ -52,11 +52,9 @@ def extra_jobs(app: App) -> tuple[tuple[str, Any, dict[str, Any]], ...]:
 def serve(app: App, heartbeat: Heartbeat, host: str, port: int) -> Any:
     """Start the clerk's page in a thread; returns an object with ``close()``."""
     from bot.web import create_web_app
-    from bot.web.server import create_server
+    from bot.web.server import ServerThread, create_server
 
-    server = create_server(create_web_app(app, heartbeat), host, port)
-    threading.Thread(target=server.run, name="web", daemon=True).start()
-    return server
+    return ServerThread(create_server(create_web_app(app, heartbeat), host, port))
 
 
 def run_service(app: App, host: str | None, port: int, stop: threading.Event | None = None) -> None:

@@ -11,6 +11,7 @@ are small; Flask refuses bodies over 256 KiB anyway).
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from flask import Flask
@@ -43,3 +44,23 @@ def create_server(flask_app: Flask, host: str, port: int, threads: int = 4) -> A
 
     settings = flask_app.config["MODBOT_APP"].settings
     return waitress_server(flask_app, host=host, port=port, **waitress_options(settings, threads))
+
+
+class ServerThread:
+    """The page's server running in a thread, with a ``close()`` that stops it cleanly."""
+
+    def __init__(self, server: Any):
+        self.server = server
+        self.effective_port = server.effective_port
+        self._thread = threading.Thread(target=server.run, name="web", daemon=True)
+        self._thread.start()
+
+    def close(self, timeout: float = 5.0) -> None:
+        # Closing the sockets from another thread while waitress's loop is inside
+        # select() fails with "bad file descriptor"; the loop closes them itself
+        # when woken through its trigger, then returns.
+        from waitress import wasyncore
+
+        self.server.trigger.pull_trigger(lambda: wasyncore.close_all(self.server._map))
+        self._thread.join(timeout)
+        self.server.task_dispatcher.shutdown()

@@ -194,3 +194,10 @@ def _restore_hasher() -> Iterator[None]:
     saved = bot.users._hasher, bot.users._DUMMY_HASH
     yield
     bot.users._hasher, bot.users._DUMMY_HASH = saved
+
+
+def test_by_default_only_a_proxy_on_this_machine_is_believed(tmp_path: Path) -> None:
+    trusted = networks(make_settings(tmp_path).get("web.trusted_proxies"))
+    assert client_address("127.0.0.1", "203.0.113.1", trusted) == "203.0.113.1"
+    assert client_address("::1", "203.0.113.1", trusted) == "203.0.113.1"
+    assert client_address("198.51.100.3", "203.0.113.1", trusted) == "198.51.100.3"
