@@ -22,6 +22,8 @@ from bot.storage import models as m
 MACHINE_ACTORS = ("bot", "migration", "retention")
 #: Entries a person makes that are not decisions (shown with the bot's, behind the filter).
 ROUTINE_EVENTS = ("login.", "logout")
+#: Signs that someone may be guessing passwords: shown with the people's entries.
+SECURITY_EVENTS = ("login.locked", "login.throttled")
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,12 @@ def _other_sentence(ev: m.AuditEvent, who: str, d: dict[str, Any]) -> str:
         "user.password_changed": f"{who} changed their password",
         "user.recovery_codes_renewed": f"{who} made new recovery codes",
         "user.two_factor_enrolled": f"{who} set up their authenticator",
+        "user.sessions_ended": f"{who} signed {sid} out in every browser ({d.get('reason', '')})",
+        "logout.other_browser": f"{who} signed out one of their other browsers",
+        "login.locked": f"Signing in as {sid} was paused after {d.get('failures', 'several')} failed attempts "
+                        f"(the last from {d.get('address') or 'an unknown address'})",
+        "login.throttled": f"Sign-in attempts from the address {sid} must now wait, after "
+                           f"{d.get('failures', 'many')} failures",
         "evidence.hold_set": f"{who} put item {sid} under legal hold{_reason(d)}",
         "evidence.hold_released": f"{who} released the legal hold on item {sid}{_reason(d)}",
         "evidence.exported": f"{who} downloaded an evidence pack",
@@ -153,4 +161,6 @@ def _words(event: str) -> str:
 
 
 def is_routine(ev: m.AuditEvent) -> bool:
+    if ev.event in SECURITY_EVENTS:
+        return False
     return ev.actor in MACHINE_ACTORS or ev.event.startswith(ROUTINE_EVENTS)

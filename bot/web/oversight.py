@@ -9,14 +9,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.alerts import delivery_problems, email_configured
 from bot.health import health_report
 from bot.storage import models as m
 from bot.web import queries
-from bot.web.audit_words import MACHINE_ACTORS, load_context, sentence
+from bot.web.audit_words import MACHINE_ACTORS, SECURITY_EVENTS, load_context, sentence
 from bot.web.caveats import PLATFORM_NAMES
 from bot.web.quiet_status import election_words, quiet_status
 from bot.web.security import OVERSIGHT_ROLES, requires
@@ -47,8 +47,9 @@ def _audit_query(args: Any, s: Session) -> tuple[Select[Any], dict[str, str]]:
     f["show"] = "all" if f["show"] == "all" or f["event"] or f["subject"] else "people"
     query = select(m.AuditEvent)
     if f["show"] == "people":
-        query = query.where(m.AuditEvent.actor.not_in(MACHINE_ACTORS), m.AuditEvent.event != "logout",
-                            ~m.AuditEvent.event.startswith("login."))
+        query = query.where(or_(m.AuditEvent.event.in_(SECURITY_EVENTS),
+                                and_(m.AuditEvent.actor.not_in(MACHINE_ACTORS), m.AuditEvent.event != "logout",
+                                     ~m.AuditEvent.event.startswith("login."))))
     if f["actor"]:
         query = query.where(m.AuditEvent.actor == f["actor"])
     if f["event"]:

@@ -65,7 +65,7 @@ def address_failed(s: Session, settings: Settings, address: str, now: datetime) 
     blocked = throttle.record_failure(s, address, now)
     if blocked is None:
         return
-    audit.record(s, "system", "login.throttled", "address", address,
+    audit.record(s, "bot", "login.throttled", "address", address,
                  {"failures": blocked.failures, "until": blocked.until.isoformat()}, at=now)
     row = s.get(m.SignInThrottle, address)
     since = row.first_failure_at if row is not None else now

@@ -201,3 +201,19 @@ def test_by_default_only_a_proxy_on_this_machine_is_believed(tmp_path: Path) -> 
     assert client_address("127.0.0.1", "203.0.113.1", trusted) == "203.0.113.1"
     assert client_address("::1", "203.0.113.1", trusted) == "203.0.113.1"
     assert client_address("198.51.100.3", "203.0.113.1", trusted) == "198.51.100.3"
+
+
+def test_lockouts_and_throttling_read_plainly_in_the_audit_log(web: Flask, app: App, clerk: Person,
+                                                              clock: FakeClock) -> None:
+    from tests.web.conftest import sign_in
+
+    add_person(app, "dep", "deputy")
+    guesser = browser(web, "203.0.113.66")
+    for _ in range(FREE_FAILURES):
+        attempt(guesser, "dep", "wrong password!")
+    reader = web.test_client()
+    sign_in(reader, clerk, clock)
+    page = reader.get("/audit").get_data(as_text=True)  # the people's entries, the default view
+    assert "Signing in as dep was paused after 5 failed attempts (the last from 203.0.113.66)" in page
+    assert "Sign-in attempts from the address 203.0.113.66 must now wait, after 10 failures" in page
+    assert "login.locked" not in page.split("Technical record")[0]
