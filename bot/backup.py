@@ -5,35 +5,43 @@ taken while the service keeps running), written to a temporary name, checked wit
 ``PRAGMA integrity_check`` and only then renamed into place. PostgreSQL: ``pg_dump``
 in its custom format when it is installed, otherwise the exact commands to run.
 
-A restore refuses a backup written by a newer release of the bot (its schema
-revision is unknown here), keeps a copy of the database it replaces, and brings an
-older backup up to this release's schema.
+A restore checks the backup before it touches anything: its schema revision (a
+backup written by a newer release is refused) and its origin (a backup of another
+installation is refused over a database that holds records, unless the operator
+says so). It keeps a copy of the database it replaces, brings an older backup up to
+this release's schema, verifies the restored record (integrity and the evidence
+chain), and puts the kept copy back if that fails. PostgreSQL is in
+``bot.backup_postgres``. Whether a service is using the database is read from its
+lease row (``bot.service_lease``), which works for services on any host.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
-import subprocess  # noqa: S404 - runs pg_dump/pg_restore with argument lists, never a shell
 import time
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import psutil
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from bot.errors import ModbotError
-from bot.storage.db import DatabaseTooNew, alembic_config, current_revision, migrate
+from bot.service_lease import RunningService, running_services
+from bot.storage.db import DatabaseTooNew, alembic_config, current_revision, make_engine, migrate, sqlite_file
 
 COUNTED_TABLES = ("items", "review_items", "actions", "audit_log", "outbox", "users")
 
 
 class BackupError(ModbotError):
     title = "The backup or restore did not complete."
+
+
+class OtherInstallation(BackupError):
+    title = "The backup comes from another installation."
 
 
 class PgToolMissing(BackupError):
@@ -56,6 +64,11 @@ class BackupInfo:
     counts: dict[str, int] = field(default_factory=dict)
     size_bytes: int = 0
     seconds: float = 0.0
+    installation: str | None = None  # the id of the installation the backup was taken from
+
+    @property
+    def holds_records(self) -> bool:
+        return any(self.counts.get(t, 0) != 0 for t in ("items", "audit_log"))
 
 
 @dataclass(frozen=True)
@@ -111,20 +124,27 @@ def _copy_sqlite(source: Path, target: Path) -> None:
 
 
 def inspect_sqlite(path: Path) -> BackupInfo:
-    """Integrity, schema revision and row counts of a SQLite file (opened read-only)."""
+    """Integrity, schema revision, installation and row counts of a SQLite file (read-only)."""
     if not path.is_file():
         raise BackupError(f"there is no file at {path}")
+    if path.read_bytes()[:5] == b"PGDMP":
+        raise BackupError(f"{path} is a PostgreSQL backup (pg_dump); this installation uses SQLite")
     try:
         with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
             integrity = "; ".join(row[0] for row in conn.execute("PRAGMA integrity_check"))
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            revision = (conn.execute("SELECT version_num FROM alembic_version").fetchone() or [None])[0] \
-                if "alembic_version" in tables else None
+            revision = _first(conn, "SELECT version_num FROM alembic_version") if "alembic_version" in tables else None
+            installation = _first(conn, "SELECT id FROM installation") if "installation" in tables else None
             counts = {t: int(conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0])  # noqa: S608 - fixed names
                       for t in COUNTED_TABLES if t in tables}
     except sqlite3.DatabaseError as exc:
         raise BackupError(f"{path} is not a readable SQLite database ({exc})") from exc
-    return BackupInfo(path, revision, integrity, counts, path.stat().st_size)
+    return BackupInfo(path, revision, integrity, counts, path.stat().st_size, installation=installation)
+
+
+def _first(conn: sqlite3.Connection, query: str) -> str | None:
+    row = conn.execute(query).fetchone()
+    return str(row[0]) if row else None
 
 
 def check_restorable(info: BackupInfo) -> None:
@@ -140,101 +160,80 @@ def check_restorable(info: BackupInfo) -> None:
             "council-modbot does not know: it was made by a newer release. Install that release to restore it.")
 
 
-def restore_sqlite(backup: Path, db_path: Path, now: datetime | None = None) -> RestoreResult:
-    """Replace the database at ``db_path`` with ``backup``; keep the old one beside it."""
+def check_origin(backup: BackupInfo, live: BackupInfo | None, allow_other: bool) -> None:
+    """A backup of another installation must not silently replace this one's records."""
+    if allow_other or live is None or not backup.installation or not live.installation:
+        return
+    if backup.installation != live.installation and live.holds_records:
+        raise OtherInstallation(
+            f"The backup {backup.path} was taken from installation {backup.installation}, but this database "
+            f"belongs to installation {live.installation} and holds {live.counts.get('items', 0)} items. "
+            "Nothing was changed. If you really mean to replace this council's record with that one, run "
+            "again with --other-installation.")
+
+
+def verify_restored(url: str) -> None:
+    """The restored record must be whole: the evidence chain and what it vouches for."""
+    from bot.evidence.chain import verify_all  # the chain walk is only needed here
+
+    engine = make_engine(url, create_dirs=False)
+    try:
+        with Session(engine) as s:
+            report = verify_all(s)
+    finally:
+        engine.dispose()
+    if not report.ok:
+        raise BackupError(f"the restored data failed verification: {report.first}")
+
+
+def restore_sqlite(backup: Path, db_path: Path, now: datetime | None = None,
+                   allow_other: bool = False) -> RestoreResult:
+    """Replace the database at ``db_path`` with ``backup``; keep the old one beside it and put
+    it back if the restored data does not verify."""
     started = time.monotonic()
     info = inspect_sqlite(backup)
     check_restorable(info)
+    live = inspect_sqlite(db_path) if db_path.exists() else None
+    check_origin(info, live, allow_other)
     previous = None
     if db_path.exists():
         stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
         previous = backup_sqlite(db_path, db_path.with_name(f"{db_path.name}.before-restore-{stamp}")).path
     db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with closing(sqlite3.connect(backup)) as src, closing(sqlite3.connect(db_path, timeout=30)) as dst:
-        src.backup(dst)  # SQLite locks the live file for the copy and deals with its WAL
     url = f"sqlite:///{db_path}"
-    migrate(url)  # an older backup is brought up to this release's schema
-    after = inspect_sqlite(db_path)
-    if after.integrity != "ok":
-        raise BackupError(f"the restored database failed its integrity check: {after.integrity}")
+    _copy_into(backup, db_path)
+    try:
+        migrate(url)  # an older backup is brought up to this release's schema
+        after = inspect_sqlite(db_path)
+        if after.integrity != "ok":
+            raise BackupError(f"the restored database failed its integrity check: {after.integrity}")
+        verify_restored(url)
+    except BaseException:
+        _put_back(previous, db_path)
+        raise
     return RestoreResult(info, previous, current_revision(url), time.monotonic() - started)
 
 
-# -- PostgreSQL ---------------------------------------------------------------------------
-def _pg_connection_args(url: str) -> tuple[list[str], dict[str, str]]:
-    """libpq arguments for a SQLAlchemy URL; the password goes in the environment, never argv."""
-    u = make_url(url)
-    args = [f"--host={u.host or 'localhost'}", f"--port={u.port or 5432}"]
-    if u.username:
-        args.append(f"--username={u.username}")
-    env = {"PGPASSWORD": u.password} if u.password else {}
-    return args, env
+def _copy_into(source: Path, target: Path) -> None:
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target, timeout=30)) as dst:
+        src.backup(dst)  # SQLite locks the live file for the copy and deals with its WAL
 
 
-def pg_dump_argv(url: str, out: Path) -> list[str]:
-    conn, _ = _pg_connection_args(url)
-    return ["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={out}", *conn,
-            str(make_url(url).database)]
-
-
-def pg_restore_argv(url: str, backup: Path) -> list[str]:
-    conn, _ = _pg_connection_args(url)
-    return ["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-            f"--dbname={make_url(url).database}", *conn, str(backup)]
-
-
-def _shown(argv: list[str], url: str) -> str:
-    prefix = "PGPASSWORD=... " if make_url(url).password else ""
-    return prefix + " ".join(argv)
-
-
-def backup_postgres(url: str, out: Path) -> BackupInfo:
-    """Run ``pg_dump`` (custom format) and check the archive with ``pg_restore --list``."""
-    argv = pg_dump_argv(url, out)
-    if shutil.which("pg_dump") is None or shutil.which("pg_restore") is None:
-        raise PgToolMissing("install the PostgreSQL client (apt install postgresql-client) or run this "
-                            "on the database server", [_shown(argv, url)])
-    if out.exists():
-        raise BackupError(f"{out} already exists; choose a new file name (backups are never overwritten)")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    started = time.monotonic()
-    _run_pg(argv, url)
-    listing = _run_pg(["pg_restore", "--list", str(out)], url)
-    os.chmod(out, 0o600)
-    tables = [t for t in COUNTED_TABLES if f" TABLE DATA public {t} " in listing]
-    return BackupInfo(out, current_revision(url), "ok" if tables else "no table data found",
-                      {t: -1 for t in tables}, out.stat().st_size, time.monotonic() - started)
-
-
-def restore_postgres(url: str, backup: Path) -> RestoreResult:
-    argv = pg_restore_argv(url, backup)
-    if shutil.which("pg_restore") is None:
-        raise PgToolMissing("install the PostgreSQL client (apt install postgresql-client)", [_shown(argv, url)])
-    started = time.monotonic()
-    _run_pg(argv, url)
-    migrate(url)
-    info = BackupInfo(backup, current_revision(url), "ok", {}, backup.stat().st_size)
-    return RestoreResult(info, None, info.revision, time.monotonic() - started)
-
-
-def _run_pg(argv: list[str], url: str) -> str:
-    _, env = _pg_connection_args(url)
-    proc = subprocess.run(argv, env={**os.environ, **env}, capture_output=True, text=True, check=False)  # noqa: S603
-    if proc.returncode != 0:
-        raise BackupError(f"{argv[0]} failed: {proc.stderr.strip()[-500:]}")
-    return proc.stdout
+def _put_back(previous: Path | None, db_path: Path) -> None:
+    if previous is not None:
+        _copy_into(previous, db_path)
+    else:
+        db_path.unlink(missing_ok=True)
 
 
 # -- the running service -----------------------------------------------------------------
-def running_services() -> list[int]:
-    """Process ids of ``modbot run`` services on this machine (other than this process)."""
-    found = []
-    me = os.getpid()
-    for proc in psutil.process_iter(["pid", "cmdline"]):
-        cmd = proc.info.get("cmdline") or []
-        if proc.info["pid"] == me or "run" not in cmd[1:]:
-            continue
-        program = " ".join(cmd[:3])
-        if "modbot" in program or "-m bot" in program:
-            found.append(int(proc.info["pid"]))
-    return found
+def services_using(url: str) -> list[RunningService]:
+    """Services (on any host) whose lease in this database has not expired."""
+    path = sqlite_file(url)
+    if path is not None and not path.exists():
+        return []
+    engine = make_engine(url, create_dirs=False)
+    try:
+        return running_services(engine, datetime.now(UTC))
+    finally:
+        engine.dispose()

@@ -11,16 +11,16 @@ from bot.backup import (
     BackupError,
     BackupInfo,
     PgToolMissing,
-    backup_postgres,
     backup_sqlite,
     check_restorable,
     inspect_sqlite,
-    restore_postgres,
     restore_sqlite,
-    running_services,
+    services_using,
     sqlite_path,
 )
+from bot.backup_postgres import backup_postgres, inspect_pg_dump, restore_postgres
 from bot.cli.common import settings_from
+from bot.settings import Settings
 from bot.storage.db import DatabaseTooNew, head_revision
 
 
@@ -31,6 +31,8 @@ def register(sub: Any) -> None:
     p = sub.add_parser("restore", help="replace the database with a backup (stop the service first)")
     p.add_argument("file", type=Path, help="a file written by modbot backup")
     p.add_argument("--yes", action="store_true", help="really replace the database (without it: only check the file)")
+    p.add_argument("--other-installation", action="store_true",
+                   help="allow a backup of another installation to replace this database's records")
     p.set_defaults(func=cmd_restore)
 
 
@@ -50,39 +52,48 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    """Check the backup (nothing touched), then, with --yes and no service running, replace."""
     settings = settings_from(args)
     path = sqlite_path(settings.database_url)
-    if path and not _describe_sqlite_backup(args.file):
+    if not _describe_backup(args.file, path is None):
         return 1
     if not args.yes:
         print(f"Nothing changed. To replace the database at {path or 'PostgreSQL'} with this backup, stop the "
               "service (systemctl stop modbot, or docker compose stop modbot) and run again with --yes.")
         return 2
-    pids = running_services()
-    if pids:
-        print(f"error: the service is running (process {', '.join(map(str, pids))}); stop it first "
-              "(systemctl stop modbot, or docker compose stop modbot).", file=sys.stderr)
+    services = services_using(settings.database_url)
+    if services:
+        print(f"error: the service is running ({'; '.join(s.describe() for s in services)}); stop it first "
+              "(systemctl stop modbot, or docker compose stop modbot). If it was killed, its lease "
+              "expires two minutes after it was last seen.", file=sys.stderr)
         return 1
     try:
-        result = restore_sqlite(args.file, path) if path else restore_postgres(settings.database_url, args.file)
+        result = _restore(settings, args, path)
     except PgToolMissing as exc:
         _print_pg_help(exc, "pg_restore")
         return 1
     if result.previous_copy:
         print(f"the database it replaced is kept at {result.previous_copy}")
     print(f"restored {args.file} in {result.seconds:.2f} s; schema now {result.revision_after} "
-          f"(this release: {head_revision()}). Start the service again.")
+          f"(this release: {head_revision()}); the record verifies. Start the service again.")
     return 0
 
 
-def _describe_sqlite_backup(file: Path) -> bool:
+def _restore(settings: Settings, args: argparse.Namespace, path: Path | None) -> Any:
+    if path:
+        return restore_sqlite(args.file, path, allow_other=args.other_installation)
+    return restore_postgres(settings.database_url, args.file, settings.data_dir,
+                            allow_other=args.other_installation)
+
+
+def _describe_backup(file: Path, postgres: bool) -> bool:
     try:
-        info = inspect_sqlite(file)
+        info = inspect_pg_dump(file) if postgres else inspect_sqlite(file)
         check_restorable(info)
-    except DatabaseTooNew as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except PgToolMissing as exc:
+        _print_pg_help(exc, "pg_restore")
         return False
-    except BackupError as exc:
+    except (BackupError, DatabaseTooNew) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return False
     _print_info(info)
@@ -92,7 +103,10 @@ def _describe_sqlite_backup(file: Path) -> bool:
 def _print_info(info: BackupInfo) -> None:
     upgrade = "" if info.revision == head_revision() else f", will be upgraded to {head_revision()}"
     print(f"backup {info.path}: {_size(info.size_bytes)}, schema {info.revision}{upgrade}, integrity {info.integrity}")
-    print("  " + ", ".join(f"{n} {t}" for t, n in info.counts.items()))
+    if info.counts and min(info.counts.values()) >= 0:
+        print("  " + ", ".join(f"{n} {t}" for t, n in info.counts.items()))
+    if info.installation:
+        print(f"  taken from installation {info.installation}")
 
 
 def _print_pg_help(exc: PgToolMissing, tool: str) -> None:

@@ -7,6 +7,7 @@ import dataclasses
 import importlib
 import logging
 import shutil
+import signal
 import sys
 import threading
 from pathlib import Path
@@ -17,8 +18,10 @@ from bot.cli.common import settings_from
 from bot.health import health_report
 from bot.logs import setup_logging
 from bot.scheduler import Heartbeat, build_scheduler, run_until_signalled
+from bot.service_lease import RENEW_SECONDS, ServiceLease
 from bot.settings import Settings, load_settings
 from bot.storage.db import sqlite_file
+from bot.storage.models import utcnow
 
 log = logging.getLogger(__name__)
 DEMO_CONFIG = Path(__file__).resolve().parents[2] / "config" / "demo.yaml"
@@ -59,14 +62,29 @@ def serve(app: App, heartbeat: Heartbeat, host: str, port: int) -> Any:
 
 def run_service(app: App, host: str | None, port: int, stop: threading.Event | None = None) -> None:
     heartbeat = Heartbeat()
-    app.moderator.recover_interrupted()
-    app.moderator.prepare_accounts()
-    scheduler = build_scheduler(app.moderator, heartbeat, extra_jobs(app))
-    server = serve(app, heartbeat, host, port) if host else None
-    if server:
-        log.info("clerk's page on http://%s:%d/", host, port)
-    run_until_signalled(scheduler, heartbeat, stop or threading.Event(), on_stop=server.close if server else None)
-    app.close()
+    if threading.current_thread() is threading.main_thread():
+        # Stopped while still starting: leave through the finally below, so the lease goes too.
+        signal.signal(signal.SIGTERM, _exit_during_start_up)
+    lease = ServiceLease(app.sessions, utcnow)  # says "a service uses this database" to restore, on any host
+    lease.take()
+    try:
+        app.moderator.recover_interrupted()
+        app.moderator.prepare_accounts()
+        renew = ("service-lease", lease.renew, {"trigger": "interval", "seconds": RENEW_SECONDS})
+        scheduler = build_scheduler(app.moderator, heartbeat, (*extra_jobs(app), renew))
+        server = serve(app, heartbeat, host, port) if host else None
+        if server:
+            log.info("clerk's page on http://%s:%d/", host, port)
+        run_until_signalled(scheduler, heartbeat, stop or threading.Event(),
+                            on_stop=server.close if server else None)
+    finally:
+        lease.release()
+        app.close()
+
+
+def _exit_during_start_up(signum: int, _frame: Any) -> None:
+    log.info("signal %s received while starting: stopping", signum)
+    raise SystemExit(0)
 
 
 def cmd_run(args: argparse.Namespace) -> int:

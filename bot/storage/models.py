@@ -353,6 +353,31 @@ class Summary(Base):
     figures: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
+class ServiceLease(Base):
+    """A running ``modbot run`` service as it reports itself, renewed every half minute.
+
+    A restore (from any host) refuses while an unexpired lease exists; a service that
+    died leaves a lease that simply expires. Not to be confused with the per-action
+    executor leases: this one says "a service uses this database"."""
+
+    __tablename__ = "service_leases"
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)  # host:pid:start time
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    renewed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Installation(Base):
+    """The one row naming this installation; it travels in every backup, so a restore can
+    tell a backup of this database from one of another council's or another server's."""
+
+    __tablename__ = "installation"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 # The quiet-account tables live in their own module but on the same metadata, so every
 # user of the models (migrations, backups, ``create_all``) sees them.
 from bot.storage import quiet_models as _quiet_models  # noqa: E402,F401

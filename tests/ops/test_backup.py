@@ -10,17 +10,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from bot.backup import BackupError, backup_sqlite, inspect_sqlite, pg_dump_argv, pg_restore_argv, restore_sqlite
+from bot.backup import BackupError, backup_sqlite, inspect_sqlite, restore_sqlite
+from bot.backup_postgres import pg_dump_argv, pg_restore_argv
 from bot.cli import main
 from bot.storage import models as m
 from bot.storage.db import DatabaseTooNew, current_revision, head_revision
 from tests.ops.helpers import populated_app, snapshot, write_config
-
-
-@pytest.fixture(autouse=True)
-def no_service_running(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Other test runs on this machine may have a ``modbot run`` of their own going."""
-    monkeypatch.setattr("bot.cli.ops.running_services", lambda: [])
 
 
 @pytest.fixture(scope="module")
@@ -91,33 +86,6 @@ def test_restore_without_yes_changes_nothing(populated: tuple[Path, str], tmp_pa
     assert main(["--config", str(config), "restore", str(out)]) == 2
     assert "run again with --yes" in capsys.readouterr().out
     assert snapshot(url) == before
-
-
-def test_restore_refuses_while_the_service_runs(populated: tuple[Path, str], tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
-    import subprocess
-    import sys
-
-    from bot.backup import running_services
-
-    fake = tmp_path / "modbot"  # a process that looks like "modbot run" in ps
-    fake.write_text("import sys\nsys.stdin.read()\n", encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, str(fake), "run"], stdin=subprocess.PIPE)
-    try:
-        assert proc.pid in running_services()
-        monkeypatch.setattr("bot.cli.ops.running_services", running_services)
-        config, url = populated
-        out = tmp_path / "b.db"
-        backup_sqlite(Path(url.split("///", 1)[1]), out)
-        before = snapshot(url)
-        assert main(["--config", str(config), "restore", str(out), "--yes"]) == 1
-        err = capsys.readouterr().err
-        assert "the service is running" in err and str(proc.pid) in err
-        assert snapshot(url) == before
-    finally:
-        proc.communicate(b"", timeout=30)
-    assert proc.pid not in running_services()
 
 
 def test_backup_from_a_newer_release_is_refused(populated: tuple[Path, str], tmp_path: Path,
