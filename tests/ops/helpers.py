@@ -11,6 +11,7 @@ import yaml
 from adapters.simulated import SimulatedAdapter
 from bot.bootstrap import App, build_app
 from bot.decisions import Decision
+from bot.domain import NoActionReason
 from bot.settings import load_settings
 from bot.storage import models as m
 from bot.storage.db import transaction
@@ -60,7 +61,9 @@ def populated_app(config: Path, items: int = 120) -> App:
         pending = s.execute(sa.select(m.ReviewItem.id).order_by(m.ReviewItem.id)).scalars().all()
     for n, review_id in enumerate(pending):
         approve = n % 3 != 2
-        app.moderator.decide(Decision(review_id, approve, "clerk", "" if approve else "fair comment"))
+        # Upheld items without a proposed action are recorded only (the decision rules ask for a reason).
+        app.moderator.decide(Decision(review_id, approve, "clerk", "" if approve else "fair comment",
+                                      no_action_reason=NoActionReason.RECORD_ONLY if approve else None))
     app.moderator.execute_due(limit=1000)
     app.moderator.send_outbox(limit=1000)
     return app

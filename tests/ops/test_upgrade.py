@@ -61,7 +61,12 @@ def test_upgrade_from_each_older_revision_keeps_the_record(populated_db: Path, t
     assert main(["--config", str(config), "migrate"]) == 0
     assert current_revision(url) == head_revision()
     after = snapshot(url)
+    audit_before, audit_after = before.pop("audit_log"), after.pop("audit_log")
     assert {t: after[t] for t in before} == before
+    # The audit log keeps every entry; a migration may only add its own, chained after them
+    # (0003 records each decision it reclassified).
+    assert audit_after[:len(audit_before)] == audit_before
+    assert all(event == "review.reclassified" for _, event, _ in audit_after[len(audit_before):])
 
 
 def test_migrating_an_up_to_date_database_changes_nothing(populated_db: Path, tmp_path: Path) -> None:
