@@ -49,7 +49,7 @@ from bot.policy.datasets import datasets_dir, load_split  # noqa: E402
 from bot.policy.evaluation import rule_flags, target_flags  # noqa: E402
 from bot.policy.normalise import normalise  # noqa: E402
 
-C_GRID = (1.0, 3.0, 10.0, 30.0)
+C_GRID = (3.0, 10.0, 30.0)
 MIN_PRECISION = 0.60   # the precision floor for the queue
 HIGH_RECALL = 0.85     # the recall target
 FOLD_SEED = 7

@@ -30,16 +30,31 @@ THIRD_PERSON = frozenset({"he", "she", "him", "her", "his", "hes", "shes", "they
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "hes", "shes", "himself", "herself"})
 ROLES = frozenset({
     "clerk", "councillor", "councillors", "cllr", "cllrs", "mayor", "chairman", "chairwoman",
-    "officer", "officers", "staff",
+    "officer", "officers", "staff", "chair",
 })
 TITLES = ("cllr", "councillor", "mr", "mrs", "ms", "miss", "dr", "mayor", "clerk", "sir", "dame")
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+")
 _TRAILING = ".,;:!?'\")]}"
+# Links written without http:// or www. ("thorntoken.example/presale", "bit.ly/x").
+BARE_TLDS = (".com", ".net", ".org", ".uk", ".example", ".io", ".ly", ".xyz", ".info", ".biz", ".me",
+             ".shop", ".online", ".site", ".app", ".link", ".click", ".top", ".co")
+BARE_DOMAIN_RE = re.compile(
+    r"(?<![@\w.\-/])(?:[a-z0-9][a-z0-9\-]*\.)+(?:com|net|org|co\.uk|org\.uk|gov\.uk|uk|example|io|ly|"
+    r"xyz|info|biz|me|shop|online|site|app|link|click|top|co)(?:/[^\s<>\"')\]]*)?(?![\w\-])", re.IGNORECASE
+)
 _STRICT_BEFORE = re.compile(
-    r"(?:(?<![a-z])(?:you|u|ya|ye|youse)['\s]*(?:(?:are|re|r|were)\s+)?"
+    r"(?:(?<![a-z])(?:you|u|ya|ye|youse|ur|youre)(?![a-z])['\s]*(?:(?:are|re|r|were)\s+)?"
     r"|(?<![a-z])(?:is|are|s|was|were)\s+)"
     r"(?:(?:such|so|a|an|the|total|complete|absolute|utter|right|proper|massive|bloody|"
-    r"fucking|effing|little|big|old|lying|sad|real|bunch\s+of|pack\s+of|load\s+of)\s+)*\Z"
+    r"fucking|effing|little|big|old|lying|sad|real|bunch\s+of|pack\s+of|load\s+of)\s+)*"
+    r"(?:[a-z'\-]+,?\s+){0,3}?\Z"
+)
+
+
+# A name (or "you") followed by "absolute/utter/total ..." and the word: a name-call.
+_VOCATIVE = re.compile(
+    r"(?:(?<![a-z])(you|u|ya)\s+|[^a-z\s]*\s*,?\s*)(?:absolute|utter|total|complete|proper|right|useless|"
+    r"such\s+a|what\s+a|an?)\s+(?:[a-z'\-]+\s+){0,2}?\Z"
 )
 
 
@@ -161,9 +176,10 @@ class Analysis:
 
     @lazy
     def maybe_links(self) -> bool:
-        """Cheap: could the post hold a link at all?"""
+        """Cheap: could the post hold a link at all (also a bare "site.example/page")?"""
         text = self.text
-        return bool(self.item.links) or "http" in text or "www." in text
+        return (bool(self.item.links) or "http" in text or "www." in text
+                or (any(t in text for t in BARE_TLDS) and BARE_DOMAIN_RE.search(text) is not None))
 
     def span(self, start: int, end: int) -> Span:
         return self.norm.original_span(start, end)
@@ -214,6 +230,12 @@ class Analysis:
                 found.setdefault(url.lower(), Link(url, domain_of(url), span))
         for url in self.item.links:
             found.setdefault(url.lower(), Link(url, domain_of(url), None))
+        if any(t in self.text for t in BARE_TLDS):
+            source = self.item.text if self.norm.offsets is None else self.text
+            for m in BARE_DOMAIN_RE.finditer(source):
+                url = m.group().rstrip(_TRAILING)
+                if not any(url.lower() in known for known in found):
+                    found.setdefault(url.lower(), Link(url, domain_of(url), self.span(m.start(), m.start() + len(url))))
         return tuple(link for link in found.values() if link.domain)
 
     @lazy
@@ -293,12 +315,17 @@ class Analysis:
         return group_mentions(self.text, self.words)
 
     def plainly_called(self, start: int) -> bool:
-        """True for "you're pathetic", "you clown", "Cllr Smith is a total clown"."""
+        """True for "you're pathetic", "you clown", "Cllr Smith is a total clown",
+        "Cllr Brown, absolute clown"."""
         base = max(0, start - 60)
+        vocative = _VOCATIVE.search(self.text, base, start)
+        if vocative is not None and (any(vocative.start() - 3 <= b <= vocative.start() + 1 for _, b in self.people)
+                                     or vocative.group(1)):
+            return True
         m = _STRICT_BEFORE.search(self.text, base, start)
         if m is None:
             return False
-        if m.group().lstrip().startswith(("you", "u", "ya", "ye")):
+        if m.group().lstrip().startswith(("you", "u", "ya", "ye", "ur")):
             return True
         subject_end = m.start()
         words = WORD_RE.findall(self.text, max(0, subject_end - 30), subject_end)

@@ -338,9 +338,16 @@ class Lexicon:
         hits = []
         for m in SPACED_RE.finditer(text):
             word = re.sub(r"[^a-z]", "", m.group())
+            start = m.start()
             lists = self.lookup(word)
+            if not lists and word[0] in "ai" and len(word) > 4:
+                # "what a k n o b h e a d", "is a m.u.p.p.e.t": the article joins the run.
+                lists = self.lookup(word[1:])
+                if lists:
+                    word = word[1:]
+                    start = m.start() + 1 + len(m.group()[1:]) - len(m.group()[1:].lstrip(" .-_*/"))
             if lists:
-                hits.append(LexHit(m.start(), m.end(), word, lists))
+                hits.append(LexHit(start, m.end(), word, lists))
         return hits
 
     def lookup(self, word: str) -> tuple[str, ...] | None:

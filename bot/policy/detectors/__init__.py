@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.policy.analysis import Analysis, Detector
+from bot.policy.detectors.defamation import accusation, maybe_accusation
 from bot.policy.detectors.doxxing import (
     child_whereabouts,
     maybe_child,
@@ -32,6 +33,7 @@ from bot.policy.detectors.personal_data import (
     national_insurance_number,
     phone_number,
 )
+from bot.policy.detectors.sexual import maybe_sexual, sexual_content
 from bot.policy.detectors.spam import maybe_spam, off_topic_link, spam
 from bot.policy.detectors.statistical import abuse_classifier, manual
 from bot.policy.detectors.threats import maybe_threat, threat_of_violence
@@ -40,6 +42,8 @@ from bot.policy.detectors.words import word_list
 DETECTORS: dict[str, Detector] = {
     "word_list": word_list,
     "group_hate": group_hate,
+    "accusation": accusation,
+    "sexual_content": sexual_content,
     "threat_of_violence": threat_of_violence,
     "phone_number": phone_number,
     "email_address": email_address,
@@ -74,6 +78,8 @@ def _always(a: Analysis, params: dict[str, Any]) -> bool:
 GATES: dict[str, Gate] = {
     "word_list": lambda a, p: bool(a.lex_hits),
     "group_hate": maybe_hate,
+    "accusation": maybe_accusation,
+    "sexual_content": maybe_sexual,
     "threat_of_violence": maybe_threat,
     "phone_number": maybe_phone,
     "email_address": maybe_email,

@@ -83,7 +83,7 @@ def impersonation(a: Analysis, params: dict[str, Any]) -> Hit | None:
         if len(verdicts) > 50_000:
             verdicts.clear()
         verdict = verdicts[key] = _impersonation(a, params)
-    return verdict  # type: ignore[return-value]
+    return verdict or _content_claim(a)  # type: ignore[return-value]
 
 
 def _impersonation(a: Analysis, params: dict[str, Any]) -> Hit | None:
@@ -103,11 +103,65 @@ def _impersonation(a: Analysis, params: dict[str, Any]) -> Hit | None:
                 return Hit(detail=f'The name "{author.display_name or author.handle}" is a '
                                   "look-alike of the council's own account.")
     keywords = [w for w in skeleton_words(council.name) if w not in _GENERIC and len(w) >= 4]
+    shown = author.display_name or author.handle
     for name in names:
         if _CLAIM_RE.search(name) and (not keywords or any(k in name for k in keywords)):
-            return Hit(detail=f'The name "{author.display_name or author.handle}" claims to be '
-                              "the council but is not one of its official accounts.")
+            return Hit(detail=f'The name "{shown}" claims to be the council but is not one of its '
+                              "official accounts.")
+        if any(len(o) >= 8 and o in name for o in officials):
+            return Hit(detail=f'The name "{shown}" contains the council\'s own name or handle but is '
+                              "not one of its official accounts.")
+    person = _staff_name(author.display_name, author.handle, council, keywords)
+    if person:
+        return Hit(detail=f'The name "{shown}" presents itself as {person} of the council. If it is '
+                          "their own personal account, say so when you reject this.")
     return None
+
+
+def _content_claim(a: Analysis) -> Hit | None:
+    """The post itself speaks as the clerk or the council ("this is the clerk", "Signed, Cllr Brown")."""
+    if "clerk" not in a.words and "council" not in a.words and "cllr" not in a.words \
+            and "councillor" not in a.words and "mayor" not in a.words:
+        return None
+    author = a.item.author
+    if _is_official(author.handle, a.ctx.council.official_accounts) or author.handle == a.ctx.account_handle:
+        return None
+    claim = _CONTENT_CLAIM_RE.search(a.text)
+    if claim is None:
+        return None
+    return Hit(spans=(a.span(claim.start(), claim.end()),),
+               detail=f'The post speaks as the council or its staff ("{claim.group()}") from an '
+                      "account that is not the council's.")
+
+
+_ROLE_WORDS = ("cllr", "councillor", "clerk", "council", "mayor", "official", "tc")
+_CONTENT_CLAIM_RE = re.compile(
+    r"(?<![a-z])(?:(?:as|i\s+am|i'?m|this\s+is)\s+(?:the\s+)?(?:town\s+|parish\s+|deputy\s+)?clerk|"
+    r"(?:reminder|message|notice|update)\s+from\s+the\s+(?:town\s+|parish\s+)?clerk'?s?\s*(?:office)?|"
+    r"(?:signed|regards|from)\s*,?\s*(?:cllr|councillor|the\s+clerk|the\s+mayor)|"
+    r"on\s+behalf\s+of\s+(?:the\s+)?(?:town\s+|parish\s+)?council|official\s+notice\s*:|"
+    r"speaking\s+(?:as|for)\s+the\s+council)(?![a-z])"
+)
+
+
+def _staff_name(display: str, handle: str, council: CouncilSettings, keywords: list[str]) -> str:
+    """A council person's name with a role or the council's name ("Cllr Jane Smith",
+    "Sarah Jones, Town Clerk", "Tom Brown (Thornbury TC)"), on an account not the council's."""
+    shown = skeleton(display)
+    local = skeleton(handle_local(handle))
+    for person in council.people:
+        words = [skeleton(w) for w in person.replace(".", " ").split()]
+        words = [w for w in words if w and w not in ("cllr", "councillor", "mr", "mrs", "ms", "dr")]
+        if len(words) < 2:
+            continue
+        full, surname = "".join(words), words[-1]
+        named = full in shown or full in local or (surname in shown and words[0] in shown)
+        if not named:
+            continue
+        claims = any(r in shown for r in _ROLE_WORDS) or any(k in shown or k in local for k in keywords)
+        if claims:
+            return person
+    return ""
 
 
 def skeleton_words(text: str) -> list[str]:

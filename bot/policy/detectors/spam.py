@@ -27,8 +27,9 @@ SPAM_WORDS = frozenset(
     "profits earn earning income cash prize winner won claim casino betting viagra followers "
     "promo onlyfans loan loans payday discount voucher vouchers txt ringtone subscribe "
     "unsubscribe whatsapp telegram guaranteed congratulations urgent bonus reward rewards "
-    "jackpot lottery trading trader mlm discount discounts deals cheap sale subscribers "
-    "refund refunds winnings offer offers".split()
+    "jackpot lottery trading trader mlm discount discounts deals cheap subscribers "
+    "refund refunds winnings offer offers payouts presale paypal cialis hookups singles rebate "
+    "cashback nft".split()
 )
 SPAM_PHRASES = re.compile(
     r"(?<![a-z])(?:dm\s+me|message\s+me|inbox\s+me|click\s+(?:here|the\s+link|below)|"
@@ -42,13 +43,37 @@ SPAM_PHRASES = re.compile(
     r"website|shop|store|profile|videos?|music|account)|my\s+(?:youtube\s+)?channel|"
     r"(?:please\s+)?subscribe\s+(?:to|and|for|please|now|!)|make\s+money|earn\s+(?:money|cash|"
     r"\$|£)|claim\s+your\s+(?:prize|reward|bonus|refund|gift)|send\s+your\s+bank\s+details|"
-    r"bank\s+details\s+(?:by|via|in)\s+dm)(?![a-z])"
+    r"bank\s+details\s+(?:by|via|in)\s+dm|message\s+(?:her|him|us)|dm\s+(?:us|her|him)|drop\s+(?:me|us)\s+a\s+"
+    r"(?:message|dm|line)|follow\s+for\s+follow|f4f|sub4sub|follow\s+back|hot\s+singles|sign\s+up\s+(?:free|now)|"
+    r"no\s+credit\s+checks?|approved\s+in\s+minutes|apply\s+(?:now|today|online\s+at|at)|"
+    r"write\s+off\s+(?:up\s+to\s+)?\d+\s?%|government\s+approved|you\s+are\s+owed|click\s+to\s+claim|"
+    r"(?:outstanding|unclaimed)\s+(?:tax\s+)?refund|within\s+24\s+hours|avoid\s+losing|recovery\s+expert|"
+    r"lost\s+your\s+(?:crypto|bitcoin|money)|weekly\s+payouts|trades\s+for\s+you|i\s+(?:made|make|earn|earned)\s+"
+    r"(?:£|\$)\s?\d|a\s+(?:month|week|day)\s+just\s+by|in\s+my\s+spare\s+time|before\s+it\s+moons|"
+    r"(?:we'?re|i'?m)\s+giving\s+away|lucky\s+(?:followers|winners?)|reply\s+with\s+your\s+(?:paypal|email|"
+    r"bank|card|details)|first\s+\d+\s+people|no\s+prescription|discreet\s+delivery|check\s+if\s+you\s+qualify|"
+    r"free\s+for\s+homeowners|lines\s+open\s+24|would\s+mean\s+the\s+world\s+if\s+you\s+(?:followed|"
+    r"subscribed)|help\s+me\s+get\s+to\s+\d+|(?:cheap|discount)\s+(?:viagra|cialis|meds|pills|watches|"
+    r"sunglasses|designer)|earn\s+from\s+home|wipe\s+your\s+debts?|debt\s+(?:help|solution|advice\s+line)|"
+    r"confirm\s+your\s+(?:identity|details|account|password)|reply\s+with\s+your|(?:to\s+)?avoid\s+(?:a\s+fine|"
+    r"prosecution|bailiffs|penalt(?:y|ies)|suspension|disconnection)|(?:pay|renew|act|book|shop|order|buy)\s+now|"
+    r"admin\s+fee|(?:identified|selected)\s+as\s+eligible|enter\s+your\s+(?:details|card|bank)|claim\s+yours|"
+    r"\d+\s?%\s+returns?|ask\s+me\s+for\s+(?:her|his|their)\s+(?:whatsapp|number|details)|"
+    r"(?:help|assistance)\s+(?:moving|transferring)\s+(?:£|\$)|reply\s+for\s+(?:details|more|info)|"
+    r"(?:£|\$)0\s+(?:down|deposit|upfront)|before\s+funding\s+runs\s+out|best\s+bargains|"
+    r"you'?ll\s+love\s+my\s+(?:page|channel|account)|follow\s+@\w+|unusual\s+(?:sign-?in|login)\s+activity|"
+    r"your\s+(?:account|payment|parcel|licence|vehicle\s+tax)\s+(?:has|is|was)\s+(?:been\s+)?"
+    r"(?:suspended|failed|expired|locked|on\s+hold|in\s+arrears|overdue))(?![a-z])"
 )
 # The phrases above can only match when one of these words (or a currency sign) is there.
 _PHRASE_TRIGGERS = frozenset(
     "dm message inbox text click link limited act work free call send won selected double "
     "financial rich passive cheap buy off check visit subscribe sub follow channel make earn "
-    "claim bank".split()
+    "claim bank her him us drop f4f sub4sub back hot sign no approved apply write government owed "
+    "outstanding unclaimed within avoid recovery lost weekly trades made make earn earned month week "
+    "spare before giving lucky reply first discreet qualify homeowners lines would help wipe debt "
+    "confirm avoid pay renew shop order admin identified selected enter yours returns ask assistance "
+    "funding best love unusual your".split()
 )
 
 
@@ -66,12 +91,19 @@ def maybe_spam(a: Analysis, params: dict[str, Any]) -> bool:
 
 DEFAULT_POINTS = {
     "shortener": 2, "spam_word": 1, "spam_phrase": 2, "same_text": 3, "new_account_link": 2,
-    "many_links": 1, "classifier": 3,
+    "many_links": 1, "classifier": 3, "lookalike": 2,
 }
 # Signals that say "commercial or scam" by themselves: without one of these (or a
 # link outside the trusted sites) the same text from several accounts is a
 # petition or a shared question, and a new account's link to gov.uk is just a link.
-COMMERCIAL = frozenset({"shortener", "spam_word", "spam_phrase", "classifier"})
+COMMERCIAL = frozenset({"shortener", "spam_word", "spam_phrase", "classifier", "lookalike"})
+# An outside link whose name borrows an official or well-known name is a phishing sign
+# ("nhs-booking-uk.example", "southglos-payments.example", "secure-natwest-login.example").
+BORROWED_NAMES = re.compile(
+    r"nhs|hmrc|dvla|gov|council|southglos|natwest|lloyds|barclays|hsbc|santander|halifax|nationwide|"
+    r"tvlicen[cs]e|royalmail|royal-mail|evri|dpd|paypal|amazon|lidl|tesco|aldi|asda|sainsbury|ofgem|"
+    r"octopus|britishgas|police|bank|login|secure|verify|refund|grant|rebate|claim|payment"
+)
 MAX_WORD_SIGNALS = 3
 
 
@@ -86,9 +118,14 @@ def _untrusted_links(a: Analysis, params: dict[str, Any]) -> list:
 def _signals(a: Analysis, params: dict[str, Any]) -> list[tuple[str, str]]:
     """Every signal counts: each offer word (up to three), each distinct phrase, each shortener."""
     signals: list[tuple[str, str]] = []
+    untrusted = _untrusted_links(a, params) if a.links else []
     for link in a.links:
         if link.domain in SHORTENERS:
             signals.append(("shortener", f"a shortened link ({link.domain})"))
+    for link in untrusted:
+        if link.domain not in SHORTENERS and BORROWED_NAMES.search(link.domain):
+            signals.append(("lookalike", f"a link to {link.domain}, which borrows an official or known name"))
+            break
     for word in sorted(a.words & SPAM_WORDS)[:MAX_WORD_SIGNALS]:
         signals.append(("spam_word", f'the offer word "{word}"'))
     for phrase in _spam_phrases(a):
@@ -96,8 +133,9 @@ def _signals(a: Analysis, params: dict[str, Any]) -> list[tuple[str, str]]:
     threshold = float(params.get("classifier_threshold", 0.9))
     if params.get("use_classifier", True) and a.scores.get("spam", 0.0) >= threshold:
         signals.append(("classifier", f"a statistical spam score of {a.scores['spam']:.2f}"))
-    untrusted = _untrusted_links(a, params) if a.links else []
-    commercial = bool(untrusted) or any(kind in COMMERCIAL for kind, _ in signals)
+    kinds = [kind for kind, _ in signals]
+    commercial = bool(untrusted) or kinds.count("spam_word") >= 2 or any(
+        kind in COMMERCIAL and kind != "spam_word" for kind in kinds)
     if commercial and a.ctx.same_text_authors >= int(params.get("same_text_authors", 2)):
         signals.append(("same_text", f"the same text from {a.ctx.same_text_authors} other accounts"))
     created = a.item.author.created_at

@@ -1,0 +1,143 @@
+"""Accusations of crime, dishonesty or sexual offences against a specific person.
+
+Only for the clerk's judgement (a true statement is not defamatory; fair comment
+is allowed): the rule proposes nothing. It needs both, in the same sentence:
+
+* a specific person: one of the council's named people (also by surname), a
+  titled name ("Cllr Brown", "Mrs Doyle"), a full name ("Dave Pryor"), the clerk
+  or the mayor, or "he"/"she" in a post that names someone;
+* an accusation: "has been fiddling his expenses", "rigged the tender", "took a
+  cut", "is a known fence for stolen goods", "lied under oath", "is on the sex
+  offenders register", "was done for drink driving".
+
+Hyperbole about things ("the parking charges are daylight robbery", "the precept
+is theft") and indefinite people ("a councillor in another town was convicted")
+do not fire.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from bot.policy.analysis import Analysis, Hit
+
+ACCUSATION_RE = re.compile(
+    r"(?<![a-z])(?:fiddl(?:ing|ed|es)\s+(?:his|her|their|the)\s+(?:expenses|books|accounts|figures|mileage)|"
+    r"fiddl(?:ing|ed)\s+(?:the\s+)?(?:expenses|books|accounts)|skim(?:ming|med)\s+(?:money|cash|off)|"
+    r"embezzl\w+|(?:has\s+been|have\s+been|is|are|was)\s+(?:stealing|thieving|pocketing|siphoning)|"
+    r"stole\s+(?:money|cash|from)|steals\s+from|helped\s+(?:him|her)self\s+to|"
+    r"falsif(?:ied|ies|ying)|forg(?:ed|ing|es)\s+(?:the\s+)?(?:signatures?|receipts?|documents?|minutes|accounts|votes?)|"
+    r"rigg?(?:ed|ing)\s+(?:the\s+)?(?:tender|vote|votes|postal\s+votes|election|contract|ballot|count|books)|"
+    r"took\s+a\s+(?:cut|bung|backhander|kickback|bribe)|tak(?:es|ing)\s+(?:bribes|backhanders|kickbacks|bungs)|"
+    r"on\s+the\s+take|brown\s+envelopes?|(?:bribed|paid\s+off)\s+(?:the|by)|launder(?:s|ed|ing)?\s+(?:money|cash)|"
+    r"money\s+launder\w*|deals?\s+(?:drugs|coke|cocaine|weed)|drug\s+dealer|dealing\s+drugs|"
+    r"(?:was|got|been)\s+(?:done|nicked|arrested|charged|convicted|cautioned|jailed)\s+for|"
+    r"(?:covered|hushed|swept)\s+(?:it\s+)?up|got\s+the\s+police\s+to\s+drop|got\s+off\s+because|"
+    r"burgl(?:ed|es|ing|ar)|(?:a\s+)?(?:known\s+)?fence\s+for\s+stolen|handl(?:es|ing)\s+stolen|stolen\s+goods|"
+    r"lied\s+under\s+oath|perjur\w+|committed\s+(?:fraud|perjury|a\s+crime)|"
+    r"child\s+abuse\s+images|indecent\s+images|(?:done|arrested|caught)\s+for\s+flashing|flash(?:ed|ing)\s+at|"
+    r"sex\s+offenders?\s+register|kiddie\s+fiddler|(?:is|was|'s)\s+a\s+(?:paedo|paedophile|pedo|nonce|rapist|"
+    r"groomer|molester|fraudster|crook|thief|conman|con\s+artist|criminal|drug\s+dealer|wife\s+beater|abuser|"
+    r"liar|known\s+liar|compulsive\s+liar|swindler|racketeer|fraud|kiddie\s+fiddler)|"
+    r"ran\s+(?:someone|a\s+(?:kid|child|cyclist|pedestrian))\s+over|hit\s+and\s+run|drink[\s-]+driving|drunk[\s-]+driving|"
+    r"claim(?:ing|ed|s)\s+benefits\s+while|benefit\s+fraud|cash\s+in\s+hand|tax\s+(?:evasion|fraud)|"
+    r"dodg(?:ing|ed|es)\s+(?:his|her|their)?\s*tax|"
+    r"leak(?:ing|ed|s)\s+(?:confidential\s+)?(?:planning\s+)?(?:documents|papers|information|files)\s+\w*\s*(?:to|for)|"
+    r"(?:deliberately|secretly)\s+(?:deleted|destroyed|shredded|hid|removed|altered|changed)|"
+    r"taking\s+the\s+subs|lining\s+(?:his|her|their)\s+(?:own\s+)?pockets?|"
+    r"pocket(?:ed|ing|s)\s+(?:the\s+)?(?:money|cash|grant|funds|donations)|blackmail\w*|extort\w*|"
+    r"sold\s+(?:his|her|their)\s+vote|(?:is|was|'s)\s+(?:corrupt|bent|on\s+the\s+fiddle)|abus(?:ed|es|ing)\s+(?:a|his|her|children|kids)|"
+    r"groom(?:ed|ing)\s+(?:a|young|children|kids|girls|boys)|molest\w*|assault(?:ed|s)\s+(?:a|his|her|someone)|"
+    r"beats?\s+(?:his|her)\s+(?:wife|husband|partner|kids)|stole\s+(?:£|\$)?\d|nicked\s+(?:the|£|money|cash)|"
+    r"bought\s+(?:votes|the\s+vote|support)|brib(?:ery|ing)|grooms\s+(?:the\s+)?(?:teenage|young|kids|children|"
+    r"girls|boys)|forg(?:ed|ing)\s+(?:his|her|their)|invented\s+the\s+(?:figures|numbers|results|data|"
+    r"consultation)|us(?:ed|es|ing)\s+(?:the\s+)?(?:council'?s?|public|taxpayers'?|our)\s+(?:money|funds|"
+    r"credit\s+card|card|cash)|(?:awarded|gave|handed)\s+(?:the\s+)?(?:[a-z]+\s+)?contract\s+to\s+(?:his|her|"
+    r"their)\s+(?:own\s+)?(?:brother|sister|son|daughter|wife|husband|mate|mates|friend|friends|cousin|"
+    r"brother-in-law|family)|(?:it'?s|that'?s|thats)\s+(?:fraud|corruption|theft|embezzlement))"
+)
+_TRIGGERS = frozenset(
+    "fiddling fiddled fiddles skimming skimmed embezzled embezzling embezzlement stealing thieving pocketing "
+    "siphoning stole steals helped falsified falsifies falsifying forged forging forges rigged rigging riged "
+    "took taking takes take brown bribed paid launder laundered laundering laundering deals deal drug "
+    "dealing done nicked arrested charged convicted cautioned jailed covered hushed swept got burgled "
+    "burgles burgling burglar fence handles handling stolen lied perjury perjured committed child indecent "
+    "caught flashed flashing sex kiddie paedo paedophile pedo nonce rapist groomer molester fraudster crook "
+    "thief conman con criminal abuser beater liar swindler racketeer ran hit drink drunk claiming claimed "
+    "claims benefit cash tax bought bribery bribing nicked grooms invented used using awarded gave "
+    "dodging dodged dodges leaking leaked leaks deliberately secretly lining pocketed pockets blackmail "
+    "blackmailed blackmailing extort extortion sold corrupt bent abused abuses abusing groomed grooming "
+    "molested assaulted assaults beats beat fraud corruption theft".split()
+)
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+# "She is corrupt and took backhanders": he or she as the subject of the accusation.
+_SUBJECT = re.compile(r"(?<![a-z])(?:he|she)(?:'s|\s+(?:is|was|has|had|took|takes|stole|rigged|lied|forged))(?![a-z])")
+_PRONOUN = re.compile(r"(?<![a-z])(?:he|she|him|her|his|hes|shes)(?![a-z])")
+_ROLE_PERSON = re.compile(
+    r"(?<![a-z])(?:the|our|their|your)\s+(?:(?:town|parish|council'?s?)\s+)?(?:clerk|mayor|chair(?:man|woman)?|deputy\s+clerk|treasurer|"
+    r"head\s+of\s+[a-z' ]{3,30}|youth\s+worker|warden|planning\s+officer|officer)(?![a-z])"
+    r"|(?<![a-z])(?:cllr|councillor|mr|mrs|ms|miss|dr)\.?\s+[a-z]+"
+)
+_FULL_NAME = re.compile(r"(?<![A-Za-z])[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s+[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?(?![A-Za-z])")
+_NOT_NAMES = frozenset(
+    "The This That These Those Castle Street High Street Town Council Parish County South North East West "
+    "Thornbury Planning Committee Christmas Easter Monday Tuesday Wednesday Thursday Friday Saturday Sunday "
+    "January February March April May June July August September October November December Road Lane "
+    "Hall Park Centre Green Way Close School Hospital Police British Legion".split()
+)
+
+
+def maybe_accusation(a: Analysis, params: dict[str, Any]) -> bool:
+    return not a.words.isdisjoint(_TRIGGERS)
+
+
+def accusation(a: Analysis, params: dict[str, Any]) -> Hit | None:
+    """An accusation of crime or dishonesty against a specific person (for the clerk's judgement)."""
+    named_post = bool(a.people) or _ROLE_PERSON.search(a.text) is not None or _full_names(a)
+    for sentence in _SENTENCE.finditer(a.text):
+        start, end = sentence.span()
+        found = ACCUSATION_RE.search(a.text, start, end)
+        if found is None or a.reported(found.start(), found.end()):
+            continue
+        subject = _SUBJECT.search(a.text, max(start, found.start() - 20), found.start() + 12)
+        if not (_person_in(a, start, end) or subject
+                or (named_post and _PRONOUN.search(a.text, start, end))):
+            continue
+        return Hit(spans=(a.span(found.start(), found.end()),),
+                   detail=f'Accusation: "{found.group()}" about a named or identifiable person.')
+    return None
+
+
+def _person_in(a: Analysis, start: int, end: int) -> bool:
+    if any(start <= s < end for s, _ in a.people) or _ROLE_PERSON.search(a.text, start, end):
+        return True
+    surnames = _surnames(tuple(a.ctx.council.people))
+    if surnames is not None and surnames.search(a.text, start, end):
+        return True
+    return any(start <= s < end for s in _full_names(a))
+
+
+@lru_cache(maxsize=64)
+def _surnames(people: tuple[str, ...]) -> re.Pattern[str] | None:
+    """The council's people by surname alone ("Brown's a ..."), as residents write."""
+    names = {p.replace(".", " ").split()[-1].lower() for p in people if p.strip()}
+    if not names:
+        return None
+    return re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, sorted(names))) + r")(?:'s)?(?![a-z])")
+
+
+def _full_names(a: Analysis) -> list[int]:
+    """Start offsets (in the normalised text) of capitalised full names in the original post."""
+    cached = a.__dict__.get("_full_names")
+    if cached is None:
+        original = a.item.text or ""
+        cached = []
+        if a.norm.offsets is None:  # positions are the same in both texts
+            for m in _FULL_NAME.finditer(original):
+                first, last = m.group().split()[0], m.group().split()[-1]
+                if first not in _NOT_NAMES and last not in _NOT_NAMES:
+                    cached.append(m.start())
+        a.__dict__["_full_names"] = cached
+    return cached

@@ -1,0 +1,57 @@
+"""Sexual content aimed at a person: obscene under the council's policy.
+
+Sexual remarks about or to a councillor, the clerk or a resident ("needs a good
+hard shag", "I want to lick every inch of you", "takes it up the arse"), links
+to sexual content about a person, and sexual emoji sent at someone. Sex
+education, health services and news ("the sexual health clinic moves to the
+Armstrong Hall") have no such target or form and stay civil.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.policy.analysis import Analysis, Hit
+
+SEXUAL_RE = re.compile(
+    r"(?<![a-z])(?:(?:good|hard|proper|quick)\s+(?:hard\s+)?(?:shag|shagging|seeing\s+to|rogering|bang(?:ing)?)|"
+    r"needs?\s+(?:a\s+)?(?:shag|shagging|seeing\s+to|good\s+seeing\s+to|dicking)|shag(?:ged|ging)?\s+(?:you|her|him)|"
+    r"suck\s+(?:my|a|his|your|me\s+off)\s*(?:dick|cock|knob|balls|golf\s+ball)?|suck\s+a\s+golf\s+ball|"
+    r"(?:show|send)\s+(?:you|her|him|me)\s+(?:what\s+)?(?:a\s+)?(?:real\s+)?(?:man'?s\s+)?(?:my\s+|your\s+)?"
+    r"(?:dick|cock|knob|tits|boobs|nudes|naked\s+pics?)|(?:dick|cock|knob)\s+pics?|"
+    r"lick\s+(?:every\s+inch|you|your|her|his)|(?:takes?|taking|took)\s+it\s+up\s+the\s+(?:arse|ass|bum)|"
+    r"moans?\s+like\s+a\s+porn\s*star|porn\s*star|(?:watch|watching)\s+porn|onlyfans|only\s+fans|"
+    r"tied\s+up\s+and\s+spanked|spank(?:ed|ing)?\s+(?:her|him|you)|(?:sit|sat)\s+on\s+my\s+face|"
+    r"blow\s*jobs?|hand\s*jobs?|wank(?:ing)?\s+(?:over|off)|nudes|naked\s+(?:pics?|photos?)|"
+    r"(?:picture|photo|pic)\s+of\s+(?:your|his|my)\s+(?:cock|dick|knob|tits|arse|bum)|"
+    r"(?:whenever|when)\s+you\s+want\s+(?:it|me)|i\s+know\s+you\s+want\s+it|"
+    r"bollocks\s+nailed|fill\s+(?:you|her)\s+up|bend\s+(?:you|her)\s+over|"
+    r"(?:she|he)'?s\s+(?:filthy|a\s+slag|a\s+slut|easy|gagging\s+for\s+it)|gagging\s+for\s+it)(?![a-z])"
+)
+_TRIGGERS = frozenset(
+    "shag shagging shagged seeing rogering bang banging dicking suck show send dick cock knob pics pic "
+    "lick takes taking took moans porn pornstar watch watching onlyfans only tied spank spanked spanking "
+    "sit sat blow blowjob blowjobs hand handjob wank wanking nudes naked picture photo whenever when "
+    "know bollocks fill bend filthy slag slut easy gagging".split()
+)
+# Sexual emoji (aubergine, peach, droplets, tongue, middle finger) aimed at someone.
+SEXUAL_EMOJI = ("\U0001F346", "\U0001F351", "\U0001F4A6", "\U0001F445", "\U0001F595")
+
+
+def maybe_sexual(a: Analysis, params: dict[str, Any]) -> bool:
+    text = a.item.text or ""
+    return not a.words.isdisjoint(_TRIGGERS) or (not text.isascii() and any(e in text for e in SEXUAL_EMOJI))
+
+
+def sexual_content(a: Analysis, params: dict[str, Any]) -> Hit | None:
+    """Sexual remarks, links or emoji aimed at a person (see the module docstring)."""
+    if not a.target:
+        return None
+    spans = [a.span(m.start(), m.end()) for m in SEXUAL_RE.finditer(a.text) if not a.reported(m.start(), m.end())]
+    text = a.item.text or ""
+    emoji = [e for e in SEXUAL_EMOJI if e in text] if not text.isascii() else []
+    if not spans and not emoji:
+        return None
+    what = "sexual remarks" if spans else "sexual or obscene emoji"
+    return Hit(spans=tuple(spans), detail=f"Found {what} aimed at {a.target}.")
