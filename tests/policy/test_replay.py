@@ -58,7 +58,7 @@ def test_replay_counts_the_same_text_from_other_authors_like_the_core(tmp_path):
     db = make_engine(url)
     models.Base.metadata.create_all(db)
     now = datetime.now(UTC)
-    promo = "Great offer for residents, 20% off at our shop today"
+    promo = "Good news for residents, 20% off at our shop today"
     with Session(db) as s:
         account = models.Account(name="sim", platform="simulated", handle="@council@x")
         authors = [models.Author(platform="simulated", remote_id=f"a{i}", handle=f"u{i}@x")
