@@ -68,7 +68,7 @@ def test_the_same_petition_from_several_accounts_is_not_spam(engine):
 def test_the_same_text_with_an_outside_link_or_offer_counts(engine):
     ctx = replace(example_context(), same_text_authors=3)
     assert spam(analysis(engine, "Have a look at https://cheap-watches.example", ctx), RULES_ONLY)
-    assert spam(analysis(engine, "Best deals for residents today", ctx), RULES_ONLY)
+    assert spam(analysis(engine, "Best deals and a discount for residents today", ctx), RULES_ONLY)
     trusted = "Consultation details at https://www.southglos.gov.uk/consult"
     assert spam(analysis(engine, trusted, ctx), RULES_ONLY) is None
 
