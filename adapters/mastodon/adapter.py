@@ -11,13 +11,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from adapters.mastodon import replies
 from adapters.mastodon.actions import ActionRunner
 from adapters.mastodon.client import MastodonClient
 from adapters.mastodon.cursor import PollCursor
 from adapters.mastodon.policy import review_policy
 from adapters.mastodon.poller import Poller, PollPlan
 from adapters.mastodon.server import Feature, ServerSoftware, from_instance, read_nodeinfo
-from bot.domain import AccountInfo, ActionKind, ActionOrder, Batch, Item, Platform
+from bot.domain import AccountInfo, ActionKind, ActionOrder, Batch, Item, OwnPosts, Platform, ReplyControls, ReplyPolicy
 from bot.errors import AuthFailed, PermanentError, RateLimited, TargetGone, TransientError
 from bot.settings import AccountSettings
 
@@ -151,6 +152,25 @@ class MastodonAdapter:
 
     def apply(self, order: ActionOrder) -> dict[str, Any]:
         return self.actions.apply(order)
+
+    # -- the council's own posts and who may reply to them ------------------------------
+    @property
+    def reply_controls(self) -> str:
+        """GoToSocial: a default policy for new posts; Mastodon: none. Read only once the
+        server is known, so asking never costs a request (the accounts page asks)."""
+        if self._server is not None and self._server.has(Feature.INTERACTION_POLICY):
+            return ReplyControls.NEW_POSTS.value
+        return ReplyControls.NONE.value
+
+    def fetch_own_posts(self, cursor: str | None, since_days: int) -> OwnPosts:
+        self._refuse_if_rate_limited()
+        return replies.fetch_own_posts(self.client, self._council()["id"], cursor, now=self.now(),
+                                       since_days=since_days)
+
+    def set_reply_policy(self, post_remote_id: str | None, post_meta: dict[str, Any],
+                         policy: ReplyPolicy) -> dict[str, Any]:
+        replies.refuse(post_remote_id, self.server.has(Feature.INTERACTION_POLICY))
+        return replies.set_default_reply_policy(self.client, ReplyPolicy(policy))
 
     def _refuse_if_rate_limited(self) -> None:
         remaining = self.client.rate_limit_remaining()

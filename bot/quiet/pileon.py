@@ -44,8 +44,7 @@ def detect(s: Session, ctx: IngestContext, items: tuple[Item, ...]) -> int:
     settings = ctx.settings
     if not settings.get("pile_on.enabled"):
         return 0
-    roots = sorted({i.thread_root_id for i in items if i.kind is ItemKind.REPLY and i.thread_root_id
-                    and (i.meta.get("root_is_council") or i.in_reply_to_author_id == ctx.account.remote_id)})
+    roots = sorted(_council_roots(s, ctx, items))
     raised = 0
     for root in roots:
         if _recently_raised(s, ctx, root):
@@ -58,6 +57,18 @@ def detect(s: Session, ctx: IngestContext, items: tuple[Item, ...]) -> int:
         _raise(s, ctx, root, replies, newcomers, ids)
         raised += 1
     return raised
+
+
+def _council_roots(s: Session, ctx: IngestContext, items: tuple[Item, ...]) -> set[str]:
+    """Threads of this batch's replies that the council started (as the adapter says, or as
+    the bot saw the council publish them)."""
+    replies = [i for i in items if i.kind is ItemKind.REPLY and i.thread_root_id]
+    flagged = {i.thread_root_id for i in replies if i.meta.get("root_is_council")}
+    others = {i.thread_root_id for i in replies} - flagged
+    if others:
+        flagged |= set(s.execute(select(q.CouncilPost.remote_id).where(
+            q.CouncilPost.account_id == ctx.account.id, q.CouncilPost.remote_id.in_(list(others)))).scalars())
+    return {root for root in flagged if root}
 
 
 def _recently_raised(s: Session, ctx: IngestContext, root: str) -> bool:

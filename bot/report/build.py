@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import audit
+from bot.quiet import summary as quiet_summary
 from bot.report import charts
 from bot.report.annex import annex_context, annex_rows
 from bot.report.figures import gather, trend
@@ -58,6 +59,7 @@ def build_summary(
     generated = uk_time(clock())
     with sessions() as s:
         inputs = _inputs(s, settings.council.name, mo, out / f"charts-{mo}", generated)
+        inputs.figures.election_period = quiet_summary.period_in_month(s, settings, mo)
         rows = annex_rows(s, mo, str(settings.get("web.public_url"))) if confidential_annex else None
     stem = out / f"moderation-summary-{mo}"
     html = render_template(

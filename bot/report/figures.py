@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.quiet import summary as quiet_summary
 from bot.report.months import Month
 from bot.storage import models as m
 
@@ -61,6 +62,11 @@ class MonthFigures:
     police_referrals: int = 0
     police_suggested: int = 0
     rules: list[RuleRecord] = field(default_factory=list)
+    #: Quiet accounts: pile-ons seen, reply limits carried out, pre-election warnings, the period.
+    pile_ons: int = 0
+    reply_limits: int = 0
+    election_warnings: int = 0
+    election_period: str = ""
 
     @property
     def received(self) -> int:
@@ -121,6 +127,9 @@ def gather(session: Session, month: Month) -> MonthFigures:
     fig.police_suggested = sum(1 for r in cohort if r.police_referral_suggested)
     fig.actions = _actions(session, [r.id for r in cohort])
     fig.repeat_offenders = _repeat_offenders(session, start, end)
+    quiet = quiet_summary.counts(session, start, end)
+    fig.pile_ons, fig.reply_limits, fig.election_warnings = (
+        quiet["pile_ons"], quiet["reply_limits"], quiet["election_warnings"])
     return fig
 
 
@@ -128,7 +137,7 @@ def _items(session: Session, start: datetime, end: datetime) -> dict[str, dict[s
     rows = session.execute(
         select(m.Account.platform, m.Item.kind, func.count(m.Item.id))
         .join(m.Account, m.Account.id == m.Item.account_id)
-        .where(m.Item.captured_at >= start, m.Item.captured_at < end)
+        .where(m.Item.captured_at >= start, m.Item.captured_at < end, m.Item.kind.in_(KINDS))
         .group_by(m.Account.platform, m.Item.kind)
     ).all()
     out: dict[str, dict[str, int]] = defaultdict(dict)
@@ -238,11 +247,13 @@ def trend(session: Session, month: Month, months: int = 12) -> list[TrendPoint]:
     points = []
     for mo in month.last(months):
         received = session.execute(
-            select(func.count(m.Item.id)).where(m.Item.captured_at >= mo.start, m.Item.captured_at < mo.end)
+            select(func.count(m.Item.id)).where(m.Item.captured_at >= mo.start, m.Item.captured_at < mo.end,
+                                                m.Item.kind.in_(KINDS))
         ).scalar_one()
         flagged = session.execute(
             select(func.count(m.Item.id)).where(
-                m.Item.captured_at >= mo.start, m.Item.captured_at < mo.end, m.Item.flagged.is_(True)
+                m.Item.captured_at >= mo.start, m.Item.captured_at < mo.end, m.Item.flagged.is_(True),
+                m.Item.kind.in_(KINDS),
             )
         ).scalar_one()
         grounds = session.execute(
