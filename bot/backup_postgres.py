@@ -154,8 +154,8 @@ def _live_info(url: str) -> BackupInfo | None:
             return None
         with engine.connect() as conn:
             installation = conn.execute(text("SELECT id FROM installation")).scalar()
-            counts = {t: int(conn.execute(text(f'SELECT count(*) FROM "{t}"')).scalar() or 0)  # noqa: S608
-                      for t in ("items", "audit_log") if t in present}
+            counts: dict[str, int] = {t: int(conn.execute(text(f'SELECT count(*) FROM "{t}"')).scalar() or 0)  # noqa: S608
+                                      for t in ("items", "audit_log") if t in present}
     finally:
         engine.dispose()
     return BackupInfo(Path("(live database)"), None, "ok", counts, installation=installation)

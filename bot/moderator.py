@@ -145,11 +145,11 @@ class Moderator:
                           result.flagged, result.dm_replies)
 
     def _store_cursor(self, s: Session, account_id: int, value: str | None, now: datetime) -> None:
-        row = s.get(m.Cursor, (account_id, "main"))
-        if row is None:
-            s.add(m.Cursor(account_id=account_id, stream="main", value=value, updated_at=now))
-        else:
-            row.value, row.updated_at = value, now
+        # Insert-if-missing, then update: two services' first polls of one account must not both insert.
+        s.execute(insert_missing(s, m.Cursor, ("account_id", "stream")),
+                  [{"account_id": account_id, "stream": "main", "value": value, "updated_at": now}])
+        s.execute(update(m.Cursor).where(m.Cursor.account_id == account_id, m.Cursor.stream == "main")
+                  .values(value=value, updated_at=now), execution_options={"synchronize_session": False})
 
     def _record_poll_failure(self, name: str, exc: PlatformError) -> None:
         log.warning("poll of %s failed: %s", name, exc, exc_info=not isinstance(exc, RateLimited))

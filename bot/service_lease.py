@@ -60,8 +60,9 @@ class ServiceLease:
     def renew(self) -> None:
         now = self.clock()
         with transaction(self.sessions) as s:
-            changed = s.execute(update(m.ServiceLease).where(m.ServiceLease.id == self.id).values(
-                renewed_at=now, expires_at=now + timedelta(seconds=TTL_SECONDS))).rowcount
+            result = s.execute(update(m.ServiceLease).where(m.ServiceLease.id == self.id).values(
+                renewed_at=now, expires_at=now + timedelta(seconds=TTL_SECONDS)))
+            changed = getattr(result, "rowcount", 0)  # a CursorResult for an UPDATE
         if not changed:  # someone removed it (a restore that was forced): say we are here again
             log.warning("service lease %s was gone; taking it again", self.id)
             self.take()

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from apscheduler.events import EVENT_JOB_ERROR
 
-from bot.storage.db import migrate
+from bot.bootstrap import App
+from bot.scheduler import Heartbeat, build_scheduler
+from bot.storage.db import DatabaseBusy, migrate
 from tests.ops.helpers import write_config
 from tests.support import REPO
 
@@ -63,3 +68,22 @@ def test_status_never_creates_the_data_directory(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "no database yet" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "data").exists()
+
+
+def test_a_busy_database_in_a_scheduled_job_is_one_warning_line(app: App, caplog: pytest.LogCaptureFixture) -> None:
+    def busy() -> None:
+        raise DatabaseBusy("Another process held a lock on the data for more than 15 seconds; nothing was changed.")
+
+    scheduler = build_scheduler(app.moderator, Heartbeat(), (("busy", busy, {"trigger": "date"}),))
+    failed = threading.Event()
+    scheduler.add_listener(lambda event: failed.set() if event.job_id == "busy" else None, EVENT_JOB_ERROR)
+    with caplog.at_level(logging.WARNING, logger="bot.scheduler"):
+        scheduler.start()
+        try:
+            assert failed.wait(60), "the job never ran"
+        finally:
+            scheduler.shutdown(wait=True)
+    (record,) = [r for r in caplog.records if "job busy" in r.getMessage()]
+    assert record.levelno == logging.WARNING and record.exc_info is None
+    assert record.getMessage() == ("job busy: The database is busy. Another process held a lock on the data "
+                                   "for more than 15 seconds; nothing was changed.")
