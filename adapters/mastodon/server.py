@@ -88,7 +88,12 @@ def features_of(name: str, version: tuple[int, int, int]) -> frozenset[Feature]:
         # in category "other" only; it has interaction policies (who may reply) instead.
         return frozenset({Feature.INTERACTION_POLICY})
     if name in ("akkoma", "pleroma"):
-        return frozenset({Feature.APP_SCOPES, Feature.DOMAIN_BLOCK, Feature.REMOVE_FOLLOWER})
+        # Both route /api/v1/apps/verify_credentials and /api/v1/domain_blocks (Pleroma's router).
+        # remove_from_followers only from Pleroma 2.5; Akkoma's is not confirmed, so not offered.
+        found = {Feature.APP_SCOPES, Feature.DOMAIN_BLOCK}
+        if name == "pleroma" and version >= (2, 5, 0):
+            found.add(Feature.REMOVE_FOLLOWER)
+        return frozenset(found)
     return frozenset({Feature.DOMAIN_BLOCK})  # an unknown server: only the oldest Mastodon API
 
 

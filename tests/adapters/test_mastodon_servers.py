@@ -125,6 +125,7 @@ def test_account_check_on_akkoma(rsps: responses.RequestsMock, config: str,
     assert main(["--config", config, "account", "check"]) == 0
     out = capsys.readouterr().out
     assert "server runs Akkoma 3.13.2" in out and "permissions: all present" in out
+    assert "this server does not offer: notification policy and filtered requests; quote notifications" in out
 
 
 def test_one_failing_check_does_not_hide_the_others(rsps: responses.RequestsMock, config: str,
