@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,6 +25,8 @@ from bot.settings import Settings
 from bot.storage import models as m
 from bot.storage.db import DatabaseBusy
 from bot.storage.upsert import insert_missing
+
+HANDLE_LENGTH: int = m.Author.__table__.c.handle.type.length  # type: ignore[attr-defined]
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +140,7 @@ def _upsert_authors(session: Session, ctx: IngestContext, items: list[Item]) -> 
     """The authors of a batch, creating the new ones. Another poller may create the same
     author at the same moment: the insert skips it and the row is read back instead."""
     platform = ctx.account.platform
-    wanted = {i.author.remote_id: i.author for i in items}
+    wanted = {i.author.remote_id: _storable(i.author) for i in items}
     rows = _authors_by_remote_id(session, platform, list(wanted))
     if rows:  # one statement, not one UPDATE per author
         session.execute(update(m.Author).where(m.Author.id.in_([a.id for a in rows.values()]))
@@ -152,6 +154,14 @@ def _upsert_authors(session: Session, ctx: IngestContext, items: list[Item]) -> 
     if missing:
         rows.update(_create_authors(session, ctx, missing))
     return rows
+
+
+def _storable(author: Author) -> Author:
+    """A hostile payload can carry a handle of thousands of characters, which PostgreSQL's
+    column would refuse (failing the whole poll); the full text stays in the evidence."""
+    if len(author.handle) <= HANDLE_LENGTH:
+        return author
+    return replace(author, handle=author.handle[:HANDLE_LENGTH - 1] + "…")
 
 
 def _authors_by_remote_id(session: Session, platform: str, remote_ids: list[str]) -> dict[str, m.Author]:

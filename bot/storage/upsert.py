@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from bot.errors import ConfigError
+
 
 def insert_missing(session: Session, model: Any, conflict_columns: Sequence[str]) -> Any:
     """An INSERT for ``model`` that silently skips rows clashing on ``conflict_columns``."""
@@ -24,4 +26,5 @@ def insert_missing(session: Session, model: Any, conflict_columns: Sequence[str]
         return postgresql.insert(model).on_conflict_do_nothing(index_elements=list(conflict_columns))
     if dialect == "sqlite":
         return sqlite.insert(model).on_conflict_do_nothing(index_elements=list(conflict_columns))
-    raise NotImplementedError(f"no ON CONFLICT support for the {dialect} database")
+    # settings accept only sqlite:// and postgresql:// URLs, so this is a wiring mistake
+    raise ConfigError([("database_url", f"council-modbot runs on SQLite or PostgreSQL, not {dialect}")])
