@@ -64,6 +64,17 @@ class ReplyGating(Protocol):
         ...
 
 
+class FindsDeletions(Protocol):
+    """Optional: adapters that can tell which stored posts their authors deleted."""
+
+    #: How many pending posts to ask about after each poll (within the poll's request budget).
+    deletion_checks_per_poll: int
+
+    def deleted_posts(self, remote_ids: list[str]) -> set[str]:
+        """Those of ``remote_ids`` the platform no longer has (the author deleted them)."""
+        ...
+
+
 # What each action means on a platform, for the clerk's page. Adapters may refine it.
 ACTION_LABELS: dict[ActionKind, str] = {
     ActionKind.HIDE_REPLY: "Hide the reply under the council's post",

@@ -1,10 +1,12 @@
-"""Carrying out approved actions and sending DM auto-replies: exactly once, with
-retry and backoff in this one place (adapters never retry).
+"""Carrying out approved actions: at most one platform call in flight per action,
+with retry and backoff in this one place (adapters never retry).
 
-An action is claimed (``approved -> executing``) and committed before the platform
-is called; the outcome is committed afterwards. A crash in between leaves it
-``executing``; ``Moderator.recover_interrupted`` puts it back to ``approved`` and it
-is retried with the same idempotency key.
+An action is claimed (``approved -> executing``, with this process as the lease
+owner, see ``bot.leases``) and committed before the platform is called; the lease
+is renewed while the call is in flight and the outcome is committed afterwards,
+only if this process still holds the lease. A claim whose owner died is taken over
+by any process once it is abandoned, and the action is retried with the same
+idempotency key; a live owner's claim is never touched.
 """
 
 from __future__ import annotations
@@ -12,23 +14,31 @@ from __future__ import annotations
 import json
 import logging
 import random
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import Any
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
 
-from bot import audit, crashpoints
-from bot.domain import ActionKind, ActionOrder, ActionState, Author, Item, ItemKind
-from bot.errors import AuthFailed, PermanentError, PlatformError, RateLimited
+from bot import audit, crashpoints, leases
+from bot.adapter import Adapter
+from bot.decisions import move_action
+from bot.domain import ActionKind, ActionOrder, ActionState
+from bot.errors import AuthFailed, PermanentError, PlatformError, RateLimited, TargetGone
+from bot.evidence import mark_deleted
+from bot.evidence.bindings import recorded_target
+from bot.settings import Settings
 from bot.storage import models as m
 from bot.storage.db import transaction
 
-if TYPE_CHECKING:
-    from bot.moderator import Moderator
-
 log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=1)
+EXECUTING = ActionState.EXECUTING.value
+# Actions whose target is the post itself: when the author deleted it there is nothing left to do.
+POST_ACTIONS = frozenset({ActionKind.HIDE_REPLY, ActionKind.DETACH_QUOTE})
+NOT_NEEDED = "Not needed"  # the outcome's first words when the target was already gone
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,26 @@ class ExecuteResult:
     done: int = 0
     retried: int = 0
     failed: int = 0
+    not_needed: int = 0  # the post or account was already gone
+
+
+@dataclass(frozen=True)
+class Duties:
+    """What the executor and the DM outbox need: no more than this (not the whole Moderator)."""
+
+    settings: Settings
+    sessions: sessionmaker[Session]
+    adapters: Mapping[str, Adapter]
+    clock: Callable[[], datetime]
+    owner_key: str | None = None  # None: this process (``bot.leases.me``)
+
+    @property
+    def owner(self) -> str:
+        return self.owner_key or leases.me().key
+
+    @property
+    def lease(self) -> timedelta:
+        return timedelta(seconds=int(self.settings.get("actions.lease_seconds")))
 
 
 def backoff(attempts: int, base_seconds: int, rng: random.Random | None = None) -> timedelta:
@@ -45,53 +75,131 @@ def backoff(attempts: int, base_seconds: int, rng: random.Random | None = None) 
     return timedelta(seconds=delay * jitter)
 
 
-def due_action_ids(mod: Moderator, limit: int) -> list[int]:
-    now = mod.clock()
-    with transaction(mod.sessions) as s:
+def _due(now: datetime) -> Any:
+    return or_(m.Action.next_attempt_at.is_(None), m.Action.next_attempt_at <= now)
+
+
+def due_action_ids(d: Duties, limit: int) -> list[int]:
+    now = d.clock()
+    with transaction(d.sessions) as s:
         return list(s.execute(
-            select(m.Action.id).where(m.Action.state == ActionState.APPROVED.value,
-                                      or_(m.Action.next_attempt_at.is_(None), m.Action.next_attempt_at <= now))
+            select(m.Action.id).where(m.Action.state == ActionState.APPROVED.value, _due(now))
             .order_by(m.Action.next_attempt_at, m.Action.id).limit(limit)).scalars())
 
 
-def execute_due(mod: Moderator, limit: int = 20) -> ExecuteResult:
-    if not mod.settings.live:
+def execute_due(d: Duties, limit: int = 20) -> ExecuteResult:
+    if not d.settings.live:
         return ExecuteResult()
-    done = retried = failed = 0
-    for action_id in due_action_ids(mod, limit):
-        outcome = execute_one(mod, action_id)
-        done += outcome == "done"
-        retried += outcome == "retry"
-        failed += outcome == "failed"
-    return ExecuteResult(done, retried, failed)
+    recover_abandoned(d)
+    outcomes = [execute_one(d, action_id) for action_id in due_action_ids(d, limit)]
+    return ExecuteResult(outcomes.count("done"), outcomes.count("retry"), outcomes.count("failed"),
+                         outcomes.count("not_needed"))
 
 
-def execute_one(mod: Moderator, action_id: int) -> str:
-    with transaction(mod.sessions) as s:
-        if not mod.claim(s, action_id):
-            return "skipped"
+def recover_abandoned(d: Duties) -> int:
+    """Put actions whose executor is gone back to ``approved`` (see ``bot.leases``)."""
+    now = d.clock()
+    with transaction(d.sessions) as s:
+        claims = s.execute(select(m.Action.id, m.Action.lease_owner, m.Action.lease_expires_at)
+                           .where(m.Action.state == EXECUTING)).all()
+    recovered = 0
+    for action_id, owner, expires in claims:
+        if not leases.abandoned(owner, expires, now, "actions", action_id):
+            continue
+        with transaction(d.sessions) as s:
+            action = s.get(m.Action, action_id, with_for_update=True)
+            if action is None or (action.state, action.lease_owner, action.lease_expires_at) != (EXECUTING, owner,
+                                                                                                  expires):
+                continue  # someone renewed, finished or recovered it in the meantime
+            action.lease_owner = action.lease_expires_at = None
+            action.next_attempt_at = now
+            move_action(s, action, ActionState.APPROVED, "bot", "action.recovered", now,
+                        {"note": "the executor stopped mid-way; retrying with the same idempotency key",
+                         "previous_owner": owner})
+            recovered += 1
+    if recovered:
+        log.warning("%d action(s) left by a stopped executor will be retried", recovered)
+    return recovered
+
+
+def execute_one(d: Duties, action_id: int) -> str:
+    claimed = _claim(d, action_id)
+    if claimed is None:
+        return "skipped"
+    account_name, order, tampered = claimed
+    with leases.holding("actions", action_id, lambda: _renew(d, action_id), d.lease / 4):
+        crashpoints.reached("execute.claimed")  # a frozen executor still renews its lease here
+        if tampered:
+            log.error("action %s not carried out: %s", action_id, tampered)
+            return _after_failure(d, action_id, PermanentError(tampered))
+        try:
+            result = d.adapters[account_name].apply(order)
+        except PlatformError as exc:
+            return _after_failure(d, action_id, exc)
+        except Exception as exc:  # an adapter bug: keep it for the clerk, do not loop on it
+            log.exception("adapter crashed carrying out action %s", action_id)
+            return _after_failure(d, action_id, PermanentError(f"internal error: {type(exc).__name__}"))
+        crashpoints.reached("execute.applied")
+        return _finish(d, action_id, json.dumps(result, sort_keys=True, default=str) if result else "ok")
+
+
+def _claim(d: Duties, action_id: int) -> tuple[str, ActionOrder, str] | None:
+    """Atomically ``approved -> executing`` with this process's lease; None if someone else did."""
+    now = d.clock()
+    with transaction(d.sessions) as s:
+        res = s.execute(update(m.Action).where(m.Action.id == action_id, m.Action.state == "approved", _due(now))
+                        .values(state=EXECUTING, executing_since=now, updated_at=now, attempts=m.Action.attempts + 1,
+                                lease_owner=d.owner, lease_expires_at=now + d.lease)
+                        .execution_options(synchronize_session=False))
+        if getattr(res, "rowcount", 0) != 1:
+            return None
         action = s.get(m.Action, action_id)
         assert action is not None
-        action.attempts += 1
-        account_name = action.account.name
-        order = _order_for(action)
         audit.record(s, "bot", "action.executing", "action", action.id,
-                     {"kind": action.kind, "attempt": action.attempts}, at=mod.clock())
-    crashpoints.reached("execute.claimed")
-    try:
-        result = mod.adapters[account_name].apply(order)
-    except PlatformError as exc:
-        return _after_failure(mod, action_id, exc)
-    except Exception as exc:  # an adapter bug: keep it for the clerk, do not loop on it
-        log.exception("adapter crashed carrying out action %s", action_id)
-        return _after_failure(mod, action_id, PermanentError(f"internal error: {type(exc).__name__}"))
-    crashpoints.reached("execute.applied")
-    with transaction(mod.sessions) as s:
-        action = s.get(m.Action, action_id)
-        assert action is not None
-        action.done_at, action.last_error = mod.clock(), None
-        action.outcome = json.dumps(result, sort_keys=True, default=str) if result else "ok"
-        mod._move(s, action, ActionState.DONE, "bot", "action.done", {"outcome": action.outcome[:500]})
+                     {"kind": action.kind, "from": "approved", "to": EXECUTING, "attempt": action.attempts,
+                      "owner": d.owner}, at=now)
+        return action.account.name, _order_for(action), _target_changed(s, action.review_item.item)
+
+
+def _target_changed(s: Session, item: m.Item) -> str:
+    """Why the action must not go ahead: its target is not the account bound at capture."""
+    target = recorded_target(s, item.id)
+    if target is None or (target.get("author_id"), target.get("author_remote_id")) == (item.author_id,
+                                                                                       item.author.remote_id):
+        return ""
+    return (f"the author of item {item.id} was changed in the database after capture (now {item.author.remote_id}, "
+            f"recorded {target.get('author_remote_id')}); nothing was sent. Run 'modbot audit verify'.")
+
+
+def _renew(d: Duties, action_id: int) -> bool:
+    with transaction(d.sessions) as s:
+        res = s.execute(update(m.Action).where(m.Action.id == action_id, m.Action.state == EXECUTING,
+                                               m.Action.lease_owner == d.owner)
+                        .values(lease_expires_at=d.clock() + d.lease).execution_options(synchronize_session=False))
+        return bool(getattr(res, "rowcount", 0) == 1)
+
+
+def _held(s: Session, d: Duties, action_id: int) -> m.Action | None:
+    """The action, locked, if this process still holds its lease; else None (logged)."""
+    action = s.get(m.Action, action_id, with_for_update=True)
+    if action is not None and action.state == EXECUTING and action.lease_owner == d.owner:
+        return action
+    state = action.state if action else "missing"
+    log.warning("action %s was taken over while this process carried it out (now %s); "
+                "this process was stopped for longer than its lease", action_id, state)
+    audit.record(s, "bot", "action.lease_lost", "action", action_id,
+                 {"owner": d.owner, "state_found": state}, at=d.clock())
+    return None
+
+
+def _finish(d: Duties, action_id: int, outcome: str) -> str:
+    with transaction(d.sessions) as s:
+        action = _held(s, d, action_id)
+        if action is None:
+            return "lost"
+        action.done_at, action.last_error, action.outcome = d.clock(), None, outcome
+        action.lease_owner = action.lease_expires_at = None
+        move_action(s, action, ActionState.DONE, "bot", "action.done", d.clock(), {"outcome": outcome[:500]})
     return "done"
 
 
@@ -103,89 +211,46 @@ def _order_for(action: m.Action) -> ActionOrder:
         params=dict(action.params or {}), idempotency_key=action.idempotency_key)
 
 
-def _after_failure(mod: Moderator, action_id: int, exc: PlatformError) -> str:
-    max_attempts = int(mod.settings.get("actions.max_attempts"))
-    base = int(mod.settings.get("actions.backoff_seconds"))
-    now = mod.clock()
-    with transaction(mod.sessions) as s:
-        action = s.get(m.Action, action_id)
-        assert action is not None
+def _after_failure(d: Duties, action_id: int, exc: PlatformError) -> str:
+    if isinstance(exc, TargetGone):
+        return _target_gone(d, action_id, exc)
+    max_attempts = int(d.settings.get("actions.max_attempts"))
+    base = int(d.settings.get("actions.backoff_seconds"))
+    now = d.clock()
+    with transaction(d.sessions) as s:
+        action = _held(s, d, action_id)
+        if action is None:
+            return "lost"
         action.last_error = f"{exc.title} {exc}"[:1000]
-        permanent = isinstance(exc, PermanentError) or action.attempts >= max_attempts
-        if permanent:
-            mod._move(s, action, ActionState.FAILED, "bot", "action.failed",
-                      {"error": action.last_error, "attempts": action.attempts})
+        action.lease_owner = action.lease_expires_at = None
+        if isinstance(exc, PermanentError) or action.attempts >= max_attempts:
+            move_action(s, action, ActionState.FAILED, "bot", "action.failed", now,
+                        {"error": action.last_error, "attempts": action.attempts})
             return "failed"
         if isinstance(exc, RateLimited) and exc.retry_at:
             action.next_attempt_at = datetime.fromtimestamp(exc.retry_at, tz=now.tzinfo)
         else:
             action.next_attempt_at = now + backoff(action.attempts, base * (10 if isinstance(exc, AuthFailed) else 1))
-        mod._move(s, action, ActionState.APPROVED, "bot", "action.retry",
-                  {"error": action.last_error, "next_attempt_at": action.next_attempt_at.isoformat()})
+        move_action(s, action, ActionState.APPROVED, "bot", "action.retry", now,
+                    {"error": action.last_error, "next_attempt_at": action.next_attempt_at.isoformat()})
     return "retry"
 
 
-# -- DM auto-replies -------------------------------------------------------------
-def send_outbox(mod: Moderator, limit: int = 20) -> int:
-    if not mod.settings.live:
-        return 0
-    now = mod.clock()
-    with transaction(mod.sessions) as s:
-        ids = list(s.execute(select(m.OutboxMessage.id).where(
-            m.OutboxMessage.state == "pending",
-            or_(m.OutboxMessage.next_attempt_at.is_(None), m.OutboxMessage.next_attempt_at <= now))
-            .order_by(m.OutboxMessage.id).limit(limit)).scalars())
-    return sum(_send_one(mod, mid) for mid in ids)
-
-
-def _send_one(mod: Moderator, message_id: int) -> bool:
-    base = int(mod.settings.get("actions.backoff_seconds"))
-    with transaction(mod.sessions) as s:
-        msg = s.get(m.OutboxMessage, message_id)
-        assert msg is not None
-        # Lease: if we die while sending, the retry waits and re-uses the idempotency key.
-        claimed = s.execute(update(m.OutboxMessage).where(
-            m.OutboxMessage.id == message_id, m.OutboxMessage.attempts == msg.attempts,
-            m.OutboxMessage.state == "pending").values(
-            attempts=msg.attempts + 1, next_attempt_at=mod.clock() + timedelta(minutes=5)))
-        if getattr(claimed, "rowcount", 0) != 1:
-            return False
-        item_row = s.get(m.Item, msg.item_id)
-        assert item_row is not None
-        account_name, text, key = item_row.account.name, msg.text, msg.idempotency_key
-        item = _item_for(item_row)
-    try:
-        mod.adapters[account_name].send_dm_reply(item, text, key)
-    except PlatformError as exc:
-        _outbox_failure(mod, message_id, exc, base)
-        return False
-    crashpoints.reached("outbox.sent")
-    with transaction(mod.sessions) as s:
-        msg = s.get(m.OutboxMessage, message_id)
-        assert msg is not None
-        msg.state, msg.sent_at, msg.last_error = "sent", mod.clock(), None
-        audit.record(s, "bot", "dm_reply.sent", "item", msg.item_id, {"account": account_name}, at=mod.clock())
-    return True
-
-
-def _outbox_failure(mod: Moderator, message_id: int, exc: PlatformError, base: int) -> None:
-    max_attempts = int(mod.settings.get("actions.max_attempts"))
-    with transaction(mod.sessions) as s:
-        msg = s.get(m.OutboxMessage, message_id)
-        assert msg is not None
-        msg.last_error = f"{exc.title} {exc}"[:1000]
-        if isinstance(exc, PermanentError) or msg.attempts >= max_attempts:
-            msg.state = "failed"
-            audit.record(s, "bot", "dm_reply.failed", "item", msg.item_id, {"error": msg.last_error}, at=mod.clock())
+def _target_gone(d: Duties, action_id: int, exc: TargetGone) -> str:
+    """The post (or the account) is gone: nothing is left to do, and that is not a failure."""
+    now = d.clock()
+    with transaction(d.sessions) as s:
+        action = _held(s, d, action_id)
+        if action is None:
+            return "lost"
+        item = action.review_item.item
+        if ActionKind(action.kind) in POST_ACTIONS or item.deleted_at is not None:
+            mark_deleted(s, item.account_id, item.remote_id, now)
+            action.outcome = f"{NOT_NEEDED}: the author deleted the post."
         else:
-            msg.next_attempt_at = mod.clock() + backoff(msg.attempts, base)
-
-
-def _item_for(row: m.Item) -> Item:
-    """Rebuild the domain item an adapter needs to answer a DM."""
-    snap = row.author_snapshot or {}
-    author = Author(remote_id=row.author.remote_id, handle=row.author.handle,
-                    display_name=snap.get("display_name", ""), is_bot=bool(snap.get("is_bot")))
-    return Item(remote_id=row.remote_id, kind=ItemKind(row.kind), author=author, text=row.text,
-                created_at=row.created_at, raw={}, url=row.url, in_reply_to_id=row.in_reply_to_id,
-                thread_root_id=row.thread_root_id, meta=dict(row.meta or {}))
+            action.outcome = f"{NOT_NEEDED}: the account no longer exists."
+        action.done_at, action.last_error = now, None
+        action.lease_owner = action.lease_expires_at = None
+        move_action(s, action, ActionState.DONE, "bot", "action.not_needed", now,
+                    {"outcome": action.outcome, "platform_said": str(exc)[:300]})
+    return "not_needed"

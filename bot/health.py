@@ -11,9 +11,11 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.ingest import TOO_OLD
 from bot.scheduler import Heartbeat
 from bot.settings import Settings
 from bot.storage import models as m
+from bot.uk_time import at
 
 
 def health_report(settings: Settings, sessions: sessionmaker[Session], heartbeat: Heartbeat | None,
@@ -37,26 +39,51 @@ def health_report(settings: Settings, sessions: sessionmaker[Session], heartbeat
 
 def _accounts(s: Session, settings: Settings, now: datetime, problems: list[str]) -> list[dict[str, Any]]:
     limit = timedelta(minutes=int(settings.get("alerts.poll_failure_minutes")))
+    degraded_after = int(settings.get("alerts.degraded_after_failures"))
     counts = dict(s.execute(select(m.Item.account_id, func.count()).group_by(m.Item.account_id)).all())
+    too_old = dict(s.execute(select(m.OutboxMessage.account_id, func.count()).where(m.OutboxMessage.state == TOO_OLD)
+                             .group_by(m.OutboxMessage.account_id)).all())
     pending = dict(s.execute(
         select(m.Item.account_id, func.count()).join(m.ReviewItem, m.ReviewItem.item_id == m.Item.id)
         .where(m.ReviewItem.status == "pending").group_by(m.Item.account_id)).all())
     out = []
     for acc in s.execute(select(m.Account).order_by(m.Account.name)).scalars():
         ok_at = acc.last_poll_ok_at
-        stale = ok_at is None or now - ok_at > limit
-        if acc.auth_failed:
-            problems.append(f"account {acc.name}: login or token rejected")
-        elif stale and acc.last_poll_at is not None:
-            problems.append(f"account {acc.name}: no successful poll for over {limit}")
+        problem = account_problem(acc, now, limit, degraded_after)
+        if problem:
+            problems.append(f"account {acc.name}: {problem}")
         out.append({
             "name": acc.name, "platform": acc.platform, "handle": acc.handle,
             "last_successful_poll": ok_at.isoformat() if ok_at else None,
             "last_error": acc.last_error, "auth_failed": acc.auth_failed, "warnings": acc.warnings or [],
             "items": counts.get(acc.id, 0), "pending_review": pending.get(acc.id, 0),
-            "requests_last_poll": acc.last_poll_requests,
+            "requests_last_poll": acc.last_poll_requests, "failed_polls_in_a_row": acc.consecutive_failures,
+            "last_error_at": acc.last_error_at.isoformat() if acc.last_error_at else None,
+            "problem": problem, "old_dms_not_answered": too_old.get(acc.id, 0),
         })
     return out
+
+
+def account_problem(acc: m.Account, now: datetime, limit: timedelta, degraded_after: int) -> str:
+    """One sentence on what is wrong with an account's polling ('' when nothing is)."""
+    when = f" at {at(acc.last_error_at, now)}" if acc.last_error_at else ""
+    error = (acc.last_error or "").rstrip(".")
+    if acc.auth_failed:
+        return f"the login was refused{when}: {error}" if error else f"the login was refused{when}"
+    if acc.consecutive_failures >= degraded_after:
+        return f"the last {acc.consecutive_failures} polls failed (the latest{when}: {error or 'no detail'})"
+    ok_at = acc.last_poll_ok_at
+    if acc.last_poll_at is not None and (ok_at is None or now - ok_at > limit):
+        return f"no successful poll for over {_duration(limit)}"
+    return ""
+
+
+def _duration(value: timedelta) -> str:
+    minutes = int(value.total_seconds() // 60)
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{minutes} minutes"
 
 
 def _queue(s: Session, now: datetime) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
@@ -329,8 +329,10 @@ def _queue_dm_replies(session: Session, ctx: IngestContext, dms: list[tuple[Item
     answered = recently_answered(session, ctx, {item.author.remote_id for item, _ in dms})
     rows = []
     for item, row in dms:
-        reason = dm_reply_refusal(ctx, item, answered)
-        state = "suppressed" if reason else ("pending" if ctx.settings.live else "observe")
+        reason = too_old_to_answer(ctx, item)
+        state = TOO_OLD if reason else ""
+        reason = reason or dm_reply_refusal(ctx, item, answered)
+        state = state or ("suppressed" if reason else ("pending" if ctx.settings.live else "observe"))
         if not reason:
             answered.add(item.author.remote_id)  # a second DM in the same batch gets no second reply
             result.dm_replies += state == "pending"
@@ -348,6 +350,27 @@ def recently_answered(session: Session, ctx: IngestContext, senders: set[str]) -
         m.OutboxMessage.recipient_remote_id.in_(list(senders)),
         m.OutboxMessage.state.in_(("pending", "sent", "observe")),
         m.OutboxMessage.created_at >= since)).scalars())
+
+
+TOO_OLD = "too_old"  # an outbox state: a backfilled DM, kept as evidence and not answered
+
+
+def too_old_to_answer(ctx: IngestContext, item: Item) -> str:
+    """Why a DM is too old for the automatic reply ('' when it is not).
+
+    The first poll of a new account reads whatever is on the platform's newest page,
+    and a poll after an outage reads days of messages: residents who wrote long ago
+    must not get an automatic reply now. Such DMs are stored as evidence all the same.
+    """
+    connected = ctx.account.created_at
+    if connected is not None and connected.tzinfo is None:
+        connected = connected.replace(tzinfo=UTC)
+    if connected is not None and item.created_at < connected:
+        return "sent before the bot was connected to this account; kept, not answered"
+    hours = int(ctx.settings.get("dm_reply.backfill_hours"))
+    if item.created_at < ctx.now - timedelta(hours=hours):
+        return f"more than {hours} hours old when the bot saw it; kept, not answered"
+    return ""
 
 
 def dm_reply_refusal(ctx: IngestContext, item: Item, answered: set[str]) -> str:

@@ -2,29 +2,30 @@
 out approved actions. The web page, the scheduler and the CLI are thin callers.
 
 Every duty is crash-safe: a poll stores its items and the next cursor in one
-transaction; an action moves ``approved -> executing`` in its own transaction
-before the platform is called, and an ``executing`` action found at start-up (its
-executor died) goes back to ``approved`` and is retried with the same
-idempotency key.
+transaction; an action moves ``approved -> executing`` under this process's lease
+in its own transaction before the platform is called, and only an abandoned lease
+(its executor died, see ``bot.leases``) puts it back to ``approved``, to be retried
+with the same idempotency key.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import audit, crashpoints, execution, undo
+from bot import crashpoints, deletions, execution, outbox, poll_health, undo
 from bot.adapter import Adapter
-from bot.decisions import Decision, decide, move_action
-from bot.domain import ActionKind, ActionState, Batch
-from bot.errors import AuthFailed, DecisionProblem, NotFound, PlatformError, RateLimited
-from bot.execution import ExecuteResult
+from bot.decisions import Decision, decide
+from bot.domain import ActionKind, Batch
+from bot.errors import DecisionProblem, NotFound, PlatformError
+from bot.execution import Duties, ExecuteResult
 from bot.ingest import IngestContext, IngestResult, store_batch
 from bot.policy import PolicyEngine
 from bot.quiet import pileon, posts
@@ -47,16 +48,25 @@ class PollResult:
     flagged: int = 0
     dm_replies: int = 0
     error: str = ""
+    deleted: int = 0  # pending posts the platform says their authors deleted
 
 
 class Moderator:
     def __init__(self, settings: Settings, sessions: sessionmaker[Session],
-                 adapters: Mapping[str, Adapter], engine: PolicyEngine, clock: Clock = m.utcnow):
+                 adapters: Mapping[str, Adapter], engine: PolicyEngine, clock: Clock = m.utcnow,
+                 lease_owner: str | None = None):
         self.settings = settings
         self.sessions = sessions
         self.adapters = dict(adapters)
         self.engine = engine
         self.clock = clock
+        self.lease_owner = lease_owner  # None: this process; tests give two in-process executors their own
+        # Accounts this process has polled: a new process retries a refused login at once.
+        self._login_tried: set[str] = set()
+
+    @property
+    def duties(self) -> Duties:
+        return Duties(self.settings, self.sessions, self.adapters, self.clock, self.lease_owner)
 
     # -- set-up ---------------------------------------------------------------
     def sync_accounts(self) -> None:
@@ -70,23 +80,13 @@ class Moderator:
                     for acc in self.settings.accounts])
             for acc in self.settings.accounts:
                 row = s.execute(select(m.Account).where(m.Account.name == acc.name)).scalar_one()
+                # A login failure is kept: only a good poll or ``account check`` clears it (bot.poll_health).
                 row.platform, row.handle, row.server_url = acc.platform.value, acc.handle, acc.server_url
-                row.auth_failed = False  # a restart is the operator's "I fixed the token"
 
-    def recover_interrupted(self) -> int:
-        """Actions left ``executing`` by a killed process go back to ``approved``."""
-        with transaction(self.sessions) as s:
-            rows = s.execute(select(m.Action).where(m.Action.state == ActionState.EXECUTING.value)).scalars().all()
-            for a in rows:
-                self._move(s, a, ActionState.APPROVED, "bot", "action.recovered",
-                           {"note": "the executor stopped mid-way; retrying with the same idempotency key"})
-                a.next_attempt_at = self.clock()
-            # DM replies whose sender died mid-send (a lease, no error yet): retry now,
-            # with the same idempotency key.
-            s.execute(update(m.OutboxMessage).where(
-                m.OutboxMessage.state == "pending", m.OutboxMessage.attempts > 0,
-                m.OutboxMessage.last_error.is_(None)).values(next_attempt_at=self.clock()))
-            return len(rows)
+    def recover_abandoned(self) -> int:
+        """Actions whose executor is gone (an expired lease, or a dead process on this
+        host) go back to ``approved``; a live executor's actions are left alone."""
+        return execution.recover_abandoned(self.duties)
 
     def prepare_accounts(self) -> None:
         """Once at start-up: let adapters check the account's set-up (e.g. Mastodon's
@@ -110,19 +110,21 @@ class Moderator:
         adapter = self.adapters[account_name]
         with transaction(self.sessions) as s:
             account = self._account(s, account_name)
-            if account.auth_failed:
-                return PollResult(account_name, False, error="login failed earlier; fix the credentials and restart")
-            if account.paused_until and account.paused_until > self.clock():
-                return PollResult(account_name, False, error="waiting for the platform's rate limit")
+            waiting = poll_health.why_not_now(account, self.clock(), account_name in self._login_tried)
+            if waiting:
+                return PollResult(account_name, False, error=waiting)
+            self._login_tried.add(account_name)
             cursor = s.get(m.Cursor, (account.id, "main"))
             cursor_value = cursor.value if cursor else None
         try:
             batch = adapter.fetch(cursor_value)
         except PlatformError as exc:
             self._record_poll_failure(account_name, exc)
-            return PollResult(account_name, False, error=f"{type(exc).__name__}: {exc}")
+            return PollResult(account_name, False, error=poll_health.failure_sentence(exc))
         crashpoints.reached("poll.fetched")
-        return self._commit_batch(account_name, adapter, cursor_value, batch)
+        result = self._commit_batch(account_name, adapter, cursor_value, batch)
+        deleted = deletions.check_pending(self.sessions, adapter, account_name, self.clock)
+        return dataclasses.replace(result, deleted=deleted) if deleted else result
 
     def _commit_batch(self, name: str, adapter: Adapter, old_cursor: str | None, batch: Batch) -> PollResult:
         now = self.clock()
@@ -133,10 +135,7 @@ class Moderator:
             result: IngestResult = store_batch(s, ctx, batch.items)
             pileon.detect(s, ctx, batch.items)
             self._store_cursor(s, account.id, batch.cursor if batch.cursor is not None else old_cursor, now)
-            account.last_poll_at = account.last_poll_ok_at = now
-            account.consecutive_failures = 0
-            account.last_poll_requests = batch.requests
-            account.paused_until = None
+            poll_health.record_success(s, account, now, batch.requests)
             crashpoints.reached("poll.before_commit")
         if batch.skipped:
             log.warning("account %s: %d malformed item(s) skipped", name, batch.skipped)
@@ -152,19 +151,8 @@ class Moderator:
                   .values(value=value, updated_at=now), execution_options={"synchronize_session": False})
 
     def _record_poll_failure(self, name: str, exc: PlatformError) -> None:
-        log.warning("poll of %s failed: %s", name, exc, exc_info=not isinstance(exc, RateLimited))
-        now = self.clock()
         with transaction(self.sessions) as s:
-            account = self._account(s, name)
-            account.last_poll_at = account.last_error_at = now
-            account.last_error = f"{exc.title} ({type(exc).__name__})"
-            account.consecutive_failures += 1
-            if isinstance(exc, RateLimited) and exc.retry_at:
-                account.paused_until = datetime.fromtimestamp(exc.retry_at, tz=now.tzinfo)
-            if isinstance(exc, AuthFailed) and not account.auth_failed:
-                account.auth_failed = True
-                audit.record(s, "bot", "account.auth_failed", "account", account.id,
-                             {"account": name, "error": str(exc)[:300]}, at=now)
+            poll_health.record_failure(s, self._account(s, name), exc, self.clock())
 
     def _account(self, s: Session, name: str) -> m.Account:
         row = s.execute(select(m.Account).where(m.Account.name == name)).scalar_one_or_none()
@@ -173,18 +161,8 @@ class Moderator:
         return row
 
     # -- helpers shared with decisions and execution ---------------------------
-    def _move(self, s: Session, action: m.Action, new: ActionState, actor: str, event: str,
-              details: dict[str, object] | None = None) -> None:
-        move_action(s, action, new, actor, event, self.clock(), details)
-
     def capabilities_of(self, account_name: str) -> frozenset[ActionKind]:
         return self.adapters[account_name].capabilities
-
-    def claim(self, s: Session, action_id: int) -> bool:
-        """Atomically move one action approved -> executing; False if someone else did."""
-        res = s.execute(update(m.Action).where(m.Action.id == action_id, m.Action.state == "approved")
-                        .values(state="executing", executing_since=self.clock(), updated_at=self.clock()))
-        return bool(getattr(res, "rowcount", 0) == 1)
 
     # -- decisions and execution -------------------------------------------------
     def decide(self, decision: Decision) -> m.ReviewItem:
@@ -216,10 +194,10 @@ class Moderator:
             raise DecisionProblem("This action has already been undone, or its undoing is waiting to run.") from exc
 
     def execute_due(self, limit: int = 20) -> ExecuteResult:
-        return execution.execute_due(self, limit)
+        return execution.execute_due(self.duties, limit)
 
     def send_outbox(self, limit: int = 20) -> int:
-        return execution.send_outbox(self, limit)
+        return outbox.send_outbox(self.duties, limit)
 
     # -- quiet accounts: the council's own posts, reply gates, pile-on limits ----------
     def scan_posts(self, account_name: str) -> posts.ScanResult:

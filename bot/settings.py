@@ -54,6 +54,7 @@ SCHEMA: tuple[Field, ...] = (
     Field("polling.execute_interval_seconds", "int", default=20, minimum=1, doc="Seconds between runs of the action executor and the DM outbox."),
     Field("dm_reply.enabled", "bool", default=True, doc="Send the automatic reply to direct messages (live mode only)."),
     Field("dm_reply.once_per_days", "int", default=7, minimum=0, doc="At most one automatic reply per sender in this many days."),
+    Field("dm_reply.backfill_hours", "int", default=24, minimum=1, doc="DMs older than this when the bot first sees them (after an outage, say), or sent before the account was connected to the bot, are kept as evidence but not answered."),
     Field("dm_reply.text", "str", default=(
         "Thank you for your message. {council} does not answer direct messages on social media. "
         "Please contact the office by e-mail at {email} or by phone on {phone}{hours_sentence}. "
@@ -61,6 +62,7 @@ SCHEMA: tuple[Field, ...] = (
     ), doc="Template of the automatic reply; {council}, {email}, {phone}, {website}, {hours}, {hours_sentence} are filled in."),
     Field("actions.max_attempts", "int", default=6, minimum=1, doc="Attempts before an approved action is marked failed."),
     Field("actions.backoff_seconds", "int", default=30, minimum=1, doc="First retry delay; doubles each attempt, with jitter."),
+    Field("actions.lease_seconds", "int", default=120, minimum=30, doc="How long a claimed action or DM reply stays reserved for the process carrying it out; renewed while the platform call runs. Another process (or a second service on the same PostgreSQL database) takes it over only after it expires. Keep it well above the platforms' request timeout (30 s)."),
     Field("web.bind", "str", default="127.0.0.1", doc="Address the clerk's page listens on (put a TLS proxy in front)."),
     Field("web.port", "int", default=8080, minimum=1, doc="Port of the clerk's page."),
     Field("web.public_url", "url", default="http://127.0.0.1:8080", doc="The address the clerk uses, for links in e-mails."),
@@ -80,6 +82,7 @@ SCHEMA: tuple[Field, ...] = (
     Field("smtp.sender", "str", default="", doc="From address of alerts."),
     Field("alerts.recipients", "list", default=[], doc="E-mail addresses of the clerk and deputy for urgent alerts."),
     Field("alerts.poll_failure_minutes", "int", default=60, minimum=1, doc="Alert when an account has not polled successfully for this long."),
+    Field("alerts.degraded_after_failures", "int", default=3, minimum=1, doc="Show an account as degraded in /healthz and modbot status after this many failed polls in a row (long before the e-mail alert)."),
     Field("retention.unflagged_days", "int", default=90, minimum=1, doc="Delete items with no finding after this many days."),
     Field("retention.flagged_days", "int", default=730, minimum=1, doc="Delete flagged items and their evidence after this many days (unless under legal hold)."),
     Field("retention.audit_days", "int", default=2190, minimum=1, doc="Keep audit log entries this long."),

@@ -142,7 +142,7 @@ class Soak:
         app = build_app(self.settings, adapters={"sim": platform}, clock=self.clock)
         event.listen(app.db, "connect", _short_busy_timeout)
         app.db.dispose()
-        app.moderator.recover_interrupted()  # what ``modbot run`` does first
+        app.moderator.recover_abandoned()  # what ``modbot run`` does first
         self.app, self.platform = app, platform
         if self.figures.rss_start and self.rss_at_stop:
             # A real restart is a new process; an in-process one keeps the old heap's pages.

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.audit import verify_chain
+from bot.execution import NOT_NEEDED
 from bot.storage import models as m
 
 MALFORMED_EVERY = 53  # the simulated script's post n is malformed when n % 53 == 52
@@ -81,7 +82,7 @@ def actions_exactly_once(s: Session, platform: dict[str, Any]) -> list[str]:
             out.append(f"approved action {a.idempotency_key} is still {a.state}")
         elif a.state == "failed" and not (a.last_error or "").strip():
             out.append(f"action {a.idempotency_key} failed without a reason")
-        elif a.state == "done" and a.idempotency_key not in effects:
+        elif a.state == "done" and a.idempotency_key not in effects and not (a.outcome or "").startswith(NOT_NEEDED):
             out.append(f"action {a.idempotency_key} is done but the platform never carried it out")
     return out
 

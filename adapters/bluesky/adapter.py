@@ -142,6 +142,12 @@ class BlueskyAdapter:
         if not self.chat.send_reply(item, text):
             log.info("automatic reply %s was already sent; not sending it twice", idempotency_key)
 
+    deletion_checks_per_poll = notifications.POSTS_PER_CALL  # one getPosts call after each poll
+
+    def deleted_posts(self, remote_ids: list[str]) -> set[str]:
+        """Pending posts whose authors deleted them (gone from ``app.bsky.feed.getPosts``)."""
+        return notifications.missing_posts(self.conn, remote_ids)
+
     def apply(self, order: ActionOrder) -> dict[str, Any]:
         """Carry out an approved action; returns what the core should keep (see module doc)."""
         handlers = {

@@ -123,6 +123,18 @@ def with_context(conn: Connection, items: list[Item]) -> list[Item]:
     return [_attach(item, posts) for item in items]
 
 
+def missing_posts(conn: Connection, uris: list[str]) -> set[str]:
+    """Those of ``uris`` (at most one call's worth) that ``getPosts`` no longer returns:
+    the AppView leaves deleted posts out of its answer."""
+    asked = [u for u in uris if u.startswith("at://")][:POSTS_PER_CALL]
+    if not asked:
+        return set()
+    params = models.AppBskyFeedGetPosts.Params(uris=asked)
+    found = {p.get("uri") for p in conn.query("app.bsky.feed.getPosts", params).get("posts") or ()
+             if isinstance(p, dict)}
+    return set(asked) - found
+
+
 def _post_text(post: dict[str, Any] | None) -> str:
     record = (post or {}).get("record") or {}
     text = record.get("text") if isinstance(record, dict) else ""

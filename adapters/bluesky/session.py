@@ -101,8 +101,8 @@ class Connection:
             if not is_token_error(exc):
                 raise translate(exc) from exc
             log.warning("the Bluesky refresh token was refused (%s); logging in again", exc)
-        self.session_file.clear()
-        self.session = None
+        # The saved session stays until a login replaces it: its access token may still
+        # work for a while if the login has to wait (the guard) or fails.
         self._login()
 
     def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -16,10 +16,12 @@ import secrets
 import stat
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bot.errors import AuthFailed, RateLimited
+from bot.uk_time import at
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], float]
@@ -97,20 +99,29 @@ class LoginGuard:
         return hashlib.sha256(f"{salt}:{password}".encode()).hexdigest()[:32]
 
     def check(self, password: str) -> None:
-        """Raise ``AuthFailed`` when a login with this password must not be tried now."""
+        """Raise when a login with this password must not be tried now.
+
+        ``AuthFailed`` (stays until the password is changed) when Bluesky refused this
+        password, in this process or an earlier one; ``RateLimited`` with the time to
+        try again when the wait is only the guard's own pacing: polling then resumes by
+        itself, since the password may well be valid.
+        """
         state = _read_json(self.path)
         fp, now = self._fingerprint(state, password), self.clock()
-        if fp in self._refused:
-            raise AuthFailed("Bluesky refused this app password; set a new one and restart the bot")
         attempts = [t for t in state.get("attempts", []) if now - t < 86400]
-        if len(attempts) >= self.daily_max:
-            raise AuthFailed(f"{len(attempts)} Bluesky logins in the last day; the bot stops "
-                             "logging in until tomorrow to avoid being locked out")
         last_fp, last = state.get("last_fingerprint"), max(attempts, default=0.0)
+        if fp in self._refused or (last_fp == fp and state.get("last_refused")):
+            when = f" at {at(datetime.fromtimestamp(last, tz=UTC))}" if last else ""
+            raise AuthFailed(f"Bluesky refused the app password{when}; set a new one (the bot "
+                             "tries it at its next poll)")
+        if len(attempts) >= self.daily_max:
+            raise RateLimited(f"{len(attempts)} Bluesky logins in the last day; the bot waits before "
+                              "logging in again so that it is not locked out", retry_at=min(attempts) + 86400)
         if last_fp == fp and now - last < self.min_interval:
-            wait = int(self.min_interval - (now - last)) + 1
-            raise AuthFailed(f"the bot logged in to Bluesky {int(now - last)}s ago; "
-                             f"it will not log in again for {wait}s")
+            retry = last + self.min_interval
+            raise RateLimited(f"the bot logged in to Bluesky at {at(datetime.fromtimestamp(last, tz=UTC))} and "
+                              f"waits until {at(datetime.fromtimestamp(retry, tz=UTC))} before logging in again",
+                              retry_at=retry)
 
     def record(self, password: str, *, refused: bool) -> None:
         """Remember one login attempt (and whether Bluesky refused the password)."""

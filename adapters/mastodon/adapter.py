@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from adapters.mastodon import replies
+from adapters.mastodon import deletions, replies
 from adapters.mastodon.actions import ActionRunner
 from adapters.mastodon.client import MastodonClient
 from adapters.mastodon.cursor import PollCursor
@@ -171,6 +171,13 @@ class MastodonAdapter:
                          policy: ReplyPolicy) -> dict[str, Any]:
         replies.refuse(post_remote_id, self.server.has(Feature.INTERACTION_POLICY))
         return replies.set_default_reply_policy(self.client, ReplyPolicy(policy))
+
+    deletion_checks_per_poll = deletions.PER_POLL
+
+    def deleted_posts(self, remote_ids: list[str]) -> set[str]:
+        """Pending statuses whose authors deleted them (404 or 410 from the server)."""
+        self._refuse_if_rate_limited()
+        return deletions.deleted_statuses(self.client, remote_ids)
 
     def _refuse_if_rate_limited(self) -> None:
         remaining = self.client.rate_limit_remaining()

@@ -3,19 +3,24 @@
 It behaves like a well-kept real server: pages of new items after a cursor, every
 action kind, DM replies, idempotency keys honoured (a repeated key is not applied
 twice), and its own state in a JSON file in the data directory so it survives the
-bot being killed and restarted, as a real server would. Faults can be injected
-(``inject``) to exercise retry, rate limits, revoked tokens and malformed payloads.
+bot being killed and restarted, as a real server would. Several bot processes may share one simulated platform (two
+services on one database): every change to its state is made under a file lock, so
+calls are counted exactly. Faults can be injected (``inject``; operations fetch,
+apply, dm, check, deleted) to exercise retry, rate limits, revoked tokens and
+malformed payloads.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import logging
 import os
 import tempfile
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -63,10 +68,10 @@ class SimulatedAdapter(CouncilSide):
         self.clock = clock or (lambda: datetime.now(UTC))
         self._faults: deque[tuple[str, PlatformError]] = deque()
         self._lock = threading.Lock()
-        self._state = self._load()
-        if "started_at" not in self._state:
-            self._state["started_at"] = self.clock().isoformat()
-            self._save()
+        with self._locked():
+            if "started_at" not in self._state:
+                self._state["started_at"] = self.clock().isoformat()
+                self._save()
 
     # -- the platform's own persistent state ------------------------------------
     def _load(self) -> dict[str, Any]:
@@ -84,6 +89,18 @@ class SimulatedAdapter(CouncilSide):
             os.fsync(fh.fileno())
         os.replace(tmp, self.state_file)
 
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """This process's threads and every other process using the same state file, one at a time."""
+        self.state_file.parent.mkdir(parents=True, exist_ok=True)
+        with self._lock, open(self.state_file.with_name(self.state_file.name + ".lock"), "a") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                self._state = self._load()
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
     @property
     def applied(self) -> dict[str, dict[str, Any]]:
         """Actions the platform carried out, by idempotency key."""
@@ -100,9 +117,17 @@ class SimulatedAdapter(CouncilSide):
 
     def delete_post(self, remote_id: str) -> None:
         """The author deletes a post (actions on it then fail with TargetGone)."""
-        with self._lock:
+        with self._locked():
             self._state["deleted"].append(remote_id)
             self._save()
+
+    deletion_checks_per_poll = 25
+
+    def deleted_posts(self, remote_ids: list[str]) -> set[str]:
+        """Which of these posts were deleted (``delete_post``), as a real server's 404 would say."""
+        self._maybe_fail("deleted")
+        deleted = set(self._load().get("deleted", []))
+        return {r for r in remote_ids if r in deleted}
 
     def _maybe_fail(self, operation: str) -> None:
         if self._faults and self._faults[0][0] == operation:
@@ -204,8 +229,7 @@ class SimulatedAdapter(CouncilSide):
 
     def send_dm_reply(self, item: Item, text: str, idempotency_key: str) -> None:
         self._maybe_fail("dm")
-        with self._lock:
-            self._state = self._load()
+        with self._locked():
             if idempotency_key in self._state["dm_replies"]:
                 return  # a retry with the same key: the server returns the first reply
             self._state["dm_replies"][idempotency_key] = {
@@ -220,8 +244,7 @@ class SimulatedAdapter(CouncilSide):
         self._maybe_fail("apply")
         if order.kind not in self.capabilities:
             raise Unsupported(order.kind.value)
-        with self._lock:
-            self._state = self._load()
+        with self._locked():
             if order.item_remote_id in self._state["deleted"] and order.kind in (
                 ActionKind.HIDE_REPLY,
                 ActionKind.DETACH_QUOTE,

@@ -19,8 +19,16 @@ import sys
 from types import ModuleType
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.backup import sqlite_path
 from bot.cli.common import settings_from
 from bot.errors import ModbotError
+from bot.poll_health import restore_login
+from bot.settings import Settings
+from bot.storage import models as m
+from bot.storage.db import make_engine, make_session_factory, transaction
 
 ACCOUNT_PLATFORMS: dict[str, str] = {
     "mastodon": "bot.cli.account_mastodon",
@@ -73,5 +81,25 @@ def cmd_check(args: argparse.Namespace) -> int:
         except ModbotError as exc:
             print(f"  FAILED: {exc.title} {exc}")
             ok = False
+        else:  # the login works: a recorded login failure is over
+            _note_login_works(settings, account.name)
         all_ok = all_ok and ok
     return 0 if all_ok else 1
+
+
+def _note_login_works(settings: Settings, name: str) -> None:
+    """Clear the account's recorded login failure, if the database has one."""
+    path = sqlite_path(settings.database_url)
+    if path is not None and not path.exists():
+        return  # no database yet: nothing recorded, and nothing to create here
+    engine = make_engine(settings.database_url)
+    try:
+        with transaction(make_session_factory(engine)) as s:
+            row = s.execute(select(m.Account).where(m.Account.name == name)).scalar_one_or_none()
+            if row is not None and row.auth_failed:
+                restore_login(s, row, m.utcnow(), "modbot account check passed")
+                print("  the login failure recorded earlier is cleared; polling resumes")
+    except SQLAlchemyError as exc:
+        print(f"  (could not record this in the database: {type(exc).__name__})")
+    finally:
+        engine.dispose()

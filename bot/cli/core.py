@@ -116,6 +116,7 @@ def cmd_poll(args: argparse.Namespace) -> int:
         print(
             f"{name}: {'ok' if r.ok else 'FAILED ' + r.error}; {r.stored} new, {r.duplicates} already seen, "
             f"{r.skipped} skipped, {r.flagged} flagged, {r.dm_replies} DM replies queued"
+            + (f", {r.deleted} pending post(s) deleted by their authors" if r.deleted else "")
         )
     app.close()
     return 1 if failed else 0
@@ -123,15 +124,17 @@ def cmd_poll(args: argparse.Namespace) -> int:
 
 def cmd_execute(args: argparse.Namespace) -> int:
     app = open_app(args, run_migrations=True)
-    app.moderator.recover_interrupted()
+    app.moderator.recover_abandoned()
     result = app.moderator.execute_due(limit=1000)
     sent = app.moderator.send_outbox(limit=1000)
     mode = "" if app.settings.live else " (observe mode: nothing is sent)"
+    gone = f", {result.not_needed} not needed (post or account deleted)" if result.not_needed else ""
     print(
-        f"actions: {result.done} done, {result.retried} to retry, {result.failed} failed; DM replies sent: {sent}{mode}"
+        f"actions: {result.done} done, {result.retried} to retry, {result.failed} failed{gone}; "
+        f"DM replies sent: {sent}{mode}"
     )
     app.close()
-    return 0
+    return 1 if result.failed else 0
 
 
 def queue_rows(app: App, status: str) -> list[dict[str, Any]]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +22,9 @@ from bot.backup import (
 )
 from bot.backup_postgres import backup_postgres, inspect_pg_dump, restore_postgres
 from bot.cli.common import settings_from
+from bot.evidence.chain import verify_database
 from bot.settings import Settings
-from bot.storage.db import DatabaseTooNew, head_revision
+from bot.storage.db import DatabaseTooNew, head_revision, migrate
 
 
 def register(sub: Any) -> None:
@@ -97,6 +100,26 @@ def _describe_backup(file: Path, postgres: bool) -> bool:
         print(f"error: {exc}", file=sys.stderr)
         return False
     _print_info(info)
+    return postgres or _verify_backup(file)  # a PostgreSQL dump is verified as it is restored
+
+
+def _verify_backup(file: Path) -> bool:
+    """The full record check (audit chain, evidence, decisions) on a copy of a SQLite backup,
+    before anything is touched (``restore_sqlite`` checks the restored data again)."""
+    with tempfile.TemporaryDirectory(prefix="modbot-verify-") as scratch:
+        copy = Path(scratch) / "backup.db"
+        shutil.copyfile(file, copy)
+        url = f"sqlite:///{copy}"
+        migrate(url)
+        report = verify_database(url)
+    if not report.ok:
+        print(f"error: the backup's record does not verify ({len(report.problems)} problem(s)); "
+              "it was not restored:", file=sys.stderr)
+        for problem in report.problems[:20]:
+            print(f"  {problem}", file=sys.stderr)
+        return False
+    print(f"  record verified: {report.audit_rows} audit entries, {report.evidence_items} evidence records; "
+          f"latest entry hash {report.head_hash}")
     return True
 
 

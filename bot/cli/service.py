@@ -10,6 +10,7 @@ import shutil
 import signal
 import sys
 import threading
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from bot.service_lease import RENEW_SECONDS, ServiceLease
 from bot.settings import Settings, load_settings
 from bot.storage.db import sqlite_file
 from bot.storage.models import utcnow
+from bot.uk_time import at
 
 log = logging.getLogger(__name__)
 DEMO_CONFIG = Path(__file__).resolve().parents[2] / "config" / "demo.yaml"
@@ -68,7 +70,7 @@ def run_service(app: App, host: str | None, port: int, stop: threading.Event | N
     lease = ServiceLease(app.sessions, utcnow)  # says "a service uses this database" to restore, on any host
     lease.take()
     try:
-        app.moderator.recover_interrupted()
+        app.moderator.recover_abandoned()
         app.moderator.prepare_accounts()
         renew = ("service-lease", lease.renew, {"trigger": "interval", "seconds": RENEW_SECONDS})
         scheduler = build_scheduler(app.moderator, heartbeat, (*extra_jobs(app), renew))
@@ -165,10 +167,13 @@ def cmd_status(args: argparse.Namespace) -> int:
 def _print_status(report: dict[str, Any]) -> None:
     print(f"status: {report['status']}  database: {'ok' if report['database']['ok'] else 'UNREACHABLE'}")
     for acc in report.get("accounts", []):
+        good = acc["last_successful_poll"]
         print(
-            f"  {acc['name']} ({acc['platform']} {acc['handle']}): last good poll {acc['last_successful_poll']}, "
+            f"  {acc['name']} ({acc['platform']} {acc['handle']}): last good poll "
+            f"{at(datetime.fromisoformat(good)) if good else 'never'}, "
             f"{acc['items']} items, {acc['pending_review']} pending"
-            + (f", error: {acc['last_error']}" if acc["last_error"] else "")
+            + (f", {n} old DMs kept but not answered" if (n := acc.get("old_dms_not_answered")) else "")
+            + (f"; {acc['problem']}" if acc.get("problem") else "")
         )
     q = report.get("queue", {})
     print(

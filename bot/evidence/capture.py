@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot import audit
 from bot.domain import Item
+from bot.evidence.bindings import target_of
 from bot.evidence.record import attachment_urls, evidence_digest, evidence_document, field_hashes
 from bot.storage import models as m
 
@@ -70,6 +71,7 @@ def _bind(session: Session, item_row: m.Item, domain_item: Item) -> audit.Event:
     return audit.Event("bot", CAPTURED, "item", str(item_row.id), {
         "evidence_sha256": evidence_digest(document), "raw_sha256": item_row.raw_sha256,
         "fields": field_hashes(document), "media_queued": len(urls),
+        "target": target_of(item_row, domain_item.author.remote_id),
     })
 
 

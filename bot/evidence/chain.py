@@ -3,7 +3,8 @@
 The audit log is a hash chain (``bot.audit``). Each flagged item's evidence digest
 and each fetched attachment's hash are links in that chain, so this check walks
 the log once and then compares every bound item and attachment with what was
-recorded. Removals are lawful only when the chain itself records them (the
+recorded, and what decisions depend on (``bot.evidence.bindings``: author link,
+legal hold, review decision, action states). Removals are lawful only when the chain itself records them (the
 retention job, an erasure request); anything else is reported as tampering.
 """
 
@@ -17,9 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import audit
+from bot.evidence import bindings
 from bot.evidence.capture import CAPTURED
 from bot.evidence.record import changed_fields, evidence_digest, evidence_document, raw_is_intact
 from bot.storage import models as m
+from bot.storage.db import make_engine
 
 MEDIA_FETCHED = "evidence.media_fetched"
 AUDIT_PRUNED = "retention.audit_pruned"
@@ -62,6 +65,7 @@ class _Walk:
     broken: Problem | None = None
     items: dict[int, tuple[int, dict[str, Any]]] = field(default_factory=dict)
     media: dict[int, tuple[int, int, str]] = field(default_factory=dict)
+    bound: bindings.Bound = field(default_factory=bindings.Bound)
 
 
 def verify_all(session: Session) -> VerifyReport:
@@ -74,6 +78,8 @@ def verify_all(session: Session) -> VerifyReport:
     problems = [walk.broken] if walk.broken else []
     problems += _check_items(session, walk.items)
     problems += _check_media(session, walk.media)
+    vouched = {item_id: row_id for item_id, (row_id, _) in walk.items.items()}
+    problems += [Problem(*found) for found in bindings.check(session, walk.bound, vouched)]
     problems.sort(key=lambda p: p.audit_row)
     return VerifyReport(walk.rows, len(walk.items), len(walk.media), walk.head, tuple(problems))
 
@@ -103,6 +109,7 @@ def _follow(walk: _Walk, row: m.AuditEvent) -> bool:
 
 def _note(walk: _Walk, row: m.AuditEvent) -> None:
     details = row.details if isinstance(row.details, dict) else {}
+    bindings.note(walk.bound, row, details)
     if row.event == CAPTURED and row.subject_type == "item":
         walk.items[int(row.subject_id)] = (row.id, details)
     elif row.event == MEDIA_FETCHED:
@@ -165,3 +172,13 @@ def chain_head(session: Session) -> str:
     """The newest row hash: write it in the minutes to anchor the record outside the database."""
     head = session.execute(select(m.AuditEvent.row_hash).order_by(m.AuditEvent.id.desc()).limit(1)).scalar()
     return head or audit.GENESIS
+
+
+def verify_database(url: str) -> VerifyReport:
+    """``verify_all`` on the database at ``url`` (e.g. a backup being restored)."""
+    engine = make_engine(url, immediate=False)
+    try:
+        with Session(engine) as session:
+            return verify_all(session)
+    finally:
+        engine.dispose()

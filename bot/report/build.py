@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import audit
+from bot.evidence.chain import chain_head
 from bot.quiet import summary as quiet_summary
 from bot.report import charts
 from bot.report.annex import annex_context, annex_rows
@@ -89,7 +90,7 @@ def _inputs(s: Session, council: str, mo: Month, chart_dir: Path, generated: str
         "decisions": charts.decisions(figures.decisions, chart_dir),
         "themes": charts.themes(themes.themes, chart_dir),
     }
-    return SummaryInputs(council, mo, figures, previous, points, themes, drawn, generated)
+    return SummaryInputs(council, mo, figures, previous, points, themes, drawn, generated, chain_head(s))
 
 
 def _write_annex(council: str, mo: Month, rows: list[Any], out: Path, generated: str) -> Path:
@@ -107,6 +108,7 @@ def _write_annex(council: str, mo: Month, rows: list[Any], out: Path, generated:
 
 def _figures_json(inputs: SummaryInputs) -> dict[str, Any]:
     data = inputs.figures.to_json()
+    data["chain_head"] = inputs.chain_head
     data["previous"] = inputs.previous.to_json()
     data["trend"] = [
         {"month": p.month, "received": p.received, "flagged": p.flagged, "by_ground": p.by_ground} for p in inputs.trend

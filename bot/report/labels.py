@@ -37,6 +37,7 @@ DM_STATES = {
     "sent": "Answered automatically",
     "observe": "Would have been answered (observe mode)",
     "suppressed": "Not answered (already answered recently, a bot, or the council)",
+    "too_old": "Not answered (sent before the bot was connected, or too old when it was seen)",
     "pending": "Answer waiting to be sent",
     "failed": "Answer could not be sent",
 }

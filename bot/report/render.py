@@ -53,6 +53,8 @@ class SummaryInputs:
     themes: ThemeReport
     charts: dict[str, Chart]
     generated: str
+    chain_head: str = ""  # the audit log's newest hash when the summary was made
+
 
 
 def render_template(name: str, context: dict[str, Any], *, footer: str, marking: str) -> str:
@@ -87,6 +89,7 @@ def summary_context(inp: SummaryInputs) -> dict[str, Any]:
         "prev_label": inp.month.previous.label,
         "last_day": calendar.monthrange(inp.month.year, inp.month.month)[1],
         "generated": inp.generated,
+        "chain_head": inp.chain_head,
         "platforms": " and ".join(lbl.platform_label(p) for p in platforms) if fig.items else "social media",
         "glance": _glance(fig),
         "comparison": _comparison(fig, prev),

@@ -15,6 +15,7 @@ from typing import Any
 from flask import Flask, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from bot import uk_time
 from bot.action_words import NO_ACTION_LABELS, NO_ACTION_SENTENCES, verdict
 from bot.bootstrap import App
 from bot.health import health_report
@@ -73,6 +74,7 @@ def _register(flask_app: Flask) -> None:
     flask_app.jinja_env.filters["when"] = _when
     flask_app.jinja_env.filters["untrusted"] = untrusted
     flask_app.jinja_env.filters["age"] = _age
+    flask_app.jinja_env.filters["uk_on"] = uk_time.on
     flask_app.jinja_env.filters["ground_label"] = lambda g: GROUND_LABELS.get(g, g)
 
 

@@ -96,8 +96,8 @@ def test_a_refused_password_is_never_tried_in_a_loop(tmp_path, fake):
         with pytest.raises(AuthFailed):
             adapter.fetch(None)
     assert len(fake.calls("com.atproto.server.createSession")) == 1
-    with pytest.raises(AuthFailed, match="will not log in again"):
-        make_adapter(tmp_path, fake).fetch(None)  # a restart right away
+    with pytest.raises(AuthFailed, match="refused the app password at"):
+        make_adapter(tmp_path, fake).fetch(None)  # a restart: still the refused password, said so
     assert len(fake.calls("com.atproto.server.createSession")) == 1
     fake.on("com.atproto.server.createSession", session_json())
     make_adapter(tmp_path, fake, password="new1-pass-word-here").fetch(None)  # the clerk set a new one
@@ -124,9 +124,24 @@ def test_login_guard_limits_logins_across_restarts(tmp_path):
         guard.check("pw")
         guard.record("pw", refused=False)
         now[0] += 601
-    with pytest.raises(AuthFailed, match="logins in the last day"):
+    with pytest.raises(RateLimited, match="logins in the last day") as caught:  # a wait, not a dead account
         LoginGuard(tmp_path / "g.json", daily_max=3, clock=lambda: now[0]).check("other")
+    assert caught.value.retry_at == 1_000_000.0 + 86400
     assert "pw" not in (tmp_path / "g.json").read_text()
+
+
+def test_a_revoked_refresh_token_soon_after_a_login_waits_and_keeps_the_session(tmp_path, fake):
+    """The guard's pause is temporary (RateLimited with a time), and the saved session,
+    whose access token may still work, is not thrown away."""
+    LoginGuard(tmp_path / "bluesky-bsky.login-guard.json").record("abcd-efgh-ijkl-mnop", refused=False)  # just now
+    save_session(tmp_path, access_exp=60)
+    before = saved(tmp_path)
+    fake.on("com.atproto.server.refreshSession", xrpc_error(400, "ExpiredToken", "Token has been revoked"))
+    with pytest.raises(RateLimited, match="waits until") as caught:
+        make_adapter(tmp_path, fake).fetch(None)
+    assert caught.value.retry_at is not None and caught.value.retry_at > 0
+    assert fake.calls("com.atproto.server.createSession") == []
+    assert saved(tmp_path).access_jwt == before.access_jwt
 
 
 @pytest.mark.parametrize(("response", "error"), [

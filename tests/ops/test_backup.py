@@ -174,3 +174,23 @@ def test_postgres_round_trip_with_pg_dump(postgres_url: str, tmp_path: Path, mon
     engine.dispose()
     assert main(["--config", str(config), "restore", str(out), "--yes"]) == 0
     assert snapshot(postgres_url) == before
+
+
+def test_restore_refuses_a_backup_whose_record_does_not_verify(populated: tuple[Path, str], tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """The full check (audit chain, evidence, decisions) runs on the backup before anything is replaced."""
+    config, url = populated
+    out = tmp_path / "modbot.db"
+    assert main(["--config", str(config), "backup", "--out", str(out)]) == 0
+    assert main(["--config", str(config), "restore", str(out)]) == 2  # verifies, then says what --yes would do
+    assert "record verified" in capsys.readouterr().out
+    engine = sa.create_engine(f"sqlite:///{out}")
+    with engine.begin() as conn:  # someone edits the backup's evidence
+        item_id = conn.execute(sa.text("SELECT item_id FROM review_items ORDER BY id LIMIT 1")).scalar()
+        conn.execute(sa.text("UPDATE items SET text = 'nothing to see' WHERE id = :i"), {"i": item_id})
+    engine.dispose()
+    before = snapshot(url)
+    assert main(["--config", str(config), "restore", str(out), "--yes"]) == 1
+    err = capsys.readouterr().err
+    assert "does not verify" in err and f"item {item_id}" in err and "text changed" in err
+    assert snapshot(url) == before  # the live database was not touched

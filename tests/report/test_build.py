@@ -11,6 +11,7 @@ from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from bot import audit
 from bot.report import SummaryResult, build_summary
 from bot.storage import models as m
 from bot.storage.db import make_engine, make_session_factory, migrate, transaction
@@ -32,6 +33,7 @@ def october(tmp_path_factory: pytest.TempPathFactory) -> SummaryResult:
         sd = Seeder(s)
         seed_september(sd)
         seed_october(sd)
+        audit.record(s, "clerk", "evidence.hold_set", "item", 1, {"reason": "police ref 1/23"})  # a non-empty record
     try:
         return build_summary(make_settings(root / "data", url), sessions, "2026-10", root / "out")
     finally:
@@ -144,3 +146,12 @@ def test_confidential_annex_is_separate_and_marked(sqlite_report_env: ReportEnv,
     assert re.search(r"angry_andy 2", text)  # the repeat offender with two upheld posts
     assert "https://modbot.example.gov.uk/items/" in text.replace(" ", "")  # long links wrap in the PDF
     assert "angry_andy" not in result.html_path.read_text(encoding="utf-8")
+
+
+def test_the_summary_prints_the_chain_head(october: SummaryResult) -> None:
+    """Published papers carry the record's newest hash, so a later truncation or rewrite is detectable."""
+    head = october.figures["chain_head"]
+    assert re.fullmatch(r"[0-9a-f]{64}", head) and head != "0" * 64
+    html = october.html_path.read_text(encoding="utf-8")
+    assert f'<code class="hash">{head}</code>' in html
+    assert head[:40] in pdf_text(october.pdf_path).replace(" ", "")
