@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.decisions import check_user, move_action
 from bot.domain import UNDO_OF, ActionKind, ActionState
 from bot.errors import DecisionProblem, NotFound
+from bot.execution import NOT_NEEDED
 from bot.storage import models as m
 
 
@@ -48,6 +49,9 @@ def check_undoable(s: Session, original: m.Action, capabilities: frozenset[Actio
         raise DecisionProblem("This action cannot be undone by the council.")
     if original.state != ActionState.DONE.value:
         raise DecisionProblem("Only an action that has been carried out can be undone.")
+    if (original.outcome or "").startswith(NOT_NEEDED):
+        raise DecisionProblem("Nothing was done on the platform (the post or account was already gone), "
+                              "so there is nothing to undo.")
     if kind not in capabilities:
         raise DecisionProblem("This platform gives the bot no way to undo this action.")
     if undo_of(s, original.id) is not None:

@@ -339,7 +339,7 @@ class Soak:
         f = self.figures
         with self.app.sessions() as s:
             f.items_processed = s.execute(select(func.count()).select_from(m.Item)).scalar() or 0
-            cursor = int(s.execute(select(m.Cursor.value)).scalar() or 0)
+            cursor = int(s.execute(select(m.Cursor.value).where(m.Cursor.stream == "main")).scalar() or 0)
             states = dict(s.execute(select(m.Action.state, func.count()).group_by(m.Action.state)).all())
             f.dm_replies = s.execute(select(func.count()).select_from(m.OutboxMessage)
                                      .where(m.OutboxMessage.state == "sent")).scalar() or 0

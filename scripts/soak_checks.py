@@ -27,7 +27,7 @@ def expected_remote_ids(cursor: int) -> set[str]:
 
 
 def no_item_lost(s: Session) -> list[str]:
-    cursor = int(s.execute(select(m.Cursor.value)).scalar() or 0)
+    cursor = int(s.execute(select(m.Cursor.value).where(m.Cursor.stream == "main")).scalar() or 0)
     stored = set(s.execute(select(m.Item.remote_id)).scalars())
     missing = expected_remote_ids(cursor) - stored
     extra = stored - expected_remote_ids(cursor)

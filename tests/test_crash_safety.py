@@ -22,7 +22,7 @@ def db_counts(db_url: str) -> dict[str, object]:
         out = {
             "items": len(ids),
             "distinct": len(set(ids)),
-            "cursor": c.execute(select(m.Cursor.value)).scalar(),
+            "cursor": c.execute(select(m.Cursor.value).where(m.Cursor.stream == "main")).scalar(),
             "done": c.execute(select(func.count()).select_from(m.Action).where(m.Action.state == "done")).scalar(),
             "approved": c.execute(
                 select(func.count()).select_from(m.Action).where(m.Action.state == "approved")

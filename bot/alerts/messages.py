@@ -64,7 +64,8 @@ def outage(settings: Settings, account: m.Account, last_ok: datetime, now: datet
     if account.auth_failed:
         why = (
             "The platform no longer accepts the bot's login or token (it may have been revoked or expired). "
-            "Create a new token or app password, put it where the bot reads it, and restart the bot."
+            "Create a new token or app password and put it where the bot reads it: the bot tries again by "
+            "itself every 15 minutes, or at once when someone runs 'modbot account check'."
         )
     else:
         why = (

@@ -148,6 +148,10 @@ def _other_sentence(ev: m.AuditEvent, who: str, d: dict[str, Any]) -> str:
         "dm_reply.sent": f"{who} answered the direct message (item {sid}) with the contact-the-office reply",
         "dm_reply.failed": f"{who} could not answer the direct message (item {sid}): {d.get('error', '')}",
         "account.auth_failed": f"{who} could no longer sign in to the account {d.get('account', '')}",
+        "account.auth_restored": f"{who} could sign in to the account {d.get('account', '')} again",
+        "evidence.post_deleted": f"{who} noticed that the author deleted item {sid}; the record is kept",
+        "action.recovered": f"{who} took over action {sid}, whose executor had stopped, to retry it",
+        "action.not_needed": f"{who} found nothing left to do for action {sid}: {d.get('outcome', '')}",
     }
     if ev.event in phrases:
         return phrases[ev.event]

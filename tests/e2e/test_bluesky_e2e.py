@@ -177,3 +177,15 @@ def test_the_report_reaches_ozones_queue(scene: Scene, network: devenv.DevEnv) -
     assert reports, "Ozone has no report about the reply"
     event = reports[0]["event"]
     assert event["reportType"] == "com.atproto.moderation.defs#reasonRude" and event["comment"] == comment
+
+
+def test_a_reply_its_author_deleted_is_noticed(scene: Scene, network: devenv.DevEnv) -> None:
+    """``getPosts`` on the real AppView leaves a deleted post out: that is how the bot notices."""
+    reply = scene.items[ItemKind.REPLY]
+    asked = [reply.remote_id, scene.council_post.uri]
+    assert scene.adapter.deleted_posts(asked) == set()
+    assert scene.alice.delete_post(reply.remote_id)
+    deadline = time.monotonic() + 30
+    while not (gone := scene.adapter.deleted_posts(asked)) and time.monotonic() < deadline:
+        network.process()  # until the AppView has indexed the deletion
+    assert gone == {reply.remote_id}
