@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.adapter import Adapter
@@ -22,6 +22,7 @@ from bot.errors import PlatformError
 from bot.evidence import mark_deleted
 from bot.storage import models as m
 from bot.storage.db import transaction
+from bot.storage.upsert import insert_missing
 
 log = logging.getLogger(__name__)
 STREAM = "deletions"  # the cursor's stream name: the id of the last item checked
@@ -68,8 +69,8 @@ def _next_pending(s: Session, account_id: int, after: int, limit: int) -> list[t
 
 
 def _store(s: Session, account_id: int, value: str, now: datetime) -> None:
-    row = s.get(m.Cursor, (account_id, STREAM))
-    if row is None:
-        s.add(m.Cursor(account_id=account_id, stream=STREAM, value=value, updated_at=now))
-    else:
-        row.value, row.updated_at = value, now
+    # Insert-if-missing, then update: two services checking one account must not both insert.
+    s.execute(insert_missing(s, m.Cursor, ("account_id", "stream")),
+              [{"account_id": account_id, "stream": STREAM, "value": value, "updated_at": now}])
+    s.execute(update(m.Cursor).where(m.Cursor.account_id == account_id, m.Cursor.stream == STREAM)
+              .values(value=value, updated_at=now), execution_options={"synchronize_session": False})
