@@ -337,6 +337,11 @@ class Analysis:
     def _quoted(self) -> list[tuple[int, int]]:
         return quoted_ranges(self.text)
 
+    @property
+    def quotes_reported_speech(self) -> bool:
+        """Does the post quote words it reports ("called me a "..."", "the sticker says "...")?"""
+        return bool(self._quoted)
+
     def reported(self, start: int, end: int) -> bool:
         """Is ``text[start:end]`` abuse the author reports or quotes to condemn (``bot.policy.speech``)?"""
         return reported(self.text, self._quoted, start, end)

@@ -53,7 +53,7 @@ GROUP_TERMS: dict[str, tuple[str, ...]] = {
     "gender identity": (
         "trans people", "trans women", "trans men", "transwomen", "transmen", "transgender",
         "transgender people", "trans", "transsexuals", "non-binary people", "non binary people",
-        "trans person", "trans woman", "trans man", "trans kids",
+        "trans person", "trans woman", "trans man", "trans kids", "non-binary", "non binary",
         "enbies",
     ),
     "sex": (

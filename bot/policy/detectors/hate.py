@@ -33,9 +33,12 @@ NEGATIVE = (
     r"brats|scroungers?|spongers?|leeches|invaders?|a\s+menace|menace|a\s+threat|liars?|trash|rubbish|"
     r"useless|worthless|backward|primitive|animals|monsters?|vile|an?\s+abomination|abominations?|unnatural|"
     r"wrong\s+in\s+the\s+head|a\s+drain|a\s+burden|a\s+joke|feral|breeders?|dogs|snakes|cowards|"
-    r"untrustworthy|not\s+to\s+be\s+trusted|deviants?|groomers|nonces?|a\s+disgrace)"
+    r"untrustworthy|not\s+to\s+be\s+trusted|deviants?|groomers|nonces?|a\s+disgrace|senile|"
+    r"(?:a\s+)?(?:made-up\s+)?mental\s+illness|an?\s+infestation|infestation|brats|"
+    r"(?:a\s+)?(?:drain|burden)\s+on)"
 )
 _Q = r"(?:all|just|always|nothing\s+but|basically|mostly|naturally|really|such|so|a\s+bunch\s+of|a\s+load\s+of|" \
+     r"too|little|dirty|lazy|filthy|thieving|badly\s+behaved|spoilt|sneaky|stinking|useless|made-up|[a-z]+\s+and|" \
      r"the\s+real|a|an|the|born|total|complete|utter|bloody|fucking|like|worse\s+than|no\s+better\s+than)"
 GENERALISE_RE = re.compile(
     rf"(?:\bare|\bis|'re|'s|\br)\s+(?:{_Q}\s+){{0,4}}{NEGATIVE}(?![a-z])"
@@ -51,7 +54,10 @@ BEHAVIOUR_RE = re.compile(
     r"can'?t\s+(?:count|drive|be\s+trusted|speak\s+english|cook|lead)|ruin(?:ing)?\s+(?:our|this|the)|"
     r"destroy(?:ing)?\s+(?:our|this|the)|invad(?:e|ing)|flood(?:ing)?\s+(?:our|in|into)|"
     r"treat\s+their\s+women\s+like|worship\s+cows|cover\s+for\s+(?:each\s+other|their\s+own)|"
-    r"shouldn'?t\s+have\s+(?:kids|children|the\s+vote)|are\s+a\s+(?:drain|burden)\s+on)(?![a-z])"
+    r"shouldn'?t\s+have\s+(?:kids|children|the\s+vote)|are\s+a\s+(?:drain|burden)\s+on|"
+    r"started\s+moving\s+in|moved\s+in\s+and|(?:is|are)\s+(?:all\s+)?on\s+benefits|sell(?:s|ing)?\s+drugs|"
+    r"can'?t\s+(?:handle|manage|do)\s+(?:money|maths|budgets?|the\s+budget|numbers|decisions)|"
+    r"eat\s+(?:dogs|cats)|put\s+out\s+to\s+pasture)(?![a-z])"
 )
 EXCLUDE_RE = re.compile(
     r"(?:\bno\s+more\s+(?:of\s+)?|\bno\s+)(?P<g1>[a-z ]{2,30}?)(?:\s+(?:in|here|round|around)|[.!,]|$)"
@@ -81,7 +87,9 @@ STEREOTYPE_RE = re.compile(
     r"|diversity\s+hire|token\s+(?:woman|black|asian|muslim|gay)|(?:too|so)\s+emotional|belongs?\s+in\s+the\s+kitchen|"
     r"make\s+me\s+a\s+sandwich|has\s+no\s+business\s+(?:telling|being|sitting|running)|"
     r"(?:that'?s|thats)\s+why\s+(?:she'?s|he'?s|they'?re|she|he)|is\s+a\s+man\s+and\s+always\s+will\s+be|"
-    r"(?:tell|telling)\s+white\s+people"
+    r"(?:tell|telling)\s+white\s+people|\(\(\(|"
+    r"(?:'s|is)\s+an?\s+[a-z]+\s+so\s+(?:of\s+course\s+)?(?:he|she)|so\s+of\s+course\s+(?:he|she)\s+"
+    r"(?:wants|supports|backs|votes)"
 )
 NEGATION_RE = re.compile(r"(?<![a-z])(?:not|n't|never|no\s+longer|hardly)(?![a-z])|\bnot\s+all\b")
 COUNTER_RE = re.compile(
@@ -98,12 +106,15 @@ FORMS = ((GENERALISE_RE, "a derogatory generalisation or dehumanisation"),
          (BEHAVIOUR_RE, "a derogatory generalisation"),
          (EXCLUDE_RE, "a call to exclude or expel a group"),
          (STEREOTYPE_RE, "a stereotype used to demean"))
-_PRONOUN_GROUP = re.compile(r"(?<![a-z])(?:those|these)\s+people|their\s+kind|(?:ship|send|deport)\s+them")
+_PRONOUN_GROUP = re.compile(
+    r"(?<![a-z])(?:those|these)\s+people|their\s+kind|(?:ship|send|deport)\s+them|no\s+more\s+of\s+them|\(\(\("
+)
 
 
 def maybe_hate(a: Analysis, params: dict[str, Any]) -> bool:
-    """Cheap pre-check: a word of a group term (or "those people")."""
-    return not a.words.isdisjoint(GROUP_WORDS) or "people" in a.words or "them" in a.words
+    """Cheap pre-check: a word of a group term (or "those people", "no more of them")."""
+    return (not a.words.isdisjoint(GROUP_WORDS) or "people" in a.words or "them" in a.words
+            or "(((" in a.text)
 
 
 def group_hate(a: Analysis, params: dict[str, Any]) -> Hit | None:
@@ -114,9 +125,12 @@ def group_hate(a: Analysis, params: dict[str, Any]) -> Hit | None:
     if (COUNTER_RE.search(a.text) and not DISCLAIMER_RE.search(a.text)
             and (a.text.count('"') >= 2 or "“" in a.text or _first_person(a))):
         return None
+    previous = 0
     for sentence in _SENTENCE.finditer(a.text):
         start, end = sentence.span()
-        mine = [g for g in groups if start <= g[0] < end]
+        # The group may be named in the sentence before ("Close the X centre. Go home.").
+        mine = [g for g in groups if previous <= g[0] < end]
+        previous = start
         pronoun = _PRONOUN_GROUP.search(a.text, start, end)
         if not mine and pronoun is None:
             continue
@@ -142,7 +156,7 @@ def _form_in(a: Analysis, sentence: str, offset: int, groups: list[tuple[int, in
 
 def _negated(sentence: str, at: int) -> bool:
     """A negation just before the form ("are not criminals", "not all of them are")."""
-    return NEGATION_RE.search(sentence, max(0, at - 25), at + 12) is not None
+    return NEGATION_RE.search(sentence, max(0, at - 25), at) is not None
 
 
 def _excludes_group(m: re.Match[str], groups: list[tuple[int, int, str]], offset: int) -> bool:

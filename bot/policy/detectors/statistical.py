@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.domain import Severity
 from bot.policy.analysis import Analysis, Hit
+from bot.policy.detectors.hate import COUNTER_RE
 
 
 def abuse_classifier(a: Analysis, params: dict[str, Any]) -> Hit | None:
@@ -17,8 +18,8 @@ def abuse_classifier(a: Analysis, params: dict[str, Any]) -> Hit | None:
     stronger than the rule lists, and never a block or report (the engine sees to that).
     """
     target = a.target
-    if not target:
-        return None
+    if not target or a.quotes_reported_speech or COUNTER_RE.search(a.text):
+        return None  # about things, or reporting / condemning abuse
     head = str(params.get("head", "offensive"))
     score = a.scores.get(head)
     if score is None or score < float(params.get("threshold", 0.5)):

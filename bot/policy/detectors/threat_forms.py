@@ -32,7 +32,8 @@ _MEANS = (
     r"stick\s+(?:a|my|the)\s+(?:knife|blade)\s+in(?:to)?|put\s+(?:a\s+)?(?:bullet|brick|blade|knife)\s+"
     r"(?:in|through)(?:to)?|teach\s+|give\s+|sort\s+|deal\s+with|do\s+(?:in|over)|knock\s+(?:out|down)|"
     r"push\s+|throw\s+|chuck\s+|slip\s+(?:something|anything|poison)\s+in(?:to)?|"
-    r"put\s+(?:antifreeze|poison|rat\s+poison|bleach|something)\s+in(?:to)?|finish\s+off|take\s+out)"
+    r"put\s+(?:antifreeze|poison|rat\s+poison|bleach|something)\s+in(?:to)?|finish\s+off|take\s+out|"
+    r"ram|mow\s+(?:[a-z]+\s+)?down|knock\s+(?:yer|your|his|her)\s+block\s+off|slash|tie)"
 )
 _INTENT = (
     r"(?:i'?ll|i\s+will|ill|i'?m\s+(?:going|gonna|coming)\s+(?:to\s+)?|i\s+am\s+going\s+to|gonna|"
@@ -41,7 +42,8 @@ _INTENT = (
     r"is\s+going\s+to)|somebody\s+(?:should|ought\s+to|needs\s+to|must|will|'?ll)|"
     r"(?:should|ought\s+to|needs?\s+to)|let'?s|time\s+to|who'?s\s+(?:coming|up\s+for|with\s+me))"
 )
-_HARM_DONE = (r"(?:battered|stabbed|shot|hurt|harmed|killed|beaten|glassed|knifed|burnt|burned|"
+_HARM_DONE = (r"(?:battered|stabbed|shot|hurt|harmed|killed|beaten|glassed|knifed|burnt|burned|a\s+glassing|"
+              r"(?:ur|your|his|her)\s+head\s+kicked\s+in|"
               r"torched|run\s+over|smashed|done\s+in|sorted\s+out|a\s+kicking|a\s+beating|a\s+hiding|"
               r"your\s+head\s+kicked\s+in|what'?s\s+coming(?:\s+to\s+(?:you|him|her))?)")
 _WISH_HARM = (
@@ -60,7 +62,9 @@ FORM_WORDS = frozenset(
     "breaks ends wakes shame hate accidents accident happen happens happened safe security "
     "watching watch watched careful checking memories know found saw seen last floats wall "
     "matters bring torches heavy ambulance box bag dead deed name lesson bricks brick windows "
-    "window flames fire bomb blow gun shotgun bat baseball crowbar hammer machete acid".split()
+    "window flames fire bomb blow gun shotgun bat baseball crowbar hammer machete acid ram mow block "
+    "slash slashed tie waiting wait looking forgets forget eggs inside accidents glass breaks bonfire "
+    "eats eat tyres brake sugar weedkiller like ur".split()
 )
 
 
@@ -119,6 +123,15 @@ def forms_for(people: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], str], ...
          r"|lin(?:e|ed|ing)\s+(?:them\s+|you\s+|the\s+lot\s+)?up\s+against\s+a\s+wall"
          r"|(?:saw|seen|spotted)\s+(?:your|his|her)\s+(?:lad|son|daughter|kids|children|wife|husband|boy|girl)"
          r"\s+(?:at|in|on|outside|walking)"
+         r"|(?:waiting|wait)\s+for\s+(?:you|her|him|them)\s+with\s+(?:a|an|some)\s+(?:bat|knife|blade|brick|"
+         r"hammer|crowbar|gun|axe)"
+         r"|(?:start|starting)\s+looking\s+over\s+(?:their|your|his|her)\s+shoulders?"
+         r"|make\s+sure\s+(?:she|he|you|they)\s+never\s+forgets?|bring\s+eggs"
+         r"|with\s+(?:him|her|them|you)\s+(?:still\s+)?inside|(?:kids|children|people)\s+have\s+accidents"
+         r"|glass\s+breaks|would\s+make\s+a\s+(?:lovely|nice|good)\s+bonfire|be\s+careful\s+what\s+"
+         r"(?:she|he|you|they)\s+eats?|(?:slashed|slash)\s+(?:tyres|tires)|cut\s+brake\s+lines|"
+         r"sugar\s+in\s+the\s+(?:petrol|fuel)\s+tank|(?:drop|splash|dash|cup|sip)\s+of\s+(?:weedkiller|antifreeze|"
+         r"bleach|poison)|see\s+how\s+(?:u|you)\s+like\s+(?:it|ur|your)"
          r"|and\s+see\s+who\s+floats|(?:go|let\s+(?:her|him|them))\s+(?:and\s+)?(?:let\s+(?:her|him|them)\s+)?"
          r"know\s+how\s+you\s+feel",
          "intimidation"),
@@ -157,7 +170,7 @@ def _person_ref(people: tuple[str, ...]) -> str:
             names.append(re.escape(words[-1]))
     name = "|".join(sorted(set(names), key=len, reverse=True))
     base = (
-        r"you|u|ya|yer|youse|him|her|them|the\s+lot\s+of\s+(?:you|them)|(?:all|every\s+one)\s+of\s+"
+        r"you|u|ya|yer|ur|youse|him|her|them|the\s+lot\s+of\s+(?:you|them)|(?:all|every\s+one)\s+of\s+"
         r"(?:you|them)|whoever\s+[a-z]+(?:\s+[a-z]+)?|anyone\s+who\s+[a-z]+|the\s+people\s+who\s+[a-z]+|"
         r"(?:the\s+|that\s+|this\s+|every\s+|the\s+next\s+)(?:clerk|mayor|councillors?|cllrs?|"
         r"(?:planning\s+)?officer|chair(?:man|woman)?|woman|man|lot)|(?:cllr|councillor|mr|mrs|ms)\s+[a-z]+"

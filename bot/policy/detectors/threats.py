@@ -158,6 +158,8 @@ PATTERNS: tuple[tuple[frozenset[str], tuple[frozenset[str], ...], re.Pattern[str
 )
 
 
+# Knife, fire, bomb, pistol, coffin: aimed at a person they read as threats.
+VIOLENT_EMOJI = ("\U0001F52A", "\U0001F525", "\U0001F4A3", "\U0001F52B", "\u26B0", "\U0001FA93")
 TRIGGERS = frozenset().union(*(triggers for triggers, _, _, _ in PATTERNS))
 # Words a "*" may hide in a threat ("k*ll", "h*rt", "sh**t"), for ``decode_leet``.
 VOCABULARY = TRIGGERS | frozenset(
@@ -182,7 +184,8 @@ def maybe_threat(a: Analysis, params: dict[str, Any]) -> bool:
     """Cheap pre-check: a trigger word (after decoding leetspeak) or council patterns."""
     words = _view(a)[1]
     return (bool(params.get("extra_patterns")) or not words.isdisjoint(TRIGGERS)
-            or not words.isdisjoint(FORM_WORDS))
+            or not words.isdisjoint(FORM_WORDS)
+            or (not a.text.isascii() and any(e in (a.item.text or "") for e in VIOLENT_EMOJI)))
 
 
 def threat_of_violence(a: Analysis, params: dict[str, Any]) -> Hit | None:
@@ -200,10 +203,14 @@ def threat_of_violence(a: Analysis, params: dict[str, Any]) -> Hit | None:
             for m in pattern.finditer(text):
                 spans.append(a.span(m.start(), m.end()))
                 labels.append(label)
+    if a.target and not (a.item.text or "").isascii():
+        emoji = [e for e in VIOLENT_EMOJI if e in (a.item.text or "")]
+        if emoji:
+            labels.append("violent emoji aimed at " + a.target)
     for extra in params.get("extra_patterns", ()):
         for m in re.finditer(extra, text):
             spans.append(a.span(m.start(), m.end()))
             labels.append("a phrase on the council's own list")
-    if not spans:
+    if not labels:
         return None
     return Hit(spans=tuple(spans), detail=f"Looks like {labels[0]}.")
