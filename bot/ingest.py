@@ -69,8 +69,8 @@ def store_batch(session: Session, ctx: IngestContext, items: tuple[Item, ...]) -
     upheld = _upheld_counts(session, ctx, list(authors.values()))
     same_text = _same_text_counts(session, ctx, fresh)
     flagged: list[tuple[Item, StoredItem, list[Finding]]] = []
-    for item, row in stored:
-        findings = _evaluate(ctx, item, row, upheld, same_text)
+    pairs = [(item, _eval_context(ctx, item, row, upheld, same_text)) for item, row in stored]
+    for (item, row), findings in zip(stored, evaluate_batch_safely(ctx.engine, pairs), strict=True):
         if findings:
             flagged.append((item, row, findings))
     with session.no_autoflush:
@@ -236,13 +236,12 @@ def _item_values(ctx: IngestContext, item: Item, author: m.Author) -> dict[str, 
     }
 
 
-def _evaluate(ctx: IngestContext, item: Item, row: StoredItem, upheld: dict[int, int],
-              same_text: dict[str, set[str]]) -> list[Finding]:
+def _eval_context(ctx: IngestContext, item: Item, row: StoredItem, upheld: dict[int, int],
+                  same_text: dict[str, set[str]]) -> EvalContext:
     others = same_text.get(item.text, set()) - {item.author.remote_id}
-    ectx = EvalContext(council=ctx.settings.council, platform=Platform(ctx.account.platform),
+    return EvalContext(council=ctx.settings.council, platform=Platform(ctx.account.platform),
                        account_handle=ctx.account.handle, author_upheld_recent=upheld.get(row.author_id, 0),
                        same_text_authors=len(others))
-    return evaluate_safely(ctx.engine, item, ectx)
 
 
 def evaluate_safely(engine: PolicyEngine, item: Item, ectx: EvalContext) -> list[Finding]:
@@ -251,9 +250,25 @@ def evaluate_safely(engine: PolicyEngine, item: Item, ectx: EvalContext) -> list
         return engine.evaluate(item, ectx)
     except Exception as exc:
         log.exception("policy engine failed on item %s", item.remote_id)
-        return [Finding(rule_id="engine_error", ground=Ground.RULE_ERROR, severity=Severity.MEDIUM,
-                        clauses=(), explanation="The rules could not be checked on this post "
-                        f"({type(exc).__name__}); please review it yourself.")]
+        return [_engine_error(exc)]
+
+
+def evaluate_batch_safely(engine: PolicyEngine, pairs: list[tuple[Item, EvalContext]]) -> list[list[Finding]]:
+    """A poll's items in one engine call (the transformer tier scores them as one batch)."""
+    batch = getattr(engine, "evaluate_batch", None)
+    if batch is None or len(pairs) < 2:
+        return [evaluate_safely(engine, item, ectx) for item, ectx in pairs]
+    try:
+        return batch(pairs)
+    except Exception:
+        log.exception("policy engine failed on a batch of %d items; evaluating them one by one", len(pairs))
+        return [evaluate_safely(engine, item, ectx) for item, ectx in pairs]
+
+
+def _engine_error(exc: Exception) -> Finding:
+    return Finding(rule_id="engine_error", ground=Ground.RULE_ERROR, severity=Severity.MEDIUM,
+                   clauses=(), explanation="The rules could not be checked on this post "
+                   f"({type(exc).__name__}); please review it yourself.")
 
 
 def _queue_reviews(session: Session, ctx: IngestContext, flagged: list[tuple[Item, StoredItem, list[Finding]]],
@@ -291,7 +306,8 @@ def _finding_values(ctx: IngestContext, row: StoredItem, f: Finding) -> dict[str
     return {"item_id": row.id, "rule_id": f.rule_id, "ground": f.ground.value, "severity": int(f.severity),
             "clauses": list(f.clauses), "spans": [{"start": s.start, "end": s.end, "text": s.text} for s in f.spans],
             "explanation": f.explanation, "proposed_actions": [a.value for a in f.proposed_actions],
-            "police_referral": f.police_referral, "score": f.score, "created_at": ctx.now}
+            "police_referral": f.police_referral, "score": f.score, "model_sha256": f.model_sha256,
+            "created_at": ctx.now}
 
 
 def _capture_evidence(session: Session, flagged: list[tuple[Item, StoredItem]]) -> None:

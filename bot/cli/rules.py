@@ -3,6 +3,7 @@
     modbot rules test "You absolute numpty"          explain what fires and why
     modbot rules test --file posts.txt --format jsonl one JSON object per line
     modbot rules replay --since 30d                  what would change on stored posts
+    modbot rules replay --compare-tiers              where the standard and transformer tiers differ
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from bot.errors import ConfigError
 from bot.policy import load_engine
 from bot.policy.evaluation import Verdict, example_context, judge
 from bot.policy.rules import DEFAULT_RULES_FILE
+from bot.policy.transformer_tier import TIERS, describe
 from bot.settings import Settings, load_settings
 
 
@@ -36,6 +38,8 @@ def register(sub: Any) -> None:
     replay = rsub.add_parser("replay", help="re-run the current rules on stored posts (shadow mode)")
     replay.add_argument("--since", default="30d", help="how far back: 30d, 12h, 2w (default 30d)")
     replay.add_argument("--show", type=int, default=50, help="list at most this many changes")
+    replay.add_argument("--compare-tiers", action="store_true",
+                        help="run the rules with both second-opinion tiers and list where they differ")
     _common(replay)
     replay.set_defaults(func=cmd_replay)
 
@@ -44,6 +48,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rules", help="rules file (default: the config's rules_file, "
                                    "else the packaged config/rules.yaml)")
     p.add_argument("--no-classifier", action="store_true", help="rules only, no statistical model")
+    p.add_argument("--tier", choices=TIERS, help="second-opinion tier (default: the rules file's "
+                                                 "'classifier: {tier: ...}', else standard)")
 
 
 def _settings(args: argparse.Namespace, required: bool) -> Settings | None:
@@ -55,12 +61,13 @@ def _settings(args: argparse.Namespace, required: bool) -> Settings | None:
     return load_settings(path)
 
 
-def _engine(args: argparse.Namespace, settings: Settings | None):
+def _engine(args: argparse.Namespace, settings: Settings | None, tier: str | None = None):
     if args.rules:
         path = Path(args.rules)
     else:
         path = settings.rules_file if settings else DEFAULT_RULES_FILE
-    return load_engine(path=path, classifier=False if args.no_classifier else None)
+    return load_engine(path=path, classifier=False if args.no_classifier else None,
+                       tier=tier or args.tier)
 
 
 def cmd_test(args: argparse.Namespace) -> int:
@@ -70,14 +77,15 @@ def cmd_test(args: argparse.Namespace) -> int:
     settings = _settings(args, required=False)
     engine = _engine(args, settings)
     ctx = example_context(settings.council if settings else None)
+    scored_by = describe(engine.classifier)
     if args.text is not None:
         verdict = judge(engine, args.text, ctx)
-        _print_verdict(args.text, verdict, args.format)
+        _print_verdict(args.text, verdict, args.format, scored_by)
         return 0
     with _open(args.file) as fh:
         for number, line in enumerate(fh):
             text = line.rstrip("\n").rstrip("\r")
-            _print_verdict(text, judge(engine, text, ctx, number), args.format)
+            _print_verdict(text, judge(engine, text, ctx, number), args.format, scored_by)
     return 0
 
 
@@ -87,16 +95,20 @@ def _open(name: str):
     return open(name, encoding="utf-8", errors="replace")
 
 
-def _print_verdict(text: str, verdict: Verdict, fmt: str) -> None:
+def _print_verdict(text: str, verdict: Verdict, fmt: str, scored_by: str = "") -> None:
     if fmt == "jsonl":
-        print(json.dumps(verdict.as_dict(), ensure_ascii=False), flush=False)
+        doc = verdict.as_dict()
+        doc["scored_by"] = scored_by
+        print(json.dumps(doc, ensure_ascii=False), flush=False)
         return
-    print(explain(text, verdict))
+    print(explain(text, verdict, scored_by))
 
 
-def explain(text: str, verdict: Verdict) -> str:
+def explain(text: str, verdict: Verdict, scored_by: str = "") -> str:
     """A plain-text explanation of every finding, with the matched words marked."""
     score = "n/a" if verdict.score is None else f"{verdict.score:.2f}"
+    if scored_by:
+        score += f" ({scored_by})"
     if not verdict.findings:
         return f"Nothing found. (statistical score {score})"
     lines = [f"{len(verdict.findings)} finding(s), highest severity {verdict.severity}; "
@@ -141,8 +153,11 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
     settings = _settings(args, required=True)
     assert settings is not None
-    engine = _engine(args, settings)
     since = datetime.now(UTC) - parse_since(args.since)
+    if args.compare_tiers:
+        return _compare_tiers(args, settings, since)
+    engine = _engine(args, settings)
+    print(f"Second opinion: {describe(engine.classifier)}.")
     changes = replay_stored(settings, engine, since)
     counts = Counter(c.kind for c in changes)
     shown = [c for c in changes if c.kind != "unchanged"][: args.show]
@@ -152,4 +167,17 @@ def cmd_replay(args: argparse.Namespace) -> int:
           f"{counts['newly flagged']} newly flagged, {counts['no longer flagged']} no longer "
           f"flagged, {counts['different rules']} with different rules, "
           f"{counts['unchanged']} unchanged. Nothing was changed in the database.")
+    return 0
+
+
+def _compare_tiers(args: argparse.Namespace, settings: Settings, since: datetime) -> int:
+    from bot.policy import transformer_compare
+    from bot.policy.replay import replay_stored
+
+    standard = replay_stored(settings, _engine(args, settings, "standard"), since)
+    transformer = replay_stored(settings, _engine(args, settings, "transformer"), since)
+    differences = transformer_compare.compare(standard, transformer)
+    for difference in differences[: args.show]:
+        print(difference.describe())
+    print(transformer_compare.summary(standard, transformer, differences))
     return 0

@@ -73,10 +73,14 @@ class Classifier:
     feature and one C-level ``sum``.
     """
 
-    def __init__(self, weights: dict[str, complex], heads: tuple[Head, Head], meta: dict):
+    tier = "standard"
+
+    def __init__(self, weights: dict[str, complex], heads: tuple[Head, Head], meta: dict,
+                 sha256: str = ""):
         self.weights = weights
         self.heads = heads
         self.meta = meta
+        self.sha256 = sha256  # of the model file, stored with the findings it scores
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> Classifier:
@@ -89,7 +93,10 @@ class Classifier:
             if got != want:
                 raise ValueError(f"{path} does not match its checksum {expected.name} "
                                  f"(SHA-256 {got}, expected {want}); retrain or restore it")
-        doc = json.loads(gzip.decompress(raw).decode("utf-8"))
+        try:
+            doc = json.loads(gzip.decompress(raw).decode("utf-8"))
+        except (OSError, EOFError, UnicodeDecodeError) as exc:
+            raise ValueError(f"{path} is not a gzipped model file: {exc}") from exc
         if doc.get("feature_version") != FEATURE_VERSION:
             raise ValueError(f"{path} was trained with other features; retrain it")
         names = tuple(doc["heads"])
@@ -102,7 +109,11 @@ class Classifier:
                 weights[feature] = weights.get(feature, 0) + part * weight
         heads = (Head(names[0], float(doc["heads"][names[0]]["bias"])),
                  Head(names[1], float(doc["heads"][names[1]]["bias"])))
-        return cls(weights, heads, doc.get("meta", {}))
+        return cls(weights, heads, doc.get("meta", {}), hashlib.sha256(raw).hexdigest())
+
+    def scores_batch(self, texts: list[str]) -> list[dict[str, float]]:
+        """``scores`` for each text (the transformer tier batches; this one has no need)."""
+        return [self.scores(t) for t in texts]
 
     def scores(self, folded: str) -> dict[str, float]:
         """Probability-like scores per head for normalised text, e.g. ``{"offensive": 0.91}``."""

@@ -14,12 +14,12 @@ from pathlib import Path
 
 from bot.domain import ActionKind, Finding, Ground, Item, Platform, Severity
 from bot.policy.analysis import Analysis, Hit
-from bot.policy.classifier import MODEL_FILE, Classifier
 from bot.policy.detectors import DETECTORS, GATES, NEEDS_CLASSIFIER
 from bot.policy.lexicon import WORD_RE, AllowList, Lexicon
 from bot.policy.normalise import Normalised, normalise
 from bot.policy.proposals import fit_finding
 from bot.policy.rules import DEFAULT_RULES_FILE, Rule, RuleSet, load_ruleset
+from bot.policy.transformer_tier import SecondOpinion, classifier_options, load_classifier
 from bot.settings import CouncilSettings, Settings
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ class EvalContext:
 class PolicyEngine:
     """Rules compiled once; ``evaluate`` is safe to call from several threads."""
 
-    def __init__(self, ruleset: RuleSet, classifier: Classifier | None = None):
+    def __init__(self, ruleset: RuleSet, classifier: SecondOpinion | None = None):
         self.ruleset = ruleset
         self.rules: list[Rule] = list(ruleset.rules)
         self.lexicon = Lexicon(ruleset.word_lists, AllowList(ruleset.allow_entries))
@@ -58,6 +58,8 @@ class PolicyEngine:
             for rule in self.rules
         ]
         self._scorer = self._scores if classifier is not None else None
+        # Findings of these rules consulted the model: they carry its SHA-256.
+        self._model_rules = frozenset(r.id for r in self.rules if r.detector in NEEDS_CLASSIFIER)
         self._build_plan()
 
     def _build_plan(self) -> None:
@@ -110,12 +112,37 @@ class PolicyEngine:
 
     def evaluate(self, item: Item, ctx: EvalContext) -> list[Finding]:
         """One ``Finding`` per rule that fired (spans index the original ``item.text``)."""
-        return self._run(item, ctx)[0]
+        return self._stamp(self._run(item, ctx)[0])
+
+    def evaluate_batch(self, pairs: list[tuple[Item, EvalContext]]) -> list[list[Finding]]:
+        """``evaluate`` for a whole poll's items, the model scoring them in one batch.
+
+        If batch scoring fails, each item is evaluated on its own (a failing model
+        then becomes a ``rule_error`` finding per item, as in ``evaluate``).
+        """
+        if self.classifier is None or len(pairs) < 2:
+            return [self.evaluate(item, ctx) for item, ctx in pairs]
+        try:
+            texts = [self.classifier_text(normalise(item.text or "")) for item, _ in pairs]
+            scores = self.classifier.scores_batch(texts)
+        except Exception:
+            log.exception("batch scoring of %d items failed; scoring them one by one", len(pairs))
+            return [self.evaluate(item, ctx) for item, ctx in pairs]
+        return [self._stamp(self._run(item, ctx, preset)[0])
+                for (item, ctx), preset in zip(pairs, scores, strict=True)]
+
+    def _stamp(self, findings: list[Finding]) -> list[Finding]:
+        """Record which model file the rules that consulted it used (traceable evidence)."""
+        if self.classifier is None or not self._model_rules:
+            return findings
+        sha = self.classifier.sha256
+        return [replace(f, model_sha256=sha) if f.rule_id in self._model_rules else f for f in findings]
 
     def evaluate_scored(self, item: Item, ctx: EvalContext,
                         head: str = "offensive") -> tuple[list[Finding], float | None]:
         """``evaluate`` and the classifier's score for the item, from one pass."""
         findings, analysis = self._run(item, ctx)
+        findings = self._stamp(findings)
         if analysis is None or self.classifier is None:
             return findings, None
         try:
@@ -124,9 +151,11 @@ class PolicyEngine:
             log.exception("classifier failed on item %s", item.remote_id)
             return findings, None
 
-    def _run(self, item: Item, ctx: EvalContext) -> tuple[list[Finding], Analysis | None]:
+    def _run(self, item: Item, ctx: EvalContext,
+             preset: dict[str, float] | None = None) -> tuple[list[Finding], Analysis | None]:
+        scorer = self._scorer if preset is None else (lambda norm, words: preset)
         try:
-            analysis = Analysis(item, ctx, self.lexicon, self._scorer)
+            analysis = Analysis(item, ctx, self.lexicon, scorer)
         except Exception:
             log.exception("could not prepare item %s for the rules", item.remote_id)
             return [_rule_error("engine", "the text could not be read")], None
@@ -157,7 +186,7 @@ class PolicyEngine:
 AUTO_THRESHOLDS = {"auto": "", "auto-high-recall": "_high_recall"}
 
 
-def _with_model_thresholds(rule: Rule, classifier: Classifier | None) -> Rule:
+def _with_model_thresholds(rule: Rule, classifier: SecondOpinion | None) -> Rule:
     """Replace ``auto`` thresholds by the ones chosen when the model was trained.
 
     ``auto`` is the balanced operating point (best macro-F1 at precision >= 0.60 on
@@ -198,24 +227,17 @@ def _rule_error(rule_id: str, why: str) -> Finding:
 
 
 def load_engine(settings: Settings | None = None, path: Path | None = None,
-                classifier: bool | None = None) -> PolicyEngine:
+                classifier: bool | None = None, tier: str | None = None) -> PolicyEngine:
     """Build the engine from ``path`` or ``settings.rules_file`` (default: the packaged set).
 
     ``classifier=False`` runs the rules without the statistical model (faster);
     ``None`` loads it when a rule needs it and the rules file does not disable it.
+    ``tier`` ("standard" or "transformer") overrides the rules file's
+    ``classifier: {tier: ...}`` (``rules replay --tier``, benchmarks).
     """
     rules_path = Path(path) if path else (settings.rules_file if settings else DEFAULT_RULES_FILE)
     ruleset = load_ruleset(rules_path, frozenset(DETECTORS))
+    options = classifier_options(ruleset, tier)  # checked even when not loaded: typos show at once
     wanted = any(r.detector in NEEDS_CLASSIFIER for r in ruleset.rules)
-    wanted = wanted and ruleset.classifier.get("enabled", True) and classifier is not False
-    model = None
-    if wanted:
-        model_path = Path(ruleset.classifier.get("model") or MODEL_FILE)
-        if not model_path.is_absolute() and ruleset.source is not None:
-            model_path = ruleset.source.parent / model_path
-        try:
-            model = Classifier.load(model_path)
-        except (OSError, ValueError):
-            log.warning("classifier model %s not loaded; rules run without it", model_path,
-                        exc_info=True)
-    return PolicyEngine(ruleset, model)
+    wanted = wanted and options["enabled"] and classifier is not False
+    return PolicyEngine(ruleset, load_classifier(ruleset, tier) if wanted else None)

@@ -187,6 +187,8 @@ class Finding(Base):
     proposed_actions: Mapped[list[str]] = mapped_column(JSON, default=list)
     police_referral: Mapped[bool] = mapped_column(Boolean, default=False)
     score: Mapped[float | None] = mapped_column()
+    # The model file (SHA-256) a second-opinion rule consulted: which model decided.
+    model_sha256: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # None until the clerk decides: True upheld (approved), False overturned (rejected).
     upheld: Mapped[bool | None] = mapped_column(Boolean)
