@@ -10,29 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-LICENCES = """\
-| data set | licence (as published) | what it means for this model |
-|---|---|---|
-| OLID (Zampieri et al. 2019) | CC BY 4.0 (mirror repository) | attribution (given here) |
-| Davidson et al. 2017 | MIT | keep the copyright notice (NOTICE) |
-| EDOS, SemEval-2023 Task 10 | CC0 1.0 | none |
-| Stormfront hate sentences (de Gibert et al. 2018) | CC BY-SA 3.0 Spain | attribution; share-alike applies to adaptations |
-| ToxiGen seed sentences (Hartvigsen et al. 2022) | MIT + CDLA-Permissive-2.0 | CDLA-P 2.0 puts no conditions on results such as trained models; MIT notice kept |
-| Wikipedia talk sample (Wulczyn et al. 2017; Dixon et al. 2018) | annotations CC0, comment text CC BY-SA 3.0, repository Apache-2.0 | attribution; share-alike applies to adaptations |
-| SMS Spam Collection (Almeida et al. 2011) | CC BY 4.0 | attribution |
-| YouTube Spam Collection (Alberto et al. 2015) | CC BY 4.0 | attribution |
-| council corpora, tune parts (`tests/policy/corpus/*.tune.yaml`) | this project (MIT) | none |
-| base model all-MiniLM-L6-v2 | Apache-2.0 | keep the licence and NOTICE; state changes (fine-tuned, quantised) |
-
-Whether trained weights are an "adaptation" of the texts they were trained on is
-not settled law. Two sets carry share-alike terms (Stormfront, and the Wikipedia
-comment text). To be safe, the model files (`model.int8.onnx`, `manifest.json`)
-are offered under **CC BY-SA 4.0** (the later version CC BY-SA 3.0 allows), with
-the attributions above; the base model's Apache-2.0 terms are kept (LICENSE-Apache-2.0,
-NOTICE). The bot's code stays MIT. A council that cannot accept share-alike terms
-can retrain without those two sets (`SETS` in scripts/transformer_data.py) or use
-the standard tier.
-"""
+LICENCES = Path(__file__).with_name("transformer_licences.md")  # checked by hand, see the docstring
 
 
 def _table(rows: dict[str, dict]) -> list[str]:
@@ -76,5 +54,5 @@ def write(out: Path, doc: dict, held_out: str = "") -> None:
     lines += ["", f"Thresholds: {', '.join(f'{k} {v}' for k, v in sorted(doc['thresholds'].items()))}.", ""]
     if held_out:
         lines += ["## Held-out figures", "", held_out, ""]
-    lines += ["## Licences of the training data", "", LICENCES]
+    lines += ["## Licences of the training data", "", LICENCES.read_text(encoding="utf-8")]
     (out / "MODEL_CARD.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -43,8 +43,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.policy.datasets import SEED, datasets_dir, split  # noqa: E402
@@ -144,18 +142,20 @@ def corpus_tune_files(directory: Path = CORPUS_DIR) -> list[Path]:
 
 
 def corpus_posts(path: Path) -> list[Post]:
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    """A corpus file's posts (read as ``bot.policy.measure.load_corpus`` reads them: the
+    primary ``ground`` and every ``also`` ground count)."""
+    from bot.policy.measure import load_corpus
+
     source = "corpus:" + path.name.split(".")[0]
     out = []
-    for entry in doc.get("posts") or doc.get("cases") or []:
-        grounds = entry.get("grounds") or ([entry["ground"]] if entry.get("ground") else [])
-        grounds = [str(g) for g in grounds if str(g) not in ("", "civil", "none")]
+    for case in load_corpus(path):
+        grounds = sorted(str(g) for g in case.grounds)
         labels = list(NOTHING) if not grounds else [_] * len(HEADS)
         for ground in grounds:
             for i, value in enumerate(GROUND_LABELS.get(ground, OTHER_GROUND)):
                 if value != _:
                     labels[i] = max(labels[i], value)
-        out.append(Post(str(entry["text"]), tuple(labels), source, ",".join(grounds) or "civil"))
+        out.append(Post(case.text, tuple(labels), source, ",".join(grounds) or "civil"))
     return out
 
 

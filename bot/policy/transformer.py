@@ -102,7 +102,7 @@ class TransformerClassifier:
         self.tokenizer = tokenizer
         self.manifest = manifest
         self.heads: tuple[str, ...] = tuple(manifest["heads"])
-        self.meta = {"thresholds": dict(manifest["thresholds"]), "tier": self.tier,
+        self.meta: dict[str, Any] = {"thresholds": dict(manifest["thresholds"]), "tier": self.tier,
                      "model_sha256": sha256}
         self.sha256 = sha256
         self.batch_size = max(1, int(batch_size))

@@ -8,10 +8,12 @@ more accurate on abuse without listed words, about 170 MB more memory.
 Other keys of the ``classifier`` section: ``enabled`` (false: no second opinion),
 ``model`` (the standard tier's ``.json.gz`` file, or the transformer tier's
 directory), and for the transformer ``threads`` (default 1) and ``batch_size``
-(posts per model run, default 1: see ``bot/policy/transformer.py``). A standard model that cannot be read is logged and the rules run
-without it, as before; a transformer model that is missing or altered stops the
-bot with a plain message (``ModelIntegrityError``): a council that chose it
-should not silently get something else.
+(posts per model run, default 1: see ``bot/policy/transformer.py``). A standard
+model that cannot be read is logged and the rules run without it, as before; a
+transformer model that is missing or altered stops the bot with a plain message
+(``ModelIntegrityError``): a council that chose it should not silently get
+something else. (The claims about accuracy and memory are measured by
+``scripts/bench_transformer.py``; see docs/transformer.md.)
 """
 
 from __future__ import annotations

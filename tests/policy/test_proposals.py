@@ -46,7 +46,7 @@ def test_a_threatening_dm_is_not_hidden(engine):
 
 
 def test_a_classifier_only_finding_is_low_and_never_blocks_or_reports(engine):
-    rule = next(r for r in engine.rules if r.detector == "classifier")
+    rule = next(r for r in engine.rules if r.id == "abuse_second_opinion")
     strict = replace(rule, actions=(HIDE, BLOCK, REPORT), params={**rule.params, "threshold": 0.0})
     engine2 = type(engine)(replace(engine.ruleset, rules=[strict]), engine.classifier)
     (finding,) = engine2.evaluate(text_item("you are such a disappointment"), example_context())
@@ -60,7 +60,7 @@ def test_a_classifier_only_finding_is_low_and_never_blocks_or_reports(engine):
     "Bloody awful bin collection again, absolutely useless service",
 ])
 def test_the_second_opinion_needs_a_person_or_group(engine, text):
-    rule = next(r for r in engine.rules if r.detector == "classifier")
+    rule = next(r for r in engine.rules if r.id == "abuse_second_opinion")
     eager = replace(rule, params={**rule.params, "threshold": 0.0})
     engine2 = type(engine)(replace(engine.ruleset, rules=[eager]), engine.classifier)
     assert engine2.evaluate(text_item(text), example_context()) == []
