@@ -224,6 +224,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--no-corpus", action="store_true", help="leave out the corpora's tune parts")
     parser.add_argument("--save-checkpoint", type=Path, default=None, help="torch weights, for a second stage")
     parser.add_argument("--init", type=Path, default=None, help="start from a first stage's checkpoint")
+    parser.add_argument("--no-train", action="store_true", help="only export and threshold --init")
     parser.add_argument("--replay", type=float, default=1.0,
                         help="second stage: fraction of the shared sets' training posts to revisit")
     return parser.parse_args()
@@ -258,7 +259,11 @@ def main() -> int:
     if args.init:
         model.load_state_dict(torch.load(args.init, weights_only=True))
         print(f"continuing from {args.init} (SHA-256 {file_sha(args.init)})", flush=True)
-    run = train(model, ids, np.array([p.labels for p in fit]), args)
+    if args.no_train:  # export and threshold a saved checkpoint as it is
+        model.eval()
+        run = {"steps": 0, "posts": 0, "minutes": 0.0, "note": "exported from the --init checkpoint"}
+    else:
+        run = train(model, ids, np.array([p.labels for p in fit]), args)
     if args.save_checkpoint:
         torch.save(model.state_dict(), args.save_checkpoint)
         run["checkpoint_sha256"] = file_sha(args.save_checkpoint)
