@@ -39,6 +39,7 @@ from bot.domain import Ground  # noqa: E402
 from bot.policy import load_engine  # noqa: E402
 from bot.policy.datasets import datasets_dir, split  # noqa: E402
 from bot.policy.evaluation import example_context, text_item  # noqa: E402
+from bot.policy.measure import CORPUS_DIR, Case, case_item, corpus_report, load_corpus  # noqa: E402
 from bot.policy.transformer import TransformerClassifier  # noqa: E402
 from scripts import transformer_data as td  # noqa: E402
 from scripts.bench_ingest import free_port, wait_for_polls  # noqa: E402
@@ -58,13 +59,22 @@ def held_out(name: str) -> list[td.Post]:
     return split(posts, name)[1]  # type: ignore[arg-type]
 
 
-def corpus_held_out() -> tuple[list[str], list[int]]:
-    texts, gold = [], []
-    for path in sorted(td.CORPUS_DIR.glob("*.heldout.yaml")):
-        for post in td.corpus_posts(path):
-            texts.append(post.text)
-            gold.append(int(post.kind != "civil"))
-    return texts, gold
+def corpus_held_out() -> list[Case]:
+    cases: list[Case] = []
+    for path in sorted(CORPUS_DIR.glob("*.heldout.yaml")):
+        cases.extend(load_corpus(path))
+    return cases
+
+
+def case_findings(engine, cases: list[Case]) -> list[list]:
+    """Each case's findings with the context the corpus gives it (as ``measure.judge_cases``)."""
+    pairs = [(case_item(c, i), example_context(
+        same_text_authors=int(c.context.get("same_text_authors", 0)),
+        author_upheld_recent=int(c.context.get("author_upheld_recent", 0)))) for i, c in enumerate(cases)]
+    out: list[list] = []
+    for start in range(0, len(pairs), 80):
+        out.extend(engine.evaluate_batch(pairs[start:start + 80]))
+    return out
 
 
 def engine_grounds(engine, texts: list[str]) -> list[set[Ground]]:
@@ -89,39 +99,48 @@ def profanity_flags(python: str | None, texts: list[str]) -> list[bool] | None:
 
 def quality(engines: dict, python: str | None) -> None:
     olid = held_out("olid")
-    corpus_texts, corpus_gold = corpus_held_out()
-    hate_sets = {name: [p.text for p in held_out(name) if p.labels[3] == 1]
-                 for name in ("stormfront", "toxigen", "edos")}
-    sets = {"OLID held-out": ([p.text for p in olid], [p.labels[0] for p in olid])}
-    if corpus_texts:
-        sets["corpora held-out"] = (corpus_texts, corpus_gold)
+    texts, gold = [p.text for p in olid], [p.labels[0] for p in olid]
+    cases = corpus_held_out()
     print("| data set | system | precision | recall | F1 | macro-F1 |\n|---|---|---|---|---|---|")
-    systems = {**{f"{t} tier": lambda texts, e=e: [bool(g) for g in engine_grounds(e, texts)]
-                  for t, e in engines.items()},
-               "alt-profanity-check": lambda texts: profanity_flags(python, texts)}
-    civil_rows, hate_rows = [], []
-    for label, (texts, gold) in sets.items():
-        for system, run in systems.items():
-            flags = run(texts)
-            if flags is None:
-                continue
-            m = prf(gold, flags)
-            print(f"| {label} (n={len(texts)}) | {system} | {m['precision']:.3f} | {m['recall']:.3f} | "
-                  f"{m['f1']:.3f} | {m['macro_f1']:.3f} |")
-            if label == "corpora held-out":
-                civil = [f for f, g in zip(flags, gold, strict=True) if not g]
-                civil_rows.append(f"{system}: {sum(civil)}/{len(civil)} = {sum(civil) / max(1, len(civil)):.3f}")
-    for name, texts in hate_sets.items():
+    rows, civil_rows = [], []
+    for tier, engine in engines.items():
+        rows.append(("OLID held-out", f"{tier} tier", gold, [bool(g) for g in engine_grounds(engine, texts)]))
+        if cases:
+            found = case_findings(engine, cases)
+            report = corpus_report(cases, found)
+            flagged = [bool(f) for f in found]
+            rows.append(("corpora held-out", f"{tier} tier", [bool(c.grounds) for c in cases], flagged))
+            civil_rows.append(f"{tier} tier {report.civil_flagged}/{report.civil} = {report.false_alarm_rate:.3f}"
+                              f" (own contact details treated too harshly: {report.own_contact_wrong})")
+    flags = profanity_flags(python, texts)
+    if flags is not None:
+        rows.append(("OLID held-out", "alt-profanity-check", gold, flags))
+    flags = profanity_flags(python, [c.text for c in cases]) if cases else None
+    if flags is not None:
+        rows.append(("corpora held-out", "alt-profanity-check", [bool(c.grounds) for c in cases], flags))
+        civil = [f for f, c in zip(flags, cases, strict=True) if not c.grounds and not c.own_contact]
+        civil_rows.append(f"alt-profanity-check {sum(civil)}/{len(civil)} = {sum(civil) / max(1, len(civil)):.3f}")
+    for label, system, g, f in sorted(rows, key=lambda r: r[0], reverse=True):
+        m = prf(g, f)
+        print(f"| {label} (n={len(g)}) | {system} | {m['precision']:.3f} | {m['recall']:.3f} | "
+              f"{m['f1']:.3f} | {m['macro_f1']:.3f} |")
+    print("\ncivil false-alarm rate (corpora civil held-out): " + ("; ".join(civil_rows) or "no corpus"))
+    print("hate on group-hate data (held-out):\n  " + "\n  ".join(hate_rows(engines, python)))
+
+
+def hate_rows(engines: dict, python: str | None) -> list[str]:
+    out = []
+    for name in ("stormfront", "toxigen", "edos"):
+        texts = [p.text for p in held_out(name) if p.labels[3] == 1]
         for tier, engine in engines.items():
             found = engine_grounds(engine, texts)
             as_hate = sum(1 for g in found if Ground.HATE in g)
-            hate_rows.append(f"{name} ({len(texts)} hateful): {tier} tier hate ground {as_hate / len(texts):.3f}, "
-                             f"flagged {sum(1 for g in found if g) / len(texts):.3f}")
+            out.append(f"{name} ({len(texts)} hateful): {tier} tier hate ground {as_hate / len(texts):.3f}, "
+                       f"flagged {sum(1 for g in found if g) / len(texts):.3f}")
         flags = profanity_flags(python, texts)
         if flags is not None:
-            hate_rows.append(f"{name}: alt-profanity-check flagged {sum(flags) / len(texts):.3f}")
-    print("\ncivil false-alarm rate (corpora civil held-out): " + ("; ".join(civil_rows) or "no corpus yet"))
-    print("hate on group-hate data (held-out):\n  " + "\n  ".join(hate_rows))
+            out.append(f"{name}: alt-profanity-check flagged {sum(flags) / len(texts):.3f}")
+    return out
 
 
 def sample_texts(n: int) -> list[str]:

@@ -94,26 +94,24 @@ def test_cli_reports_an_altered_model_without_a_traceback(tmp_path, capsys):
     assert "model files are missing or have been changed" in err and "Traceback" not in err
 
 
-# Scores of the shipped model (its SHA-256 below); a retrained model must be
-# checked by hand and these updated with it.
+# What the shipped model (its SHA-256 is checked first) says about a few posts: the
+# heads at or above their shipped thresholds. A retrained model must be checked by
+# hand against these and the table updated with it.
 FIXED = {
-    "Thank you to the volunteers who cleared the brook on Saturday.": {},
-    "When is the next parish council meeting?": {},
-    "I know where you live and I will make you pay for this vote.": {"threat": True},
-    "Immigrants are a disease and this town should get rid of them.": {"hate": True},
-    "You are a pathetic, lying waste of space.": {"abuse": True},
-    "WIN a FREE iPhone!!! Click the link in my bio to claim your prize now": {"spam": True},
+    "Thank you to the volunteers who cleared the brook on Saturday.": set(),
+    "When is the next parish council meeting?": set(),
+    "Immigrants are a disease and this town should get rid of them.": {"offensive", "hate"},
+    "Shut up you stupid cow": {"offensive", "obscene"},
+    "WIN a FREE iPhone!!! Click the link in my bio to claim your prize now": {"spam"},
 }
 
 
 def test_fixed_predictions_of_the_shipped_model(model):
     assert model.sha256 == SHIPPED_SHA
     thresholds = model.meta["thresholds"]
-    scores = model.scores_batch(list(FIXED))
-    for (text, expected), got in zip(FIXED.items(), scores, strict=True):
-        for head in ("threat", "hate", "abuse", "spam"):
-            flagged = got[head] >= thresholds[head]
-            assert flagged == expected.get(head, False), (text, head, got[head], thresholds[head])
+    for (text, expected), got in zip(FIXED.items(), model.scores_batch(list(FIXED)), strict=True):
+        flagged = {head for head, score in got.items() if score >= thresholds[head]}
+        assert flagged == expected, (text, got)
 
 
 def test_batch_scores_equal_one_by_one_scores(model, tmp_path):
