@@ -55,7 +55,7 @@ def test_poll_findings_are_stored_with_the_model_that_scored_them(db_url, tmp_pa
 
 def test_findings_stored_before_the_upgrade_are_kept(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.db'}"
-    migrate(url, "0006")
+    migrate(url, "0007")
     engine = sa.create_engine(url)
     now = datetime(2026, 11, 1, tzinfo=UTC).isoformat()
     with engine.begin() as conn:
