@@ -91,6 +91,8 @@ UNDO_OF: dict[ActionKind, ActionKind] = {
     ActionKind.MUTE: ActionKind.UNMUTE,
     ActionKind.HIDE_REPLY: ActionKind.UNHIDE_REPLY,
     ActionKind.DETACH_QUOTE: ActionKind.REATTACH_QUOTE,
+    # A pile-on limit: undone by the bot when its hours are up, or earlier by the clerk.
+    ActionKind.LIMIT_REPLIES: ActionKind.RESTORE_REPLIES,
 }
 UNDO_KINDS: frozenset[ActionKind] = frozenset(UNDO_OF.values())
 #: Actions with effects other people see or that cannot be undone: the page asks the

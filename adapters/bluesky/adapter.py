@@ -185,7 +185,12 @@ class BlueskyAdapter:
         return self.gates.limit(str(order.item_meta.get("root_uri") or ""), list(allow or []))
 
     def _restore_replies(self, order: ActionOrder) -> dict[str, Any]:
-        return self.gates.restore(str(order.item_meta.get("root_uri") or ""), order.params.get("previous_allow"))
+        return self.gates.restore(str(order.item_meta.get("root_uri") or ""), previous_allow(order.params))
+
+
+def previous_allow(params: dict[str, Any]) -> Any:
+    """The gate a limit replaced: kept in the limit's outcome (``done``), which the undo carries."""
+    return (params.get("done") or {}).get("previous_allow")
 
 
 def _dedupe(items: list[Item]) -> list[Item]:

@@ -142,6 +142,6 @@ class CouncilSide:
             return self._set_allow(root, narrowed(current, list(ALLOW[params.get("limit_to") or
                                                                      "followers_and_mentioned"] or [])))
         if kind is ActionKind.RESTORE_REPLIES:
-            return self._set_allow(root, params.get("previous_allow"))
+            return self._set_allow(root, (params.get("done") or {}).get("previous_allow"))
         gate = gates.setdefault(root, {"allow": None, "hidden": []})
         return {"hidden": len(gate["hidden"])}

@@ -12,10 +12,9 @@ keeping hidden replies).
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -27,6 +26,7 @@ from bot.quiet.records import CouncilItem, queue_council_item
 from bot.storage import models as m
 from bot.storage import quiet_models as q
 from bot.storage.db import transaction
+from bot.undo import outcome_facts, undo_key
 
 if TYPE_CHECKING:
     from bot.ingest import IngestContext
@@ -131,11 +131,11 @@ def expire_limits(mod: Moderator) -> int:
     with transaction(mod.sessions) as s:
         limits = s.execute(select(m.Action).where(m.Action.kind == ActionKind.LIMIT_REPLIES.value,
                                                   m.Action.state == ActionState.DONE.value)).scalars().all()
-        keys = {f"restore-{a.id}" for a in limits}
+        keys = {undo_key(a.id) for a in limits}
         undone = set(s.execute(select(m.Action.idempotency_key).where(m.Action.idempotency_key.in_(keys))).scalars())
         for action in limits:
             ends = limit_ends(action)
-            if f"restore-{action.id}" in undone or ends is None or ends > now:
+            if undo_key(action.id) in undone or ends is None or ends > now:
                 continue
             queued += _queue_restore(s, action, now)
     return queued
@@ -148,20 +148,20 @@ def limit_ends(action: m.Action) -> datetime | None:
 
 
 def _queue_restore(s: Session, limit: m.Action, now: datetime) -> bool:
-    outcome: dict[str, Any] = json.loads(limit.outcome) if limit.outcome and limit.outcome != "ok" else {}
+    outcome = outcome_facts(limit)
     try:
         with s.begin_nested():
             restore = m.Action(review_item_id=limit.review_item_id, account_id=limit.account_id,
                                kind=ActionKind.RESTORE_REPLIES.value, state=ActionState.APPROVED.value,
-                               idempotency_key=f"restore-{limit.id}", attempts=0, next_attempt_at=now,
-                               params={"previous_allow": outcome.get("previous_allow"), "limit_action_id": limit.id},
+                               idempotency_key=undo_key(limit.id), attempts=0, next_attempt_at=now,
+                               params={"undoes": limit.id, "undoes_kind": limit.kind, "done": outcome},
                                approved_by=limit.approved_by, created_at=now, updated_at=now)
             s.add(restore)
             s.flush()
-    except IntegrityError:  # another process queued it at the same moment
+    except IntegrityError:  # the clerk undid it, or another process queued it, at the same moment
         return False
     audit.record(s, "bot", "action.approved", "action", restore.id,
-                 {"kind": restore.kind, "from": None, "to": "approved", "limit_action_id": limit.id,
+                 {"kind": restore.kind, "from": None, "to": "approved", "undoes": limit.id,
                   "reason": f"the {limit.params.get('hours')}-hour limit approved by {limit.approved_by} ended"},
                  at=now)
     return True

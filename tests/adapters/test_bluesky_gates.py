@@ -101,7 +101,7 @@ def test_a_limit_on_an_open_post_then_its_restore_removes_the_empty_gate(tmp_pat
     adapter = make_adapter(tmp_path, fake)
     outcome = adapter.apply(limit_order(ActionKind.LIMIT_REPLIES, hours=24, limit_to="followers_and_mentioned"))
     assert fake.body(fake.calls("com.atproto.repo.createRecord")[0])["record"]["allow"] == [FOLLOWER, MENTION]
-    adapter.apply(limit_order(ActionKind.RESTORE_REPLIES, previous_allow=outcome["previous_allow"]))
+    adapter.apply(limit_order(ActionKind.RESTORE_REPLIES, done=outcome))
     deleted = fake.body(fake.calls("com.atproto.repo.deleteRecord")[0])
     assert deleted["rkey"] == "3kcouncilpost1" and deleted["swapRecord"] == "bafygate1"
 
@@ -109,7 +109,7 @@ def test_a_limit_on_an_open_post_then_its_restore_removes_the_empty_gate(tmp_pat
 def test_a_restore_keeps_replies_hidden_meanwhile(tmp_path, fake):
     fake.on("com.atproto.repo.getRecord", gate(allow=[FOLLOWER, MENTION], hiddenReplies=HIDDEN))
     fake.on("com.atproto.repo.putRecord", {"uri": GATE_URI, "cid": "bafygate3"})
-    make_adapter(tmp_path, fake).apply(limit_order(ActionKind.RESTORE_REPLIES, previous_allow=None))
+    make_adapter(tmp_path, fake).apply(limit_order(ActionKind.RESTORE_REPLIES, done={"previous_allow": None}))
     record = fake.body(fake.calls("com.atproto.repo.putRecord")[0])["record"]
     assert "allow" not in record and record["hiddenReplies"] == HIDDEN
 

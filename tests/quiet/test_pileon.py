@@ -117,7 +117,7 @@ def test_approved_limit_runs_once_and_is_undone_when_it_expires(tmp_path: Path) 
     assert app.moderator.expire_reply_limits() == 0  # queued once
     assert app.moderator.execute_due().done == 1
     assert sim.gate(post) == {"allow": ["followers"], "hidden": [ids[0]]}
-    [restore] = [a for a in audit_events(app, "action.approved") if a.details.get("limit_action_id")]
+    [restore] = [a for a in audit_events(app, "action.approved") if a.details.get("undoes")]
     assert "6-hour limit approved by clerk ended" in restore.details["reason"]
 
 
@@ -147,3 +147,23 @@ def test_on_mastodon_the_pile_on_is_reported_without_an_action(tmp_path: Path) -
         review = s.get(m.ReviewItem, pile.review_item_id)
         assert review.actions == []
         assert "cannot limit who replies" in review.item.findings[0].explanation
+
+
+def test_the_clerk_can_lift_a_limit_early_and_the_expiry_then_does_nothing(tmp_path: Path) -> None:
+    clock, app, sim, post = _setup(tmp_path, reply_policy="mentioned")
+    app.moderator.apply_reply_gates()
+    sim.reply_burst(post, 20, new_accounts=True)
+    app.moderator.poll("sim")
+    [pile] = _pile_ons(app)
+    with app.sessions() as s:
+        create_user(s, "clerk", "clerk", "a long enough password 1", created_by="test")
+        s.commit()
+    app.moderator.decide(Decision(review_id=pile.review_item_id, approve=True, user="clerk"))
+    app.moderator.execute_due()
+    with app.sessions() as s:
+        limit = s.execute(select(m.Action).where(m.Action.kind == "limit_replies")).scalar_one()
+    app.moderator.request_undo(limit.id, "clerk", "the thread has calmed down")
+    assert app.moderator.execute_due().done == 1
+    assert sim.gate(post)["allow"] == ["mentioned"]  # the account's own policy, as before the limit
+    clock.advance(hours=25)
+    assert app.moderator.expire_reply_limits() == 0  # already undone: not put back twice
