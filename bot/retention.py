@@ -37,6 +37,7 @@ from bot.evidence.chain import AUDIT_PRUNED
 from bot.evidence.media import Store
 from bot.storage import models as m
 from bot.storage.db import transaction
+from bot.uk_time import uk_date, uk_datetime
 
 CHUNK = 500
 ACTOR = "retention"
@@ -58,16 +59,16 @@ class RetentionReport:
     def lines(self) -> list[str]:
         verb = "would" if self.dry_run else "did"
         return [
-            f"Retention run at {self.now.isoformat(timespec='seconds')} ({'dry run' if self.dry_run else 'done'}):",
-            f"  unflagged items captured on or before {self.cutoffs['unflagged']:%Y-%m-%d %H:%M} UTC: "
+            f"Retention run at {uk_datetime(self.now)} UK time ({'dry run' if self.dry_run else 'done'}):",
+            f"  unflagged items captured on or before {uk_datetime(self.cutoffs['unflagged'])}: "
             f"{verb} delete {len(self.deleted_unflagged)}",
-            f"  flagged items captured on or before {self.cutoffs['flagged']:%Y-%m-%d %H:%M} UTC: "
+            f"  flagged items captured on or before {uk_datetime(self.cutoffs['flagged'])}: "
             f"{verb} delete {len(self.deleted_flagged)}",
             f"  unflagged posts deleted by their authors: {verb} minimise {len(self.minimised)}",
             f"  items past their period kept under legal hold: {len(self.kept_on_hold)}",
             f"  authors with nothing left: {verb} delete {self.authors_deleted}",
             f"  alert e-mails to the clerk already sent: {verb} delete {self.alerts_deleted}",
-            f"  audit entries older than {self.cutoffs['audit']:%Y-%m-%d}: {verb} prune {self.audit_pruned}",
+            f"  audit entries from before {uk_date(self.cutoffs['audit'])}: {verb} prune {self.audit_pruned}",
         ]
 
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.report.labels import ground_label, platform_label
-from bot.report.months import UK, uk_time
 from bot.settings import Settings
 from bot.storage import models as m
+from bot.uk_time import to_uk, uk_datetime, uk_weekday_date
 
 SEVERITY = {1: "low", 2: "medium", 3: "high"}
 
@@ -40,7 +40,7 @@ def urgent_item(settings: Settings, review: m.ReviewItem) -> Draft:
         f"A post on the council's {where} needs your attention now.",
         "",
         f"What the rules found: {', '.join(grounds)} (severity {SEVERITY.get(review.severity, review.severity)}).",
-        f"Received: {uk_time(item.captured_at)} (UK time).",
+        f"Received: {uk_datetime(item.captured_at, weekday=True)} (UK time).",
     ]
     if review.police_referral_suggested:
         lines.append("The rules suggest this may need reporting to the police.")
@@ -75,7 +75,7 @@ def outage(settings: Settings, account: m.Account, last_ok: datetime, now: datet
     lines = [
         f"The bot cannot check the council's {name}.",
         "",
-        f"Last successful check: {uk_time(last_ok)} (UK time); now {uk_time(now)}.",
+        f"Last successful check: {uk_datetime(last_ok, weekday=True)} (UK time); now {uk_datetime(now, weekday=True)}.",
         f"Last problem reported: {account.last_error or 'none recorded'}.",
         "",
         why,
@@ -93,15 +93,15 @@ def digest(settings: Settings, counts: dict[int, int], oldest: datetime, now: da
     parts = [f"{counts[s]} {SEVERITY[s]}" for s in (3, 2, 1) if counts.get(s)]
     lines = [
         f"{total} flagged post{'s' if total != 1 else ''} are waiting for a decision ({', '.join(parts)} severity).",
-        f"The oldest has been waiting since {uk_time(oldest)} (UK time).",
+        f"The oldest has been waiting since {uk_datetime(oldest, weekday=True)} (UK time).",
         "",
         "Review queue:",
         _link(settings, "/"),
     ]
-    day = uk_time(now).split(",")[0]
+    day = uk_weekday_date(now)
     return Draft(
         "digest",
-        f"digest:{now.astimezone(UK).date().isoformat()}",
+        f"digest:{to_uk(now).date().isoformat()}",
         f"Moderation queue, {day}: {total} waiting",
         "\n".join(lines) + _footer(settings),
     )

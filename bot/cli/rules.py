@@ -24,6 +24,7 @@ from bot.policy.evaluation import Verdict, example_context, judge
 from bot.policy.rules import DEFAULT_RULES_FILE
 from bot.policy.transformer_tier import TIERS, describe
 from bot.settings import Settings, load_settings
+from bot.uk_time import uk_datetime
 
 
 def register(sub: Any) -> None:
@@ -163,7 +164,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     shown = [c for c in changes if c.kind != "unchanged"][: args.show]
     for change in shown:
         print(change.describe())
-    print(f"{len(changes)} stored post(s) since {since:%Y-%m-%d %H:%M} UTC: "
+    print(f"{len(changes)} stored post(s) since {uk_datetime(since)} (UK time): "
           f"{counts['newly flagged']} newly flagged, {counts['no longer flagged']} no longer "
           f"flagged, {counts['different rules']} with different rules, "
           f"{counts['unchanged']} unchanged. Nothing was changed in the database.")

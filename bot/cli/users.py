@@ -17,6 +17,7 @@ from sqlalchemy import select
 from bot.cli.common import settings_from
 from bot.storage import models as m
 from bot.storage.db import make_engine, make_session_factory, transaction
+from bot.uk_time import uk_datetime
 from bot.users import ROLES, UserError, create_user, set_active
 
 
@@ -76,7 +77,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     print(f"{'name':<24} {'role':<9} {'active':<7} {'2FA':<9} last sign-in")
     for u in users:
-        last = u.last_login_at.strftime("%Y-%m-%d %H:%M") if u.last_login_at else "never"
+        last = uk_datetime(u.last_login_at)
         two_fa = "enrolled" if u.totp_confirmed else "pending"
         print(f"{u.name:<24} {u.role:<9} {'yes' if u.active else 'no':<7} {two_fa:<9} {last}")
     return 0

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import io
 import threading
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
-from zoneinfo import ZoneInfo
 
 import reportlab
 from reportlab.lib import colors
@@ -26,7 +25,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, SimpleDocTemplate
 
-LONDON = ZoneInfo("Europe/London")
+from bot.uk_time import UK, for_the_record
+
+LONDON = UK  # evidence file names and ZIP stamps are in UK time too
 _SYSTEM_FONTS = Path("/usr/share/fonts/truetype/dejavu")
 _BUNDLED_FONTS = Path(reportlab.__file__).parent / "fonts"
 _lock = threading.Lock()
@@ -72,14 +73,9 @@ def _invisible(code: int) -> bool:
 
 def when(value: datetime | str | None) -> str:
     """A time as a clerk reads it (UK local) with the exact UTC instant."""
-    if value is None:
-        return "unknown"
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    local = value.astimezone(LONDON)
-    return f"{local:%a %d %b %Y %H:%M:%S} {local.tzname()} ({value.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ})"
+    return for_the_record(value)
 
 
 def styles() -> dict[str, ParagraphStyle]:

@@ -14,8 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.report import labels as lbl
-from bot.report.months import Month, uk_time
+from bot.report.months import Month
 from bot.storage import models as m
+from bot.uk_time import uk_datetime
 
 _STATES = {"approved": "waiting", "executing": "in progress", "rejected": "not chosen"}
 
@@ -58,7 +59,7 @@ def _row(review: m.ReviewItem, public_url: str) -> AnnexRow:
                if a.state != "proposed"]
     text = " ".join(item.text.split()) if item.minimised_at is None else "(text removed under the retention policy)"
     return AnnexRow(
-        when=uk_time(item.captured_at),
+        when=uk_datetime(item.captured_at),
         platform=lbl.platform_label(item.account.platform),
         author=item.author.handle,
         grounds=", ".join(sorted({lbl.ground_label(f.ground) for f in findings})),

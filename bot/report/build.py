@@ -24,12 +24,13 @@ from bot.quiet import summary as quiet_summary
 from bot.report import charts
 from bot.report.annex import annex_context, annex_rows
 from bot.report.figures import gather, trend
-from bot.report.months import Month, uk_time
+from bot.report.months import Month
 from bot.report.render import SummaryInputs, render_template, summary_context, write_pdf
 from bot.report.themes import ThemeReport, emerging_themes
 from bot.settings import Settings
 from bot.storage import models as m
 from bot.storage.db import transaction
+from bot.uk_time import uk_datetime
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ def build_summary(
     mo = month if isinstance(month, Month) else Month.parse(month)
     out = Path(out_dir) if out_dir else settings.data_dir / "reports"
     out.mkdir(parents=True, exist_ok=True)
-    generated = uk_time(clock())
+    generated = uk_datetime(clock(), weekday=True)
     with sessions() as s:
         inputs = _inputs(s, settings.council.name, mo, out / f"charts-{mo}", generated)
         inputs.figures.election_period = quiet_summary.period_in_month(s, settings, mo)

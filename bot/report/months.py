@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
-UK = ZoneInfo("Europe/London")
+from bot.uk_time import UK
+
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
@@ -70,7 +70,3 @@ class Month:
         """The ``count`` months ending with this one, oldest first."""
         return [self.shift(-i) for i in range(count - 1, -1, -1)]
 
-
-def uk_time(moment: datetime) -> str:
-    """``"Sat 31 Oct 2026, 14:05"`` in UK local time, for e-mails and annexes."""
-    return moment.astimezone(UK).strftime("%a %d %b %Y, %H:%M")

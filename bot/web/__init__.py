@@ -20,6 +20,7 @@ from bot.action_words import NO_ACTION_LABELS, NO_ACTION_SENTENCES, verdict
 from bot.bootstrap import App
 from bot.health import health_report
 from bot.scheduler import Heartbeat
+from bot.uk_time import uk_datetime
 from bot.users import prepare_dummy_hash
 from bot.web import security, throttle
 from bot.web.caveats import GROUND_LABELS, PLATFORM_NAMES, SEVERITY_LABELS, action_label, tick_boxes
@@ -110,7 +111,7 @@ def _crash(exc: Exception) -> Any:
 
 
 def _when(value: datetime | None) -> str:
-    return value.strftime("%d %b %Y %H:%M UTC") if value else "never"
+    return uk_datetime(value)
 
 
 def _age(value: datetime | None) -> str:

@@ -13,6 +13,7 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from bot import audit
 from bot.storage import models as m
 from bot.storage.db import transaction
+from bot.uk_time import uk_time_today
 from bot.users import (
     UserError,
     change_password,
@@ -49,7 +50,7 @@ def _settings() -> Any:
 
 
 def _locked_message(user: m.User) -> str:
-    until = user.locked_until.strftime("%H:%M UTC") if user.locked_until else "later"
+    until = uk_time_today(user.locked_until, now()) if user.locked_until else "later"
     return f"Too many failed attempts: signing in as {user.name} is paused until {until}."
 
 

@@ -88,7 +88,8 @@ def test_daily_digest_only_when_the_queue_is_not_empty(alert_env: AlertEnv) -> N
     (row,) = alerts(alert_env)
     assert row.kind == "digest" and row.dedupe_key == "digest:2026-11-02"
     assert "2 flagged posts are waiting" in row.body and "1 medium, 1 low" in row.body
-    assert "Sun 01 Nov 2026, 14:00" in row.body  # the oldest, in UK time
+    assert "Sunday 1 November 2026 at 2pm" in row.body  # the oldest, in UK time (GMT)
+    assert row.subject.startswith("Moderation queue, Monday 2 November 2026:")
     assert "https://modbot.example.gov.uk/" in row.body
 
 

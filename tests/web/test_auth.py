@@ -3,6 +3,8 @@ idle expiry, CSRF and sign-out."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pyotp
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -65,6 +67,7 @@ def test_wrong_code_refused_and_code_reuse_refused(app: App, client: FlaskClient
 
 def test_lockout_grows_after_repeated_failures(app: App, client: FlaskClient, clerk: Person,
                                                clock: FakeClock) -> None:
+    clock.now = datetime(2027, 6, 1, 8, 0, tzinfo=UTC)  # summer: the lock is told in BST, not UTC
     for _ in range(5):
         assert post_password(client, clerk.name, "wrong password!").status_code == 401
     locked = user(app, clerk.name)

@@ -166,3 +166,12 @@ def test_attachments_show_their_fetch_state(app: App, signed_in: FlaskClient, cl
     page = signed_in.get(f"/items/{item_id}").get_data(as_text=True)
     assert "ab" * 32 in page and "Not fetched: the server answered HTTP 404" in page
     assert "Failed 2 times (the server answered HTTP 503); trying again after" in page
+
+
+def test_times_on_the_page_are_uk_time_in_summer(app: App, signed_in: FlaskClient) -> None:
+    from datetime import UTC, datetime
+
+    review_id = insert_review(app, created_at=datetime(2026, 7, 1, 8, 5, tzinfo=UTC))  # 9:05am BST
+    page = signed_in.get(f"/items/{item_of(app, review_id)}").get_data(as_text=True)
+    assert "received 1 July 2026 at 9:05am" in page
+    assert "UTC" not in page and "08:05" not in page
