@@ -30,7 +30,8 @@ def build_adapter(account: AccountSettings, settings: Settings, clock: Callable[
     if account.platform is Platform.SIMULATED:
         from adapters.simulated import SimulatedAdapter
         return SimulatedAdapter(account.handle, settings.data_dir / f"simulated-{account.name}.json",
-                                council_name=settings.council.name, seed=_seed(account), clock=clock)
+                                council_name=settings.council.name, seed=_seed(account), clock=clock,
+                                simulates=account.simulates)
     module = importlib.import_module(f"adapters.{account.platform.value}")
     builder: Any = module.build_adapter
     if account.platform is Platform.BLUESKY:

@@ -16,15 +16,25 @@ from typing import Any
 from bot.domain import ActionKind, OwnPost, OwnPosts, ReplyControls, ReplyPolicy
 from bot.errors import PermanentError, Unsupported
 
-MASTODON_CAPABILITIES = frozenset({ActionKind.BLOCK, ActionKind.MUTE, ActionKind.REPORT,
-                                   ActionKind.REMOVE_FOLLOWER, ActionKind.DOMAIN_BLOCK})
+# The real adapters' capabilities, copied (tests/adapters/test_simulated_capabilities.py
+# fails if they drift apart): a non-admin account on each platform.
+#: Every Mastodon-API server: block, mute, report, and undoing the first two.
+_FEDIVERSE_CORE = frozenset({ActionKind.BLOCK, ActionKind.MUTE, ActionKind.REPORT,
+                             ActionKind.UNBLOCK, ActionKind.UNMUTE})
+#: Mastodon 4.5: no way to hide a reply (mastodon#11984); a quote can be revoked, not restored.
+MASTODON_CAPABILITIES = _FEDIVERSE_CORE | {ActionKind.REMOVE_FOLLOWER, ActionKind.DOMAIN_BLOCK,
+                                           ActionKind.DETACH_QUOTE}
+#: GoToSocial 0.19: no user-level domain blocks, no remove_from_followers, no quotes.
+GOTOSOCIAL_CAPABILITIES = _FEDIVERSE_CORE
+#: Bluesky: threadgate hiddenReplies and postgate detachedEmbeddingUris, both reversible.
 BLUESKY_CAPABILITIES = frozenset({ActionKind.HIDE_REPLY, ActionKind.DETACH_QUOTE, ActionKind.BLOCK,
-                                  ActionKind.MUTE, ActionKind.REPORT, ActionKind.LIMIT_REPLIES,
-                                  ActionKind.RESTORE_REPLIES})
+                                  ActionKind.MUTE, ActionKind.REPORT, ActionKind.UNHIDE_REPLY,
+                                  ActionKind.REATTACH_QUOTE, ActionKind.UNBLOCK, ActionKind.UNMUTE,
+                                  ActionKind.LIMIT_REPLIES, ActionKind.RESTORE_REPLIES})
 SIMULATES: dict[str, tuple[frozenset[ActionKind], ReplyControls]] = {
     "any": (frozenset(ActionKind), ReplyControls.PER_POST),
     "bluesky": (BLUESKY_CAPABILITIES, ReplyControls.PER_POST),
-    "gotosocial": (MASTODON_CAPABILITIES, ReplyControls.NEW_POSTS),
+    "gotosocial": (GOTOSOCIAL_CAPABILITIES, ReplyControls.NEW_POSTS),
     "mastodon": (MASTODON_CAPABILITIES, ReplyControls.NONE),
 }
 #: Who may reply, as the simulated gate stores it (like a threadgate's ``allow``; None: anyone).

@@ -16,24 +16,12 @@ from bot.domain import UNDO_KINDS, ActionKind
 
 PLATFORM_NAMES = {"mastodon": "Mastodon", "bluesky": "Bluesky", "simulated": "Simulated (demo)"}
 
-CAVEATS: dict[str, str] = {
-    "mastodon": (
-        "On Mastodon, blocking or muting only changes what the council's account sees: the post "
-        "stays visible to everyone else. Reporting it to the server's moderators is what can remove "
-        "it for the public. Mastodon has no way to hide a reply under the council's post."
-    ),
-    "bluesky": (
-        "On Bluesky, hiding a reply only works when the thread was started by the council's own "
-        "post. Blocking also removes the author from the council's followers."
-    ),
-    "simulated": "This is the simulated demo platform: actions are recorded, nobody is affected.",
-}
+#: The real platforms' names, for caveats (a simulated account copies one of them).
+REAL_NAMES = {"mastodon": "Mastodon", "bluesky": "Bluesky", "gotosocial": "GoToSocial"}
+SIMULATED = ("This is the simulated demo platform{like}: actions are recorded, nobody is affected.")
+
 
 POST_ACTIONS = frozenset({ActionKind.LIMIT_REPLIES, ActionKind.RESTORE_REPLIES})
-
-HIDE_NOT_POSSIBLE = ("This reply is in a thread started by someone else, so Bluesky does not let the "
-                     "council hide it.")
-
 
 def offered_actions(platform: str, capabilities: frozenset[ActionKind], meta: dict[str, Any]) -> list[ActionKind]:
     """The actions the clerk may choose for this item: only what the platform can really do."""
@@ -43,7 +31,7 @@ def offered_actions(platform: str, capabilities: frozenset[ActionKind], meta: di
     if meta.get("pile_on"):
         return [k for k in kinds if k is ActionKind.LIMIT_REPLIES]
     kinds = [k for k in kinds if k not in POST_ACTIONS]
-    if platform == "bluesky" and not meta.get("root_is_council"):
+    if not meta.get("root_is_council"):  # hiding works through the thread root's gate only
         kinds = [k for k in kinds if k is not ActionKind.HIDE_REPLY]
     return kinds
 
@@ -81,12 +69,30 @@ def tick_boxes(review_id: int, options: Iterable[ActionOption]) -> Markup:
     return Markup("\n".join(out))  # noqa: S704 - every piece is escaped or a constant
 
 
-def item_notes(platform: str, meta: dict[str, Any]) -> list[str]:
+def item_notes(platform: str, meta: dict[str, Any], capabilities: frozenset[ActionKind],
+               simulates: str = "") -> list[str]:
+    """What the clerk should know about acting on this platform, from what it can really do.
+
+    ``simulates`` is the real platform a simulated account copies (``any``/empty: none),
+    so the demo shows the same caveats as the real thing.
+    """
+    like = simulates if platform == "simulated" and simulates in REAL_NAMES else platform
+    real = REAL_NAMES.get(like)
+    name = real or "this platform"
     notes = []
-    if platform in CAVEATS:
-        notes.append(CAVEATS[platform])
-    if platform == "bluesky" and not meta.get("root_is_council"):
-        notes.append(HIDE_NOT_POSSIBLE)
+    if platform == "simulated":
+        notes.append(SIMULATED.format(like=f", behaving like {real}" if real else ""))
+    if ActionKind.HIDE_REPLY not in capabilities:
+        notes.append(f"{name[0].upper()}{name[1:]} has no way to hide a reply under the council's post. Blocking "
+                     "or muting only changes what the council's account sees: the post stays visible to everyone "
+                     "else. Reporting it to the server's moderators is what can remove it for the public.")
+    elif not meta.get("root_is_council"):
+        notes.append(f"This is not a reply in a thread started by the council, so {name} does not let the "
+                     "council hide it.")
+    else:
+        notes.append(f"On {name}, hiding a reply only works when the thread was started by the council's own post.")
+    if ActionKind.BLOCK in capabilities and ActionKind.REMOVE_FOLLOWER not in capabilities:
+        notes.append("Blocking also removes the author from the council's followers.")
     return notes
 
 

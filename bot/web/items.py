@@ -21,7 +21,7 @@ from bot.web import queries
 from bot.web.caveats import action_options, item_notes, offered_actions
 from bot.web.deciding import take_error
 from bot.web.results import results
-from bot.web.review import capabilities, earlier_upheld
+from bot.web.review import behaves_like, capabilities, earlier_upheld, simulates
 from bot.web.security import OVERSIGHT_ROLES, REVIEW_ROLES, now, requires
 
 log = logging.getLogger(__name__)
@@ -55,9 +55,10 @@ def page(item_id: int) -> Any:
                                   and not (a.params or {}).get("undoes")], who) if review else "",
             "results": results(review.actions, who, caps, _when, _app().settings.live) if review else [],
             "error": take_error(),
-            "options": action_options(offered_actions(platform, caps, item.meta or {}),
+            "options": action_options(offered_actions(behaves_like(item.account.name, platform), caps,
+                                                      item.meta or {}),
                                       (a.kind for a in review.actions) if review else ()),
-            "notes": item_notes(platform, item.meta or {}),
+            "notes": item_notes(platform, item.meta or {}, caps, simulates(item.account.name)),
             "upheld": earlier_upheld(queries.upheld_counts(s, {item.author_id}).get(item.author_id, 0),
                                      review.status if review else ""),
             "history": queries.author_history(s, item.author_id, item.id),

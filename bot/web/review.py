@@ -26,6 +26,18 @@ def _reads() -> Any:
     return current_app.config["MODBOT_READS"]
 
 
+def simulates(account_name: str) -> str:
+    """The real platform a simulated account copies ("" for real accounts and "any")."""
+    adapter = _app().moderator.adapters.get(account_name)
+    return str(getattr(adapter, "simulates", "") or "")
+
+
+def behaves_like(account_name: str, platform: str) -> str:
+    """The platform whose rules apply to actions on this account (a simulation's real platform)."""
+    copied = simulates(account_name)
+    return copied if platform == "simulated" and copied not in ("", "any") else platform
+
+
 def capabilities(account_name: str) -> frozenset[ActionKind]:
     try:
         caps: frozenset[ActionKind] = _app().moderator.capabilities_of(account_name)
@@ -44,11 +56,13 @@ def queue() -> Any:
     caps = {name: capabilities(name) for name in {r.item.account.name for r in page.reviews}}
     error = deciding.take_error()
     cards = [{"review": r, "upheld": earlier_upheld(page.upheld.get(r.item.author_id, 0), r.status),
-              "options": action_options(offered_actions(r.item.account.platform, caps[r.item.account.name],
-                                                        r.item.meta), (a.kind for a in r.actions)),
+              "options": action_options(offered_actions(behaves_like(r.item.account.name, r.item.account.platform),
+                                                        caps[r.item.account.name], r.item.meta),
+                                        (a.kind for a in r.actions)),
               "proposal": proposal([a.kind for a in r.actions], r.item.author.handle),
               "error": error if error and error.get("item") == r.item_id else None,
-              "notes": item_notes(r.item.account.platform, r.item.meta)} for r in page.reviews]
+              "notes": item_notes(r.item.account.platform, r.item.meta, caps[r.item.account.name],
+                                  simulates(r.item.account.name))} for r in page.reviews]
     return render_template("queue.html", page=page, cards=cards, accounts=accounts, grounds=GROUND_LABELS,
                            platforms=PLATFORM_NAMES, statuses=queries.STATUSES, csrf=csrf_token(),
                            back=request.full_path.rstrip("?"), error=error)

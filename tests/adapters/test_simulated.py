@@ -16,10 +16,10 @@ from tests.support import FakeClock
 
 
 class SimulatedHarness:
-    def __init__(self, tmp_path: Path):
+    def __init__(self, tmp_path: Path, simulates: str = "any"):
         self.clock = FakeClock()
         self.adapter = SimulatedAdapter("@council@social.example", tmp_path / "sim.json", initial=0,
-                                        per_minute=60, clock=self.clock)
+                                        per_minute=60, clock=self.clock, simulates=simulates)
 
     def push_items(self, count: int) -> list[str] | None:
         self.clock.advance(seconds=count)
@@ -39,9 +39,12 @@ class SimulatedHarness:
 
 
 class TestSimulatedContract(AdapterContract):
-    @pytest.fixture
-    def harness(self, tmp_path: Path) -> Iterator[SimulatedHarness]:
-        yield SimulatedHarness(tmp_path)
+    """Every flavour keeps the contract; the Mastodon and Bluesky ones lack actions, so the
+    unsupported-action check runs on them instead of being skipped."""
+
+    @pytest.fixture(params=["any", "mastodon", "bluesky", "gotosocial"])
+    def harness(self, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SimulatedHarness]:
+        yield SimulatedHarness(tmp_path, request.param)
 
 
 def order(kind: ActionKind, key: str, item: str = "sim-1") -> ActionOrder:
