@@ -18,9 +18,11 @@ from typing import Any
 
 import yaml
 
+from bot.council_policy import CouncilPolicy, neutral_policy
 from bot.domain import Platform
 from bot.errors import ConfigError
 from bot.schema import Field
+from bot.settings_policy import POLICY_SCHEMA, policy_from
 from bot.settings_quiet import QUIET_ACCOUNT_SCHEMA, QUIET_SCHEMA, check_quiet
 
 MODES = ("observe", "live")
@@ -43,6 +45,7 @@ SCHEMA: tuple[Field, ...] = (
     Field("council.official_accounts", "list", default=[], doc="Handles of the council's own official accounts (never flagged as impersonation, never auto-replied to)."),
     Field("council.people", "list", default=[], doc="Names of councillors and staff, so personal attacks on them are recognised."),
     Field("council.allowed_domains", "list", default=[], doc="Link domains that are always on topic (the council's site, county council, gov.uk...)."),
+    *POLICY_SCHEMA,
     Field("mode", "choice", default="observe", choices=MODES, doc="observe: record and queue, send nothing. live: send DM replies and carry out approved actions."),
     Field("data_dir", "path", default="./data", doc="Directory for the SQLite database, reports and evidence (created owner-only)."),
     Field("database_url", "db_url", default="", doc="SQLAlchemy URL; empty means a SQLite file modbot.db in data_dir. PostgreSQL: postgresql+psycopg://user@host/db."),
@@ -105,6 +108,7 @@ ACCOUNT_SCHEMA: tuple[Field, ...] = (
     Field("context_days", "int", default=14, minimum=0, doc="Also scan replies under the council's posts of the last N days (replies without a mention)."),
     Field("enabled", "bool", default=True, doc="Poll this account."),
     Field("script", "str", default="demo", doc="Simulated platform only: which scripted traffic to play."),
+    Field("simulates", "choice", default="any", choices=("any", "mastodon", "bluesky", "gotosocial"), doc="Simulated platform only: the real platform whose abilities it has, no more (mastodon: no hiding replies; bluesky: hiding and detaching quotes; gotosocial), so the page shows that platform's caveats. any: every action."),
     *QUIET_ACCOUNT_SCHEMA,
 )
 
@@ -119,6 +123,10 @@ class CouncilSettings:
     official_accounts: tuple[str, ...] = ()
     people: tuple[str, ...] = ()
     allowed_domains: tuple[str, ...] = ()
+    policy: str = "neutral"
+    policy_title: str = ""
+    policy_url: str = ""
+    policy_adopted: str = ""
 
 
 @dataclass(frozen=True)
@@ -136,6 +144,7 @@ class AccountSettings:
     context_days: int = 14
     enabled: bool = True
     script: str = "demo"
+    simulates: str = "any"
     reply_policy: str = "open"
     mention_reply: bool = True
 
@@ -154,6 +163,8 @@ class Settings:
     rules_file: Path
     values: dict[str, Any] = field(default_factory=dict)
     source: Path | None = None
+    #: The council's own policy document: every finding cites its clauses.
+    policy: CouncilPolicy = field(default_factory=neutral_policy)
 
     @property
     def live(self) -> bool:
@@ -353,6 +364,7 @@ def parse_settings(data: Any, base_dir: Path, source: Path | None = None) -> Set
     for network in values["web.trusted_proxies"]:
         if not _is_network(network):
             problems.append(("web.trusted_proxies", f"is not an IP address or network: {network!r}"))
+    policy = policy_from(values, base_dir, problems)
     if problems:
         raise ConfigError(problems)
     data_dir = (base_dir / values["data_dir"]).resolve()
@@ -362,7 +374,7 @@ def parse_settings(data: Any, base_dir: Path, source: Path | None = None) -> Set
     return Settings(
         council=council, accounts=accounts, mode=values["mode"], data_dir=data_dir,
         database_url=db_url, rules_file=(base_dir / values["rules_file"]).resolve(),
-        values=values, source=source,
+        values=values, source=source, policy=policy,
     )
 
 

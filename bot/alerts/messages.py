@@ -41,6 +41,7 @@ def urgent_item(settings: Settings, review: m.ReviewItem) -> Draft:
         "",
         f"What the rules found: {', '.join(grounds)} (severity {SEVERITY.get(review.severity, review.severity)}).",
         f"Received: {uk_datetime(item.captured_at, weekday=True)} (UK time).",
+        *_citations(settings, item.findings),
     ]
     if review.police_referral_suggested:
         lines.append("The rules suggest this may need reporting to the police.")
@@ -57,6 +58,12 @@ def urgent_item(settings: Settings, review: m.ReviewItem) -> Draft:
         f"Urgent: {', '.join(grounds)} on the council's {where}",
         "\n".join(lines) + _footer(settings),
     )
+
+
+def _citations(settings: Settings, findings: list[m.Finding]) -> list[str]:
+    """One line per ground citing the council's own policy (never another council's)."""
+    cited = {settings.policy.cite(f.ground, f.clauses): None for f in findings}
+    return [f"Council policy: {c}" for c in cited]
 
 
 def outage(settings: Settings, account: m.Account, last_ok: datetime, now: datetime) -> Draft:

@@ -11,10 +11,12 @@ from sqlalchemy import select
 
 from bot.bootstrap import App, build_app
 from bot.cli.common import config_path, settings_from
+from bot.council_policy import DEFAULT_PRESET, CouncilPolicy, preset_names
 from bot.decisions import Decision
 from bot.domain import ActionKind, NoActionReason
 from bot.errors import ConfigError, InvalidTransition, NotFound
 from bot.policy import load_engine
+from bot.report.labels import GROUNDS
 from bot.settings import Settings, config_reference, load_settings
 from bot.storage import models as m
 from bot.storage.db import DatabaseTooNew, migrate
@@ -75,7 +77,19 @@ def cmd_check_config(args: argparse.Namespace) -> int:
         return 2
     print(f"{path}: OK ({len(settings.accounts)} account(s), mode {settings.mode}, "
           f"{rules} rule(s) in {settings.rules_file})")
+    for line in policy_warnings(settings.policy):
+        print(f"  warning: council.policy: {line}")
     return 0
+
+
+def policy_warnings(policy: CouncilPolicy) -> list[str]:
+    """Name every ground the council's policy leaves without a clause (the bot still works)."""
+    missing = policy.uncovered()
+    if policy.name == DEFAULT_PRESET:
+        return ["the neutral default cites plain descriptions, not the council's clause numbers; name the "
+                f"council's policy (a preset: {', '.join(preset_names())}, or its own file)"]
+    return [f"no clause for the ground {g.value!r} ({GROUNDS.get(g.value, g.value)}): findings on it cite only "
+            f"the description {policy.description(g)!r}" for g in missing]
 
 
 def rules_in(settings: Settings) -> int:

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.council_policy import CouncilPolicy, neutral_policy
 from bot.errors import ConfigError
 from bot.policy import load_engine
 from bot.policy.evaluation import Verdict, example_context, judge
@@ -68,7 +69,7 @@ def _engine(args: argparse.Namespace, settings: Settings | None, tier: str | Non
     else:
         path = settings.rules_file if settings else DEFAULT_RULES_FILE
     return load_engine(path=path, classifier=False if args.no_classifier else None,
-                       tier=tier or args.tier)
+                       tier=tier or args.tier, policy=settings.policy if settings else None)
 
 
 def cmd_test(args: argparse.Namespace) -> int:
@@ -79,14 +80,15 @@ def cmd_test(args: argparse.Namespace) -> int:
     engine = _engine(args, settings)
     ctx = example_context(settings.council if settings else None)
     scored_by = describe(engine.classifier)
+    policy = settings.policy if settings else neutral_policy()
     if args.text is not None:
         verdict = judge(engine, args.text, ctx)
-        _print_verdict(args.text, verdict, args.format, scored_by)
+        _print_verdict(args.text, verdict, args.format, scored_by, policy)
         return 0
     with _open(args.file) as fh:
         for number, line in enumerate(fh):
             text = line.rstrip("\n").rstrip("\r")
-            _print_verdict(text, judge(engine, text, ctx, number), args.format, scored_by)
+            _print_verdict(text, judge(engine, text, ctx, number), args.format, scored_by, policy)
     return 0
 
 
@@ -96,16 +98,17 @@ def _open(name: str):
     return open(name, encoding="utf-8", errors="replace")
 
 
-def _print_verdict(text: str, verdict: Verdict, fmt: str, scored_by: str = "") -> None:
+def _print_verdict(text: str, verdict: Verdict, fmt: str, scored_by: str = "",
+                   policy: CouncilPolicy | None = None) -> None:
     if fmt == "jsonl":
         doc = verdict.as_dict()
         doc["scored_by"] = scored_by
         print(json.dumps(doc, ensure_ascii=False), flush=False)
         return
-    print(explain(text, verdict, scored_by))
+    print(explain(text, verdict, scored_by, policy))
 
 
-def explain(text: str, verdict: Verdict, scored_by: str = "") -> str:
+def explain(text: str, verdict: Verdict, scored_by: str = "", policy: CouncilPolicy | None = None) -> str:
     """A plain-text explanation of every finding, with the matched words marked."""
     score = "n/a" if verdict.score is None else f"{verdict.score:.2f}"
     if scored_by:
@@ -116,14 +119,13 @@ def explain(text: str, verdict: Verdict, scored_by: str = "") -> str:
              f"statistical score {score}"]
     for f in verdict.findings:
         lines.append(f"- {f.rule_id} [{f.ground}, {f.severity.label}] {f.explanation}")
-        if f.clauses:
-            lines.append(f"    policy: {', '.join(f.clauses)}")
+        lines.append(f"    policy: {(policy or neutral_policy()).cite(f.ground, f.clauses)}")
         if f.spans:
             lines.append(f"    in the post: {highlight(text, f.spans)}")
         if f.proposed_actions:
             lines.append(f"    proposes: {', '.join(str(a) for a in f.proposed_actions)}")
         if f.police_referral:
-            lines.append("    may be a matter for the police (Alcester 4.5)")
+            lines.append("    may be a matter for the police")
     return "\n".join(lines)
 
 

@@ -12,13 +12,14 @@ import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from bot.council_policy import CouncilPolicy, neutral_policy
 from bot.domain import ActionKind, Finding, Ground, Item, Platform, Severity
 from bot.policy.analysis import Analysis, Hit
 from bot.policy.detectors import DETECTORS, GATES, NEEDS_CLASSIFIER
 from bot.policy.lexicon import WORD_RE, AllowList, Lexicon
 from bot.policy.normalise import Normalised, normalise
 from bot.policy.proposals import fit_finding
-from bot.policy.rules import DEFAULT_RULES_FILE, Rule, RuleSet, load_ruleset
+from bot.policy.rules import DEFAULT_RULES_FILE, Rule, RuleSet, load_ruleset, with_council_clauses
 from bot.policy.transformer_tier import SecondOpinion, classifier_options, load_classifier
 from bot.settings import CouncilSettings, Settings
 
@@ -227,16 +228,19 @@ def _rule_error(rule_id: str, why: str) -> Finding:
 
 
 def load_engine(settings: Settings | None = None, path: Path | None = None,
-                classifier: bool | None = None, tier: str | None = None) -> PolicyEngine:
+                classifier: bool | None = None, tier: str | None = None,
+                policy: CouncilPolicy | None = None) -> PolicyEngine:
     """Build the engine from ``path`` or ``settings.rules_file`` (default: the packaged set).
 
     ``classifier=False`` runs the rules without the statistical model (faster);
     ``None`` loads it when a rule needs it and the rules file does not disable it.
     ``tier`` ("standard" or "transformer") overrides the rules file's
     ``classifier: {tier: ...}`` (``rules replay --tier``, benchmarks).
+    Findings cite ``policy`` (default: the one the settings name, else the neutral one).
     """
     rules_path = Path(path) if path else (settings.rules_file if settings else DEFAULT_RULES_FILE)
-    ruleset = load_ruleset(rules_path, frozenset(DETECTORS))
+    policy = policy or (settings.policy if settings else neutral_policy())
+    ruleset = with_council_clauses(load_ruleset(rules_path, frozenset(DETECTORS)), policy)
     options = classifier_options(ruleset, tier)  # checked even when not loaded: typos show at once
     wanted = any(r.detector in NEEDS_CLASSIFIER for r in ruleset.rules)
     wanted = wanted and options["enabled"] and classifier is not False

@@ -10,12 +10,13 @@ it changes: a rule with the same ``id`` is merged field by field (so
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from bot.council_policy import CouncilPolicy
 from bot.domain import ActionKind, Ground, Severity
 from bot.errors import ConfigError
 
@@ -215,3 +216,13 @@ def load_ruleset(path: Path, detectors: frozenset[str]) -> RuleSet:
     if problems:
         raise ConfigError(problems)
     return RuleSet(rules, lists, allow, dict(doc.get("classifier") or {}), Path(path))
+
+
+def with_council_clauses(ruleset: RuleSet, policy: CouncilPolicy) -> RuleSet:
+    """Each rule cites the council's own clauses for its ground.
+
+    A rule given ``clauses`` in the council's own rules file keeps them; the packaged
+    rules give none, so no council is shown another council's clause numbers.
+    """
+    ruleset.rules = [r if r.clauses else replace(r, clauses=policy.clauses(r.ground)) for r in ruleset.rules]
+    return ruleset

@@ -17,12 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.domain import Finding, Ground, Severity, Span
-from bot.report.months import UK
 from bot.settings import Settings
 from bot.storage import quiet_models as q
+from bot.uk_time import UK, day_text
 
 RULE_ID = "pre_election"
-CLAUSES = ("Thornbury (purdah)", "Pershore 14", "Thurcaston (pre-election period)")
 _TITLES = re.compile(r"^(cllr|councillor|mr|mrs|ms|miss|dr)\.?\s+", re.IGNORECASE)
 
 
@@ -40,7 +39,7 @@ class Period:
 
 
 def _day(d: date) -> str:
-    return f"{d.day} {d:%B %Y}"
+    return day_text(d)
 
 
 def periods(s: Session, settings: Settings) -> list[Period]:
@@ -92,7 +91,8 @@ def check_post(text: str, settings: Settings, period: Period) -> Finding | None:
                 found[kind].append(words)
     if not spans:
         return None
-    return Finding(rule_id=RULE_ID, ground=Ground.PRE_ELECTION, severity=Severity.MEDIUM, clauses=CLAUSES,
+    return Finding(rule_id=RULE_ID, ground=Ground.PRE_ELECTION, severity=Severity.MEDIUM,
+                   clauses=settings.policy.clauses(Ground.PRE_ELECTION),
                    explanation=_explain(found, period), spans=tuple(sorted(spans, key=lambda s: s.start)))
 
 

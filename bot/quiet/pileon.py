@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 RULE_ID = "pile_on"
-CLAUSES = ("Thornbury 5.9",)
 WHO = {"followers_and_mentioned": "followers of the council and people the post mentions",
        "followers": "followers of the council", "mentioned": "people the post mentions", "nobody": "nobody"}
 
@@ -108,7 +107,8 @@ def _raise(s: Session, ctx: IngestContext, root: str, replies: int, newcomers: i
                           "bot puts the previous setting back when the time is up." if can_limit else
                           " This platform cannot limit who replies to a post, so there is nothing the bot can "
                           "do on it: decide the replies one by one, or report the worst.")
-    finding = Finding(rule_id=RULE_ID, ground=Ground.PILE_ON, severity=Severity.HIGH, clauses=CLAUSES,
+    finding = Finding(rule_id=RULE_ID, ground=Ground.PILE_ON, severity=Severity.HIGH,
+                      clauses=settings.policy.clauses(Ground.PILE_ON),
                       explanation=explanation, proposed_actions=(ActionKind.LIMIT_REPLIES,) if can_limit else ())
     ci = CouncilItem(kind=ItemKind.PILE_ON, remote_id=f"pile-on:{root}:{ctx.now.isoformat(timespec='seconds')}",
                      text=text, created_at=ctx.now, url=post.url if post else "",

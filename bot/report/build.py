@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -60,7 +60,8 @@ def build_summary(
     out.mkdir(parents=True, exist_ok=True)
     generated = uk_datetime(clock(), weekday=True)
     with sessions() as s:
-        inputs = _inputs(s, settings.council.name, mo, out / f"charts-{mo}", generated)
+        inputs = replace(_inputs(s, settings.council.name, mo, out / f"charts-{mo}", generated),
+                         policy=settings.policy)
         inputs.figures.election_period = quiet_summary.period_in_month(s, settings, mo)
         rows = annex_rows(s, mo, str(settings.get("web.public_url"))) if confidential_annex else None
     stem = out / f"moderation-summary-{mo}"

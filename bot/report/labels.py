@@ -89,3 +89,40 @@ def change(now: float | None, before: float | None) -> str:
     if before:
         text += f" ({sign}{abs(diff) / before * 100:.0f}%)"
     return text
+
+
+#: Plain names of the packaged rules, for the public summary (rule ids are for the rules file).
+RULES = {
+    "threat_of_violence": "Threats of violence",
+    "hate_race": "Racist abuse",
+    "hate_religion": "Abuse about religion or belief",
+    "hate_disability": "Abuse about disability",
+    "hate_sexuality": "Abuse about sexuality",
+    "hate_gender": "Abuse about gender",
+    "hate_age": "Abuse about age",
+    "abusive_language_at_person": "Abusive language at a person",
+    "insult": "Insults",
+    "insult_said_of_person": "Insults about a named person",
+    "obscene_language": "Obscene language",
+    "accusation_against_person": "Accusations against a named person",
+    "phone_number": "Someone's phone number",
+    "email_address": "Someone's e-mail address",
+    "home_address": "Someone's home address",
+    "national_insurance_number": "A National Insurance number",
+    "vehicle_details": "Someone's vehicle details",
+    "child_whereabouts": "Where a child can be found",
+    "workplace_times": "Someone's working times and place",
+    "spam": "Spam or advertising",
+    "off_topic_link": "Off-topic links",
+    "impersonation": "Impersonating the council or a councillor",
+    "copyright": "Copied material",
+    "abuse_second_opinion": "Abuse found by the statistical check",
+    "repeat_offender": "Repeated breaches",
+    "pile_on": "Pile-on of replies",
+    "pre_election": "Council post in the pre-election period",
+}
+
+
+def rule_name(rule_id: str) -> str:
+    """A rule's plain name; a council's own rule without one reads as its id in words."""
+    return RULES.get(rule_id, rule_id.replace("_", " ").strip().capitalize())

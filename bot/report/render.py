@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ import jinja2
 from markupsafe import Markup
 from weasyprint import HTML
 
+from bot.council_policy import CouncilPolicy, neutral_policy
 from bot.report import labels as lbl
 from bot.report.charts import Chart
 from bot.report.figures import KINDS, MonthFigures, TrendPoint
@@ -54,7 +55,7 @@ class SummaryInputs:
     charts: dict[str, Chart]
     generated: str
     chain_head: str = ""  # the audit log's newest hash when the summary was made
-
+    policy: CouncilPolicy = field(default_factory=neutral_policy)
 
 
 def render_template(name: str, context: dict[str, Any], *, footer: str, marking: str) -> str:
@@ -101,7 +102,10 @@ def summary_context(inp: SummaryInputs) -> dict[str, Any]:
         "received": fig.received,
         "flagged_share": lbl.percent(_share(fig.flagged, fig.received)),
         "findings_total": fig.findings_total,
-        **_findings_tables(fig),
+        **_findings_tables(fig, inp.policy),
+        "policy_document": inp.policy.document,
+        "policy_url": inp.policy.url,
+        "policy_named": bool(inp.policy.grounds) and any(inp.policy.clauses(g) for g in inp.policy.grounds),
         "decisions": fig.decisions,
         "median": lbl.duration(fig.median_hours),
         "p90": lbl.duration(fig.p90_hours),
@@ -189,9 +193,10 @@ def _dm_rows(fig: MonthFigures) -> list[dict[str, Any]]:
     return [{"label": lbl.DM_STATES.get(s, s), "count": fig.dm_replies[s]} for s in states]
 
 
-def _findings_tables(fig: MonthFigures) -> dict[str, Any]:
+def _findings_tables(fig: MonthFigures, policy: CouncilPolicy) -> dict[str, Any]:
     rows = [
-        {"label": lbl.ground_label(g), "counts": [sev.get(s, 0) for s in (1, 2, 3)], "total": sum(sev.values())}
+        {"label": lbl.ground_label(g), "counts": [sev.get(s, 0) for s in (1, 2, 3)], "total": sum(sev.values()),
+         "policy": ", ".join(policy.clauses(g)) or policy.description(g)}
         for g, sev in sorted(fig.findings.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
     ]
     totals = {
@@ -208,7 +213,7 @@ def _actions_rows(fig: MonthFigures) -> list[dict[str, Any]]:
 def _rules_rows(fig: MonthFigures) -> list[dict[str, Any]]:
     return [
         {
-            "rule_id": r.rule_id,
+            "rule": lbl.rule_name(r.rule_id),
             "ground": lbl.ground_label(r.ground),
             "findings": r.findings,
             "upheld": r.upheld,

@@ -65,7 +65,9 @@ def _register(flask_app: Flask) -> None:
     flask_app.register_error_handler(HTTPException, _http_error)
     flask_app.register_error_handler(Exception, _crash)
     flask_app.add_url_rule("/healthz", "healthz", _healthz)
+    policy = flask_app.config["MODBOT_APP"].settings.policy
     flask_app.jinja_env.globals.update(
+        policy=policy, cite=policy.cite,
         csrf_token=security.csrf_token, action_label=action_label, grounds=GROUND_LABELS,
         severities=SEVERITY_LABELS, platform_names=PLATFORM_NAMES, post_body=post_body,
         sanitise_html=sanitise_html, pretty_json=pretty_json, tick_boxes=tick_boxes, verdict=verdict,

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from bot.cli import main
+from bot.council_policy import load_policy
 from bot.errors import ConfigError
 from bot.policy import load_engine
 from bot.policy.evaluation import example_context, text_item
@@ -17,9 +18,12 @@ def grounds(engine, text):
     return {str(f.ground) for f in engine.evaluate(text_item(text), example_context())}
 
 
-def test_default_rules_cite_real_clauses():
-    engine = load_engine(classifier=False)
+def test_default_rules_cite_the_councils_own_clauses():
+    engine = load_engine(classifier=False, policy=load_policy("thornbury", DEFAULT_RULES_FILE.parent))
     assert all(rule.clauses for rule in engine.rules)
+    cited = {c for rule in engine.rules for c in rule.clauses}
+    assert cited <= {"7.3", "7.4", "7.5", "8.1"}  # Thornbury's own, never another council's
+    assert all(not rule.clauses for rule in load_engine(classifier=False).rules)  # neutral default
     assert {str(r.ground) for r in engine.rules} >= {
         "hate", "harassment", "threat", "obscene", "defamation", "personal_data", "off_topic",
         "spam", "impersonation", "copyright", "repeat_offender"}
@@ -65,7 +69,8 @@ rules:
 def test_cli_test_explains(capsys):
     assert main(["rules", "test", "you absolute numpty", "--no-classifier"]) == 0
     out = capsys.readouterr().out
-    assert "insult" in out and "[[numpty]]" in out and "Thornbury 7.4" in out
+    assert "insult" in out and "[[numpty]]" in out
+    assert "policy: The council's social media policy: Personal attacks" in out  # the neutral default
 
 
 def test_cli_jsonl_one_object_per_line_in_order(tmp_path, capsys):

@@ -30,7 +30,7 @@ def _warnings(app) -> list[m.ReviewItem]:
 
 def test_a_council_post_naming_a_councillor_and_a_party_is_flagged_without_action(tmp_path: Path) -> None:
     clock = FakeClock()  # 2 November 2026: inside the period
-    app, sim = quiet_app(tmp_path, clock, simulates="bluesky", **PERIOD)
+    app, sim = quiet_app(tmp_path, clock, simulates="bluesky", **PERIOD, **{"council.policy": "pershore"})
     app.moderator.scan_posts("sim")
     sim.publish("Cllr Jane Smith opened the new play park. Vote for Labour's plan on polling day!")
     sim.publish("The recycling centre is closed on Sunday.")
@@ -40,7 +40,7 @@ def test_a_council_post_naming_a_councillor_and_a_party_is_flagged_without_actio
     assert finding.ground == "pre_election" and review.actions == []
     assert [s["text"] for s in finding.spans] == ["Cllr Jane Smith", "Vote for", "Labour", "polling day"]
     assert "names Cllr Jane Smith" in finding.explanation and "20 October 2026" in finding.explanation
-    assert "Pershore 14" in finding.clauses
+    assert finding.clauses == ["3.14"]  # the council's own policy (Pershore's, here)
     assert app.moderator.scan_posts("sim").warnings == 0  # each post is checked once
     with app.sessions() as s:
         post = s.execute(select(q.CouncilPost).where(q.CouncilPost.election_review_id.is_not(None))).scalar_one()

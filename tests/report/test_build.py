@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from bot import audit
+from bot.council_policy import neutral_policy
 from bot.report import SummaryResult, build_summary
 from bot.storage import models as m
 from bot.storage.db import make_engine, make_session_factory, migrate, transaction
@@ -60,18 +61,22 @@ def test_every_number_in_the_html(october: SummaryResult) -> None:
                                ["All platforms", "12", "3", "2", "3", "20"]]
     assert tables["dms"] == [["Answered automatically", "2"],
                              ["Not answered (already answered recently, a bot, or the council)", "1"]]
-    assert tables["findings"][1:] == [["Harassment or abuse", "0", "2", "0", "2"], ["Hate", "0", "0", "1", "1"],
-                                      ["Off topic", "1", "0", "0", "1"], ["Spam or advertising", "1", "0", "0", "1"],
-                                      ["Threats", "0", "0", "1", "1"], ["All grounds", "2", "2", "2", "6"]]
+    findings = [[row[0], *row[2:]] for row in tables["findings"][1:]]  # column 1: the council's policy
+    assert findings == [["Harassment or abuse", "0", "2", "0", "2"], ["Hate", "0", "0", "1", "1"],
+                        ["Off topic", "1", "0", "0", "1"], ["Spam or advertising", "1", "0", "0", "1"],
+                        ["Threats", "0", "0", "1", "1"], ["All grounds", "2", "2", "2", "6"]]
+    neutral = neutral_policy()  # the settings name no policy: plain descriptions, no clause numbers
+    assert [row[1] for row in tables["findings"][1:-1]] == [
+        neutral.description(g) for g in ("harassment", "hate", "off_topic", "spam", "threat")]
     assert [row[-1] for row in tables["decision-facts"]] == ["3 h", "10 h", "1", "1", "2"]
     assert tables["actions"][1:] == [["Block account", "1", "0", "1"], ["Hide reply", "2", "0", "0"],
                                      ["Mute account", "1", "0", "0"], ["Report to the platform", "0", "1", "0"]]
     assert tables["rules"][1:] == [
-        ["insult_words", "Harassment or abuse", "2", "1", "1", "0", "50%"],
-        ["hate_words", "Hate", "1", "0", "0", "1", "–"],
-        ["off_topic_links", "Off topic", "1", "1", "0", "0", "0%"],
-        ["spam_links", "Spam or advertising", "1", "1", "0", "0", "0%"],
-        ["threat_of_violence", "Threats", "1", "1", "0", "0", "0%"]]
+        ["Insult words", "Harassment or abuse", "2", "1", "1", "0", "50%"],
+        ["Hate words", "Hate", "1", "0", "0", "1", "–"],
+        ["Off topic links", "Off topic", "1", "1", "0", "0", "0%"],
+        ["Spam links", "Spam or advertising", "1", "1", "0", "0", "0%"],
+        ["Threats of violence", "Threats", "1", "1", "0", "0", "0%"]]
     assert tables["trend"][-3:] == [["August 2026", "1", "0", "0"], ["September 2026", "5", "1", "1"],
                                     ["October 2026", "20", "5", "6"]]
     assert len(tables["trend"]) == 13
@@ -82,10 +87,11 @@ def test_the_pdf_says_the_same(october: SummaryResult) -> None:
     assert october.pdf_path.read_bytes().startswith(b"%PDF-")
     for expected in ("Social media moderation summary: October 2026", "Posts and messages received 20 5 +15 (+300%)",
                      "All platforms 12 3 2 3 20", "All grounds 2 2 2 6", "Median time to decision 3 h 6 h 3 h quicker",
-                     "insult_words Harassment or abuse 2 1 1 0 50%", "Report to the platform 0 1 0",
+                     "Insult words Harassment or abuse 2 1 1 0 50%", "Report to the platform 0 1 0",
                      "5 posts of 20 (25%) were flagged", "approved 3, rejected 1, still pending 1",
                      "For publication", "Page 1 of"):
         assert expected.lower() in text.lower(), expected
+    assert not re.findall(r"\b[a-z]+(?:_[a-z]+)+\b", text), "a snake_case rule id or code in the public PDF"
 
 
 def test_charts_are_valid_images(october: SummaryResult) -> None:

@@ -127,7 +127,7 @@ def insert_review(app: App, *, account: str = "sim", platform: str = "simulated"
         s.add(item)
         s.flush()
         s.add(m.Finding(item_id=item.id, rule_id="test_rule", ground=ground, severity=severity,
-                        clauses=["Thornbury 7.4"], spans=spans or [], explanation="Looks like an insult.",
+                        clauses=[], spans=spans or [], explanation="Looks like an insult.",
                         proposed_actions=list(actions), created_at=now))
         review = m.ReviewItem(item_id=item.id, status="pending", severity=severity, created_at=now)
         s.add(review)

@@ -175,3 +175,25 @@ def test_times_on_the_page_are_uk_time_in_summer(app: App, signed_in: FlaskClien
     page = signed_in.get(f"/items/{item_of(app, review_id)}").get_data(as_text=True)
     assert "received 1 July 2026 at 9:05am" in page
     assert "UTC" not in page and "08:05" not in page
+
+
+def test_findings_cite_only_the_councils_own_policy(app: App, clock: FakeClock) -> None:
+    import dataclasses
+
+    from bot.council_policy import load_policy
+    from bot.web import create_web_app
+    from tests.support import REPO
+
+    policy = dataclasses.replace(load_policy("alcester", REPO / "config"), url="https://alcester.example/policy")
+    council_app = dataclasses.replace(app, settings=dataclasses.replace(app.settings, policy=policy))
+    client = create_web_app(council_app, config_overrides={"TESTING": True}).test_client()
+    sign_in(client, add_person(app, "deputy"), clock)
+    review_id = insert_review(app, ground="threat")
+    page = client.get(f"/items/{item_of(app, review_id)}").get_data(as_text=True)
+    assert '<a href="https://alcester.example/policy">Social Media Policy: 2.3, 4.3, 4.5</a>' in page
+    for other in ("Thornbury 7", "Thurcaston 3", "Alsager (", "Pershore", "Alcester 2"):  # the old cross-council cites
+        assert other not in page
+    neutral = create_web_app(app, config_overrides={"TESTING": True}).test_client()
+    sign_in(neutral, add_person(app, "clerk2"), clock)
+    text = neutral.get(f"/items/{item_of(app, review_id)}").get_data(as_text=True)
+    assert "The council&#39;s social media policy: Threats of violence, intimidation or threatening language." in text
