@@ -117,9 +117,10 @@ def digest(settings: Settings, counts: dict[int, int], oldest: datetime, now: da
 def sign_in_locked(settings: Settings, user_name: str, until: datetime, address: str, now: datetime) -> Draft:
     """A user's sign-in was paused after repeated failures (someone may be guessing)."""
     lines = [
-        f"Signing in as {user_name} on the moderation page has been paused until {uk_time(until)} (UK time) "
-        "after repeated wrong passwords or codes.",
-        f"The last attempt came from the network address {address or 'unknown'} at {uk_time(now)} (UK time).",
+        f"Signing in as {user_name} on the moderation page has been paused until "
+        f"{uk_datetime(until, weekday=True)} (UK time) after repeated wrong passwords or codes.",
+        f"The last attempt came from the network address {address or 'unknown'} at "
+        f"{uk_datetime(now, weekday=True)} (UK time).",
         "",
         f"If this was not {user_name}, someone may be trying to guess the password. The pause grows with each "
         "further failure. The clerk can lift it on the Users page once it is safe:",
@@ -134,7 +135,7 @@ def sign_in_throttled(settings: Settings, address: str, failures: int, since: da
     """One network address has failed to sign in many times (guessing names or passwords)."""
     lines = [
         f"There have been {failures} failed attempts to sign in to the moderation page from the network "
-        f"address {address} since {uk_time(since)} (UK time).",
+        f"address {address} since {uk_datetime(since, weekday=True)} (UK time).",
         "That address now has to wait longer and longer between attempts; its passwords are not even checked "
         "while it waits.",
         "",
