@@ -19,18 +19,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import audit
+from bot.errors import ModbotError
 from bot.evidence.chain import chain_head
 from bot.quiet import summary as quiet_summary
 from bot.report import charts
 from bot.report.annex import annex_context, annex_rows
 from bot.report.figures import gather, trend
 from bot.report.months import Month
+from bot.report.names import known_names
 from bot.report.render import SummaryInputs, render_template, summary_context, write_pdf
-from bot.report.themes import ThemeReport, emerging_themes
+from bot.report.themes import STOP_WORDS, ThemeReport, emerging_themes
 from bot.settings import Settings
 from bot.storage import models as m
 from bot.storage.db import transaction
-from bot.uk_time import uk_datetime
+from bot.uk_time import UK, day_text, uk_datetime
 
 log = logging.getLogger(__name__)
 
@@ -52,56 +54,85 @@ def build_summary(
     out_dir: Path | None = None,
     *,
     confidential_annex: bool = False,
+    provisional: bool = False,
     clock: Callable[[], datetime] = m.utcnow,
 ) -> SummaryResult:
-    """Write the summary of ``month`` (``"YYYY-MM"``, UK time) and record it in the database."""
+    """Write the summary of ``month`` (``"YYYY-MM"``, UK time) and record it in the database.
+
+    A month that is not over needs ``provisional``: its files are named and marked
+    provisional on every page, and the month-end run still builds the final one.
+    """
     mo = month if isinstance(month, Month) else Month.parse(month)
-    out = Path(out_dir) if out_dir else settings.data_dir / "reports"
+    note = provisional_note(mo, clock(), provisional)
+    out = (Path(out_dir) if out_dir else settings.data_dir / "reports").resolve()
     out.mkdir(parents=True, exist_ok=True)
     generated = uk_datetime(clock(), weekday=True)
     with sessions() as s:
-        inputs = replace(_inputs(s, settings.council.name, mo, out / f"charts-{mo}", generated),
-                         policy=settings.policy)
+        inputs = replace(_inputs(s, settings, mo, out / f"charts-{mo}", generated), provisional=note)
         inputs.figures.election_period = quiet_summary.period_in_month(s, settings, mo)
         rows = annex_rows(s, mo, str(settings.get("web.public_url"))) if confidential_annex else None
-    stem = out / f"moderation-summary-{mo}"
+    suffix = "-PROVISIONAL" if note else ""
+    stem = out / f"moderation-summary-{mo}{suffix}"
     html = render_template(
         "summary.html",
         summary_context(inputs),
-        marking="For publication",
-        footer=f"{settings.council.name} · Moderation summary · {mo.label}",
+        marking="Provisional: the month is not over" if note else "For publication",
+        footer=f"{settings.council.name} · Moderation summary · {mo.label}{' · PROVISIONAL' if note else ''}",
     )
     html_path, pdf_path = stem.with_suffix(".html"), stem.with_suffix(".pdf")
     html_path.write_text(html, encoding="utf-8")
     write_pdf(html, pdf_path)
-    annex_path = _write_annex(settings.council.name, mo, rows, out, generated) if rows is not None else None
+    annex_path = _write_annex(settings.council.name, mo, rows, out, generated, suffix) if rows is not None else None
     figures = _figures_json(inputs)
     _record(sessions, mo, html_path, pdf_path, annex_path, figures, clock())
-    log.info("monthly summary for %s written to %s", mo, pdf_path)
+    log.info("monthly summary for %s written to %s%s", mo, pdf_path, " (provisional)" if note else "")
     chart_paths = tuple(p for c in inputs.charts.values() for p in (c.svg, c.png))
     return SummaryResult(str(mo), html_path, pdf_path, annex_path, chart_paths, figures)
 
 
-def _inputs(s: Session, council: str, mo: Month, chart_dir: Path, generated: str) -> SummaryInputs:
+class MonthNotOver(ModbotError):
+    title = "That month's summary cannot be made like this."
+
+
+def provisional_note(mo: Month, now: datetime, provisional: bool) -> str:
+    """The sentence marking a provisional summary ("" for a final one); refuses the wrong kind."""
+    final_day = day_text(mo.end.astimezone(UK).date())
+    if mo.is_over(now):
+        if provisional:
+            raise MonthNotOver(f"{mo.label} is over, so its summary is final: leave out --provisional.")
+        return ""
+    if not provisional:
+        raise MonthNotOver(f"{mo.label} is not over yet (it ends at midnight at the start of {final_day}, UK time). "
+                           "Add --provisional for a preview marked as provisional on every page; the final "
+                           f"summary is made on {final_day}.")
+    started = "has not begun" if now < mo.start else "is not over"
+    return (f"{mo.label} {started}: these are the figures up to {uk_datetime(now, weekday=True)}. They will "
+            f"change; the final summary is made on {final_day}.")
+
+
+def _inputs(s: Session, settings: Settings, mo: Month, chart_dir: Path, generated: str) -> SummaryInputs:
+    council = settings.council.name
     figures, previous = gather(s, mo), gather(s, mo.previous)
     points = trend(s, mo)
-    themes: ThemeReport = emerging_themes(s, mo)
+    names = known_names(s, settings.council.people, council, common_words=STOP_WORDS)
+    themes: ThemeReport = emerging_themes(s, mo, names=names)
     drawn = {
         "trend": charts.received_and_flagged(points, chart_dir),
         "grounds": charts.findings_by_ground(points, chart_dir),
         "decisions": charts.decisions(figures.decisions, chart_dir),
         "themes": charts.themes(themes.themes, chart_dir),
     }
-    return SummaryInputs(council, mo, figures, previous, points, themes, drawn, generated, chain_head(s))
+    return SummaryInputs(council, mo, figures, previous, points, themes, drawn, generated, chain_head(s),
+                         policy=settings.policy)
 
 
-def _write_annex(council: str, mo: Month, rows: list[Any], out: Path, generated: str) -> Path:
-    path = out / f"moderation-annex-{mo}-CONFIDENTIAL.pdf"
+def _write_annex(council: str, mo: Month, rows: list[Any], out: Path, generated: str, suffix: str = "") -> Path:
+    path = out / f"moderation-annex-{mo}{suffix}-CONFIDENTIAL.pdf"
     html = render_template(
         "annex.html",
         annex_context(council, mo, rows, generated),
-        marking="Confidential: closed session only",
-        footer=f"CONFIDENTIAL · {council} · Moderation annex · {mo.label}",
+        marking="Confidential: closed session only" + (" · provisional" if suffix else ""),
+        footer=f"CONFIDENTIAL · {council} · Moderation annex · {mo.label}{' · PROVISIONAL' if suffix else ''}",
     )
     write_pdf(html, path)
     os.chmod(path, 0o600)

@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.quiet import summary as quiet_summary
+from bot.report.failures import FailedActions, failed_actions
 from bot.report.months import Month
 from bot.storage import models as m
 
@@ -67,6 +68,9 @@ class MonthFigures:
     reply_limits: int = 0
     election_warnings: int = 0
     election_period: str = ""
+    #: Upheld breaches with no action on the platform, by the clerk's reason (record only, police...).
+    no_action: dict[str, int] = field(default_factory=dict)
+    failures: list[FailedActions] = field(default_factory=list)
 
     @property
     def received(self) -> int:
@@ -126,6 +130,8 @@ def gather(session: Session, month: Month) -> MonthFigures:
     fig.police_referrals = sum(1 for r in cohort if r.police_referral)
     fig.police_suggested = sum(1 for r in cohort if r.police_referral_suggested)
     fig.actions = _actions(session, [r.id for r in cohort])
+    fig.failures = failed_actions(session, [r.id for r in cohort])
+    fig.no_action = dict(Counter(r.no_action_reason for r in cohort if r.status == "approved" and r.no_action_reason))
     fig.repeat_offenders = _repeat_offenders(session, start, end)
     quiet = quiet_summary.counts(session, start, end)
     fig.pile_ons, fig.reply_limits, fig.election_warnings = (

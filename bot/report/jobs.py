@@ -69,11 +69,15 @@ def alerts_tick(app: AppLike) -> None:
 
 
 def ensure_last_month_summary(app: AppLike) -> str | None:
-    """Build the previous month's summary unless it exists. Returns the month built, if any."""
+    """Build the previous month's summary unless its final one exists. Returns the month built, if any.
+
+    A provisional summary (made with ``--provisional`` before the month ended) does not
+    count: the final one replaces it.
+    """
     month = Month.containing(app.moderator.clock()).previous
     with app.sessions() as s:
-        exists = s.execute(select(m.Summary.id).where(m.Summary.month == str(month))).first()
-    if exists:
+        made = s.execute(select(m.Summary.created_at).where(m.Summary.month == str(month))).scalar_one_or_none()
+    if made is not None and month.is_over(made):
         return None
     from bot.report.build import build_summary  # matplotlib and WeasyPrint load only when needed
 

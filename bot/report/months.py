@@ -66,6 +66,10 @@ class Month:
         """Midnight UK time on the 1st of the next month, as UTC (exclusive)."""
         return self.shift(1).start
 
+    def is_over(self, moment: datetime) -> bool:
+        """Whether the month had ended at ``moment``. A summary made before then is provisional."""
+        return moment >= self.end
+
     def last(self, count: int) -> list[Month]:
         """The ``count`` months ending with this one, oldest first."""
         return [self.shift(-i) for i in range(count - 1, -1, -1)]

@@ -17,6 +17,7 @@ import jinja2
 from markupsafe import Markup
 from weasyprint import HTML
 
+from bot.action_words import NO_ACTION_SHORT
 from bot.council_policy import CouncilPolicy, neutral_policy
 from bot.report import labels as lbl
 from bot.report.charts import Chart
@@ -56,6 +57,8 @@ class SummaryInputs:
     generated: str
     chain_head: str = ""  # the audit log's newest hash when the summary was made
     policy: CouncilPolicy = field(default_factory=neutral_policy)
+    #: Made before the month ended: marked on every page, replaced by the month-end run.
+    provisional: str = ""
 
 
 def render_template(name: str, context: dict[str, Any], *, footer: str, marking: str) -> str:
@@ -117,6 +120,11 @@ def summary_context(inp: SummaryInputs) -> dict[str, Any]:
         "election_warnings": fig.election_warnings,
         "election_period": fig.election_period,
         "actions_rows": _actions_rows(fig),
+        "failures": [{"action": lbl.action_label(f.kind), "platform": lbl.platform_label(f.platform),
+                      "reason": f.reason, "count": f.count} for f in fig.failures],
+        "no_action": [{"label": NO_ACTION_SHORT.get(k, k), "count": n} for k, n in sorted(fig.no_action.items())],
+        "no_action_total": sum(fig.no_action.values()),
+        "provisional": inp.provisional,
         "rules_rows": _rules_rows(fig),
         "themes": _themes(inp.themes),
         "trend_rows": _trend_rows(inp.trend),

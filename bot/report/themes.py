@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.report.months import Month
+from bot.report.names import KnownNames, known_names
 from bot.storage import models as m
 
 STOP_WORDS = frozenset(
@@ -100,14 +101,18 @@ def civil_posts(session: Session, month: Month) -> list[CivilPost]:
 
 
 def emerging_themes(
-    session: Session, month: Month, *, baseline_months: int = 3, top: int = 6, min_posts: int = 3, examples: int = 2
+    session: Session, month: Month, *, baseline_months: int = 3, top: int = 6, min_posts: int = 3, examples: int = 2,
+    names: KnownNames | None = None,
 ) -> ThemeReport:
+    """The month's rising themes; example posts never contain a name the bot knows
+    (``names``; by default every author's names and handles) or any handle."""
     now = civil_posts(session, month)
     before = [p for mo in month.last(baseline_months + 1)[:-1] for p in civil_posts(session, mo)]
     themes = rank_terms(now, before, min_posts=min_posts)[:top]
+    names = names or known_names(session, (), "", common_words=STOP_WORDS)
     used: set[str] = set()
     for theme in themes:
-        theme.examples = pick_examples(now, theme.term, examples, avoid=used)
+        theme.examples = pick_examples(now, theme.term, examples, avoid=used, names=names)
         used.update(theme.examples)
     return ThemeReport(len(now), len(before), baseline_months, themes)
 
@@ -180,12 +185,16 @@ def _same_topic(a: Theme, b: Theme) -> bool:
     return bool(union) and len(a.post_ids & b.post_ids) / union >= 0.5
 
 
-def pick_examples(posts: list[CivilPost], term: str, count: int, avoid: set[str] | None = None) -> list[str]:
-    """Short, tidy posts that use the term, without handles or links, shown without author."""
+def pick_examples(posts: list[CivilPost], term: str, count: int, avoid: set[str] | None = None,
+                  names: KnownNames | None = None) -> list[str]:
+    """Short, tidy posts that use the term, shown without author: never one with a link,
+    a handle or a name the bot knows (a resident's, a councillor's, staff's)."""
     chosen: list[str] = []
     avoid = avoid or set()
     for post in sorted(posts, key=lambda p: (abs(len(p.text) - 110), p.text)):
         if term not in terms_of(post.text) or _HANDLE.search(post.text) or _URL.search(post.text):
+            continue
+        if names is not None and names.mentioned(post.text):
             continue
         text = " ".join(post.text.split())
         if len(text) > 280:

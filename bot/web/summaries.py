@@ -17,6 +17,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, g, render_template, send_file
 from sqlalchemy import select
 
+from bot.report.months import Month
 from bot.storage import models as m
 from bot.web.security import REVIEW_ROLES, requires
 
@@ -71,6 +72,7 @@ def index() -> Any:
     data_dir = _data_dir()
     kinds = {k: v for k, v in KINDS.items() if not v.clerk_only or g.user.role == "clerk"}
     listing = [{"month": r.month, "name": _month_name(r.month), "created_at": r.created_at,
+                "provisional": not Month.parse(r.month).is_over(r.created_at),
                 "files": {k: (servable(getattr(r, v.column), data_dir) is not None, bool(getattr(r, v.column)))
                           for k, v in kinds.items()}} for r in rows]
     return render_template("summaries.html", rows=listing, kinds=kinds)

@@ -68,7 +68,7 @@ def test_every_number_in_the_html(october: SummaryResult) -> None:
     neutral = neutral_policy()  # the settings name no policy: plain descriptions, no clause numbers
     assert [row[1] for row in tables["findings"][1:-1]] == [
         neutral.description(g) for g in ("harassment", "hate", "off_topic", "spam", "threat")]
-    assert [row[-1] for row in tables["decision-facts"]] == ["3 h", "10 h", "1", "1", "2"]
+    assert [row[-1] for row in tables["decision-facts"]] == ["3 h", "10 h", "1", "0", "1", "2"]
     assert tables["actions"][1:] == [["Block account", "1", "0", "1"], ["Hide reply", "2", "0", "0"],
                                      ["Mute account", "1", "0", "0"], ["Report to the platform", "0", "1", "0"]]
     assert tables["rules"][1:] == [

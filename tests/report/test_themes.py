@@ -42,3 +42,53 @@ def test_october_themes_from_civil_posts_only(report_env: ReportEnv) -> None:
     top = report.themes[0]
     assert top.term == "high street" and top.posts_now == 5 and top.authors == 5
     assert all("High Street" in e for e in top.examples) and len(top.examples) == 2
+
+
+def test_known_names_catch_full_names_parts_handles_and_people() -> None:
+    from bot.report.names import KnownNames
+
+    names = KnownNames(["Margaret Hughes", "Thornbury Runners", "andy"], ["@angry_andy@social.example",
+                       "bob.bsky.social"], place_words=["Thornbury", "Town", "Council"])
+    people = KnownNames(["Cllr Jane Smith"], [])
+    for text in ("Margaret Hughes is right about the bins", "ask Hughes about parking", "andy said so",
+                 "ANGRY_ANDY has a point", "as bob.bsky.social said", "thanks @carol for this"):
+        assert names.mentioned(text), text
+    assert people.mentioned("Smith never replies about parking") and people.mentioned("well done jane smith")
+    for text in ("Thornbury parking is awful", "the runners were out early", "parking outside the school",
+                 "Councillors should look at the high street"):
+        assert not names.mentioned(text) and not people.mentioned(text), text
+
+
+def test_examples_never_quote_a_post_naming_a_resident_or_councillor() -> None:
+    from bot.report.names import KnownNames
+
+    known = KnownNames(["Margaret Hughes", "Cllr Jane Smith"], ["dave.bsky.social"])
+    posts = _posts(["Parking outside the school: Margaret Hughes was nearly hit", "Jane Smith promised parking",
+                    "parking is awful, ask dave.bsky.social", "Smith ignores parking",
+                    "Parking outside the school is bad", "More parking enforcement please"])
+    chosen = pick_examples(posts, "parking", 5, names=known)
+    assert chosen == ["Parking outside the school is bad", "More parking enforcement please"]
+
+
+def test_the_summary_quotes_no_name_the_bot_knows(report_env: ReportEnv) -> None:
+    """Every author's names and handles count, also for a post by someone else."""
+    from datetime import UTC, datetime
+
+    from bot.report.names import KnownNames, known_names
+    from bot.storage.db import transaction
+    from tests.report.seed import Seeder
+
+    with transaction(report_env.sessions) as s:
+        sd = Seeder(s)
+        sd.author("mastodon", "margaret_h").display_name = "Margaret Hughes"
+        for n, text in enumerate(["High Street parking: Margaret Hughes says the bays are too narrow",
+                                  "High Street parking for Cllr Jane Smith's surgery is full"]):
+            sd.item(datetime(2026, 10, 20, 12, n, tzinfo=UTC), text, author=f"neighbour{n}")
+    with report_env.sessions() as s:
+        names = known_names(s, ["Cllr Jane Smith"], "Thornbury Town Council")
+        report = emerging_themes(s, Month.parse("2026-10"), names=names)
+        unfiltered = emerging_themes(s, Month.parse("2026-10"), names=KnownNames([], []))
+    named = ("Hughes", "Smith")
+    assert any(n in e for t in unfiltered.themes for e in t.examples for n in named)  # they would be chosen
+    quoted = [e for t in report.themes for e in t.examples]
+    assert quoted and not any(n in e for e in quoted for n in named)
