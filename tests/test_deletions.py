@@ -124,11 +124,11 @@ def test_the_item_page_says_deleted_by_its_author(app: App, clock: FakeClock) ->
     app.moderator.poll("sim")
     _, item_id, remote_id = pending(app)[0]
     sim(app).delete_post(remote_id)
-    app.moderator.poll("sim")  # clock: 2 November 2026 10:00 UTC is 10:00 in London (GMT)
+    app.moderator.poll("sim")  # clock: 2 November 2026 10:00 UTC is 10am in London (GMT)
     client = create_web_app(app, config_overrides={"TESTING": True}).test_client()
     sign_in(client, add_person(app), clock)
     page = client.get(f"/items/{item_id}").get_data(as_text=True)
-    assert "Deleted by its author on 2 November 2026 at 10:00" in page and "evidence are kept" in page
+    assert "Deleted by its author on 2 November 2026 at 10am" in page and "evidence are kept" in page
 
 
 # -- Mastodon: GET /api/v1/statuses/:id answers 404 (or 410) for a deleted status --------------

@@ -49,12 +49,12 @@ def test_a_refused_login_stays_until_a_poll_succeeds(app: App, clock: FakeClock)
     other = reopen(app, clock)  # no command clears it by starting
     assert account(other).auth_failed
     assert problems(other, clock) == [
-        "account sim: the login was refused at 10:00: The account's login or token no longer works. "
+        "account sim: the login was refused at 10am: The account's login or token no longer works. "
         "Bluesky refused the app password for council.example"]
     clock.advance(minutes=5)
     sim(app).inject("fetch", AuthFailed("still refused"))
     waiting = app.moderator.poll("sim")  # tried once already in this process: waits, without a request
-    assert "tries again at 10:15" in waiting.error
+    assert "tries again at 10:15am" in waiting.error
     assert sim(app)._faults, "the platform was called while the bot should wait"
     clock.advance(minutes=11)
     sim(app)._faults.clear()
@@ -99,7 +99,7 @@ def test_failed_polls_show_as_degraded_long_before_the_alert(app: App, clock: Fa
     sim(app).inject("fetch", TransientError("502 Bad Gateway"))
     app.moderator.poll("sim")
     assert problems(app, clock) == [
-        "account sim: the last 3 polls failed (the latest at 10:06: The platform could not be reached; "
+        "account sim: the last 3 polls failed (the latest at 10:06am: The platform could not be reached; "
         "the bot will try again. 502 Bad Gateway)"]
     alert_after = timedelta(minutes=int(app.settings.get("alerts.poll_failure_minutes")))
     assert clock.now - account(app).last_poll_ok_at < alert_after  # well before the e-mail alert

@@ -83,3 +83,13 @@ def test_the_record_keeps_the_exact_utc_instant(moment: datetime, expected: str)
     """The two 1:30am's of the October change are told apart by GMT/BST and the UTC instant."""
     assert for_the_record(moment) == expected
     assert for_the_record(None) == "unknown"
+
+
+def test_short_status_times_and_record_dates() -> None:
+    from bot.uk_time import at, on
+
+    now = utc(2026, 7, 1, 8, 0)
+    assert at(utc(2026, 7, 1, 9, 15), now) == "10:15am"                      # BST, today
+    assert at(utc(2026, 3, 3, 9, 15), now) == "9:15am on 3 March"            # GMT, this year
+    assert at(utc(2025, 12, 24, 12, 0), now) == "midday on 24 December 2025"
+    assert on(utc(2026, 11, 2, 10, 0)) == "2 November 2026 at 10am"
