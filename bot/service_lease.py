@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.storage import models as m
 from bot.storage.db import transaction
+from bot.uk_time import for_the_record
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ class RunningService:
     expires_at: datetime
 
     def describe(self) -> str:
-        return f"process {self.pid} on {self.host}, last seen {self.renewed_at:%Y-%m-%d %H:%M:%S} UTC"
+        return f"process {self.pid} on {self.host}, last seen {for_the_record(self.renewed_at)}"
 
 
 class ServiceLease:
