@@ -100,3 +100,15 @@ def test_each_failed_action_is_explained_in_plain_words(sqlite_report_env: Repor
     assert ("Report to the platform on Mastodon: the post or account no longer existed (its author had deleted "
             "it, or the platform had removed it), so there was nothing left to act on.") in text
     assert "status 110" not in text and "angry_andy" not in text
+
+
+def test_cli_says_when_out_is_outside_the_data_directory(tmp_path: Path, capsys) -> None:
+    config = tmp_path / "modbot.yaml"
+    config.write_text(yaml.safe_dump(dict(BASE_CONFIG, data_dir=str(tmp_path / "data"))), encoding="utf-8")
+    assert main(["--config", str(config), "migrate"]) == 0
+    assert main(["--config", str(config), "report", "--month", "2026-05", "--out", str(tmp_path / "papers")]) == 0
+    out = capsys.readouterr().out
+    assert "moderation-summary-2026-05.pdf" in out and "this folder is outside it" in out
+    assert main(["--config", str(config), "report", "--month", "2026-05",
+                 "--out", str(tmp_path / "data" / "papers")]) == 0
+    assert "outside it" not in capsys.readouterr().out
