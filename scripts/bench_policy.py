@@ -3,8 +3,9 @@
 
     .venv/bin/python scripts/bench_policy.py [--posts 20000]
 
-Posts are the OLID held-out tweets (real text, repeated to the requested count,
-varied so no cache of whole posts can help). Each configuration runs ``--repeat``
+Posts are OLID training-part tweets mixed with the council corpus's tuning part
+(one post in five), repeated to the requested count and varied so no cache of
+whole posts can help; no held-out text is read. Each configuration runs ``--repeat``
 times and the median is reported, with the CPU time of a fixed pure-Python
 reference loop so figures from a loaded or slow machine can be scaled. Memory is
 the resident set size added by importing and loading the engine, measured in a
@@ -77,14 +78,15 @@ def main() -> int:
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-    from bot.policy.datasets import load_split
+    from bot.policy.datasets import load_training_part
+    from bot.policy.measure import CORPUS_DIR, load_corpus
 
-    _, held = load_split("olid")
-    base = [e.text for e in held]
+    council = [c.text for p in sorted(CORPUS_DIR.glob("*.tune.yaml")) for c in load_corpus(p)]
+    base = [e.text for e in load_training_part("olid")][:4 * len(council)] + council
     texts = [f"{base[i % len(base)]} #{i}" for i in range(args.posts)]
     mean = sum(len(t) for t in texts) / len(texts)
-    print(f"{len(texts)} posts (OLID held-out tweets, mean {mean:.0f} characters), one core, "
-          f"load average {os.getloadavg()[0]:.1f}")
+    print(f"{len(texts)} posts (OLID training-part tweets and the council corpus's tuning part, "
+          f"one in five; mean {mean:.0f} characters), one core, load average {os.getloadavg()[0]:.1f}")
     print(f"reference loop (10^7 additions): {reference_loop():.2f} CPU s")
     for classifier in (False, True):
         label = "rules + classifier" if classifier else "rules only"

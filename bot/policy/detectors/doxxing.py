@@ -61,7 +61,12 @@ WORKPLACE_RE = re.compile(
     rf"(?:\b(?:on|from|until|till|til|at|between|every|each|shifts?|finishes|leaves|starts|gets\s+off)\b"
     rf"[^.!?\n]{{0,30}}?)?{_DAY_OR_TIME}(?![a-z])"
 )
-WORK_WORDS = frozenset("works working shifts starts finishes clocks cleans is".split())
+WORK_WORDS = frozenset("works working shifts starts finishes clocks cleans".split())
+# "X is at the offices every Monday": "is" only counts with a day or time word.
+DAY_WORDS = frozenset("monday tuesday wednesday thursday friday saturday sunday mondays tuesdays wednesdays "
+                      "thursdays fridays saturdays sundays mon tue tues wed thu thur thurs fri sat sun am pm "
+                      "mornings evenings lunchtime lunchtimes weekends nights morning evening night day "
+                      "oclock clock".split())
 
 
 def maybe_vehicle(a: Analysis, params: dict[str, Any]) -> bool:
@@ -103,7 +108,9 @@ def child_whereabouts(a: Analysis, params: dict[str, Any]) -> Hit | None:
 
 
 def maybe_workplace(a: Analysis, params: dict[str, Any]) -> bool:
-    return not a.words.isdisjoint(WORK_WORDS)
+    words = a.words
+    return not words.isdisjoint(WORK_WORDS) or (
+        "is" in words and (not words.isdisjoint(DAY_WORDS) or a.has_digit))
 
 
 def workplace_times(a: Analysis, params: dict[str, Any]) -> Hit | None:

@@ -157,7 +157,53 @@ def forms_for(people: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], str], ...
          r"|(?:with|and)\s+(?:the\s+)?(?:whole\s+lot\s+of\s+them|all\s+of\s+them|them\s+all|them)\s+inside",
          "a threat to attack people or the council's buildings"),
     )
-    return tuple((re.compile(r"(?<![a-z])" + pattern), label) for pattern, label in forms)
+    shared = set(_literal_words(person + _W + _OWNER + _THINGS + _INTENT + obj)) | _COMMON
+    compiled = []
+    for pattern, label in forms:
+        for branch in split_branches(pattern):
+            needs = frozenset(w for w in _literal_words(branch) if w not in shared)
+            compiled.append((needs, re.compile(r"(?<![a-z])(?:" + branch + ")"), label))
+    return tuple(compiled)
+
+
+# Words too common to tell whether a form could match.
+_COMMON = frozenset("the and for with that this have will would could should might your their what "
+                    "when then than them they there were been being into just like are is was get got "
+                    "put she he his her him you all one can not but out off end come goes well right "
+                    "wrong say said see has had our who how any its".split())
+
+
+def split_branches(pattern: str) -> list[str]:
+    """The top-level alternatives of a pattern ("a(?:b|c)|d" -> ["a(?:b|c)", "d"])."""
+    branches, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            branches.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    branches.append(pattern[start:])
+    return [b for b in branches if b]
+
+
+def _literal_words(branch: str) -> list[str]:
+    """Words of three letters or more written in a branch. Those not shared with the person,
+    intent and object parts are the branch's own: a match contains one of them, so a post
+    with none of them (a substring test) skips the branch."""
+    plain = re.sub(r"\(\?!\\s\+\(\?:[^()]*\)\)", " ", branch)  # words a negative lookahead excludes
+    plain = re.sub(r"\[[^\]]*\]|\\.|\(\?[:!=<]+", " ", plain)
+    return re.findall(r"[a-z]{3,}", plain)
 
 
 def _person_ref(people: tuple[str, ...]) -> str:

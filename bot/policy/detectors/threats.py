@@ -199,7 +199,9 @@ def threat_of_violence(a: Analysis, params: dict[str, Any]) -> Hit | None:
             spans.append(a.span(m.start(), m.end()))
             labels.append(label)
     if not words.isdisjoint(FORM_WORDS):
-        for pattern, label in forms_for(tuple(a.ctx.council.people)):
+        for needs, pattern, label in forms_for(tuple(a.ctx.council.people)):
+            if needs and words.isdisjoint(needs):
+                continue
             for m in pattern.finditer(text):
                 spans.append(a.span(m.start(), m.end()))
                 labels.append(label)
