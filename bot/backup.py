@@ -27,7 +27,6 @@ from pathlib import Path
 
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session
 
 from bot.errors import ModbotError
 from bot.service_lease import RunningService, running_services
@@ -174,14 +173,9 @@ def check_origin(backup: BackupInfo, live: BackupInfo | None, allow_other: bool)
 
 def verify_restored(url: str) -> None:
     """The restored record must be whole: the evidence chain and what it vouches for."""
-    from bot.evidence.chain import verify_all  # the chain walk is only needed here
+    from bot.evidence.chain import verify_database  # the chain walk is only needed here
 
-    engine = make_engine(url, create_dirs=False)
-    try:
-        with Session(engine) as s:
-            report = verify_all(s)
-    finally:
-        engine.dispose()
+    report = verify_database(url)
     if not report.ok:
         raise BackupError(f"the restored data failed verification: {report.first}")
 

@@ -162,7 +162,10 @@ def test_a_backup_whose_record_does_not_verify_leaves_the_database_as_it_was(
     engine.dispose()
     before = snapshot(url)
     assert main(["--config", str(config), "restore", str(backup), "--yes"]) == 1
-    assert "the restored data failed verification" in capsys.readouterr().err
+    # SQLite: the backup is verified on a scratch copy first; PostgreSQL: the restored data, then put back.
+    expected = ("the restored data failed verification" if url.startswith("postgresql")
+                else "the backup's record does not verify")
+    assert expected in capsys.readouterr().err
     assert snapshot(url) == before
 
 
@@ -175,3 +178,22 @@ def _set_revision(url: str, revision: str) -> None:
     with engine.begin() as conn:
         conn.execute(sa.text("UPDATE alembic_version SET version_num = :r"), {"r": revision})
     engine.dispose()
+
+
+def test_restore_sqlite_puts_the_kept_copy_back_when_the_restored_record_fails(tmp_path: Path) -> None:
+    """Below the command's own pre-check: the restore itself verifies what it restored."""
+    from bot.backup import BackupError, restore_sqlite
+
+    config = write_config(tmp_path)
+    app = populated_app(config, items=20)
+    url, db = app.settings.database_url, Path(app.settings.database_url.split("///", 1)[1])
+    app.close()
+    tampered = tmp_path / "tampered.db"
+    backup_sqlite(db, tampered)
+    with sqlite3.connect(tampered) as conn:
+        conn.execute("UPDATE audit_log SET actor = 'someone-else' WHERE id = (SELECT min(id) FROM audit_log)")
+    before = snapshot(url)
+    with pytest.raises(BackupError, match="the restored data failed verification"):
+        restore_sqlite(tampered, db)
+    assert snapshot(url) == before
+    assert len(list(db.parent.glob("modbot.db.before-restore-*"))) == 1  # and the copy is still kept
