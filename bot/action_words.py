@@ -53,7 +53,8 @@ NO_ACTION_SHORT: dict[str, str] = {
 
 def _fill(template: str, who: str) -> str:
     who = who or "the author"
-    return template.format(who=who, whose=f"{who}'s" if who != "the author" else "the author's")
+    whose = {"the author": "the author's", "you": "your"}.get(who, f"{who}'s")
+    return template.format(who=who, whose=whose)
 
 
 def _kind(kind: str | ActionKind) -> ActionKind | None:

@@ -44,6 +44,7 @@ sys.path.insert(0, str(REPO))
 from adapters.simulated import SimulatedAdapter  # noqa: E402
 from bot.bootstrap import App, build_app  # noqa: E402
 from bot.decisions import Decision  # noqa: E402
+from bot.domain import NoActionReason  # noqa: E402
 from bot.errors import AuthFailed, PlatformError, RateLimited, TransientError  # noqa: E402
 from bot.settings import Settings, load_settings  # noqa: E402
 from bot.storage import models as m  # noqa: E402
@@ -269,7 +270,8 @@ class Soak:
                                 .order_by(m.ReviewItem.id).limit(15)).scalars().all()
         for review_id in pending:
             approve = self.rng.random() < 0.7
-            decision = Decision(review_id, approve, "clerk", "" if approve else "fair comment, no action")
+            decision = Decision(review_id, approve, "clerk", "" if approve else "fair comment, no action",
+                                no_action_reason=NoActionReason.RECORD_ONLY if approve else None)
             self.job("decide", lambda d=decision: self.mod.decide(d))
             self.figures.decisions += 1
 

@@ -9,6 +9,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from bot.action_words import done, to_do
 from bot.evidence.gather import ItemEvidence
 from bot.evidence.pdf import when
 
@@ -128,10 +129,11 @@ def _status(ev: ItemEvidence) -> list[str]:
            for f in ev.findings]
     r = ev.review
     if r and r["status"] != "pending":
-        out.append("The council upheld this finding." if r["status"] == "approved" else
-                   "The council decided no action was needed.")
-    out += [f"Action taken: {a['kind'].replace('_', ' ')} ({a['state']})." for a in ev.actions
-            if a["state"] in ("done", "failed")]
+        out.append("The council upheld this finding as a breach of its policy." if r["status"] == "approved" else
+                   "The council found no breach.")
+    out += [f"The council's account {done(a['kind'], 'you')}." if a["state"] == "done" else
+            f"The council's account tried to {to_do(a['kind'], 'you')}, but the platform did not allow it."
+            for a in ev.actions if a["state"] in ("done", "failed")]
     if ev.deleted_at:
         out.append(f"You deleted this post; the council noticed on {when(ev.deleted_at)}.")
     if ev.legal_hold_reason:

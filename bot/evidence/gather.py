@@ -85,8 +85,8 @@ def _finding(f: m.Finding) -> dict[str, Any]:
 def _review(r: m.ReviewItem | None) -> dict[str, Any] | None:
     if r is None:
         return None
-    return {"id": r.id, "status": r.status, "decided_at": r.decided_at, "decided_by": r.decided_by,
-            "reason": r.reason, "police_referral": r.police_referral,
+    return {"item_id": r.item_id, "status": r.status, "decided_at": r.decided_at, "decided_by": r.decided_by,
+            "reason": r.reason, "no_action_reason": r.no_action_reason, "police_referral": r.police_referral,
             "police_referral_suggested": r.police_referral_suggested}
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
+from bot.action_words import NO_ACTION_SENTENCES, doing, done, to_do
 from bot.evidence.chain import VerifyReport
 from bot.evidence.gather import ItemEvidence
 from bot.evidence.pdf import build_pdf, clean, styles, when
@@ -80,6 +82,15 @@ def _findings_table(ev: ItemEvidence, st: dict) -> list[Flowable]:
     return [Paragraph(clean("Which policy clauses:"), st["body"]), table, Spacer(1, 2 * mm)]
 
 
+def action_line(act: dict[str, Any], who: str) -> str:
+    """One carried-out (or attempted) action in words, never the platform's raw answer."""
+    if act["state"] == "done":
+        return f"The bot {done(act['kind'], who)} on {when(act['done_at'])}."
+    if act["state"] == "failed":
+        return f"The bot could not {to_do(act['kind'], who)}: {act.get('last_error') or 'no reason given'}."
+    return f"Waiting to be carried out: {doing(act['kind'], who)}."
+
+
 def _decision(ev: ItemEvidence, st: dict) -> list[Flowable]:
     r = ev.review
     if r is None:
@@ -87,16 +98,16 @@ def _decision(ev: ItemEvidence, st: dict) -> list[Flowable]:
     if r["status"] == "pending":
         text = "What the council did: the item is waiting for the clerk's decision."
     else:
-        verdict = "upheld the finding" if r["status"] == "approved" else "decided no action was needed"
+        verdict = "upheld the finding as a breach" if r["status"] == "approved" else "found no breach"
         text = (f"What the council did: {r['decided_by']} {verdict} on {when(r['decided_at'])}"
                 + (f", giving the reason: {r['reason']}" if r.get("reason") else "") + ".")
     lines = [text]
+    if r.get("no_action_reason"):
+        lines.append(NO_ACTION_SENTENCES.get(r["no_action_reason"], ""))
     if r.get("police_referral"):
         lines.append("The matter was marked for referral to the police.")
     elif r.get("police_referral_suggested"):
         lines.append("The rules suggested a possible police referral.")
-    for act in ev.actions:
-        done = f" on {when(act['done_at'])}" if act.get("done_at") else ""
-        lines.append(f"Action {act['kind']}: {act['state']}{done}"
-                     + (f" ({act['outcome']})" if act.get("outcome") else ""))
+    who = str(ev.author.get("handle") or "")
+    lines += [action_line(act, who) for act in ev.actions if act["state"] not in ("proposed", "rejected")]
     return [Paragraph(clean(line), st["body"]) for line in lines]

@@ -6,9 +6,10 @@ and the summary counted it as "no breach". Existing decisions move as follows:
 
 * rejected with a police referral -> upheld, no action, "referred to the police"
   (its findings become upheld, so they no longer count as the rule's false alarms);
-* approved with no action that was approved -> upheld, no action, "record only".
+* approved with no action that was approved -> still upheld, now saying "record only".
 
-Each moved decision gets an audit entry, chained like every other, saying what changed.
+The first changes a decision's meaning, so each one gets an audit entry, chained like
+every other, saying what changed; the second only names what was already true.
 
 Revision ID: 0003
 Revises: 0002
@@ -57,32 +58,30 @@ def _row_hash(prev: str, at: datetime, subject_id: str, details: dict[str, Any])
     return hashlib.sha256((prev + body).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _moves(conn: sa.Connection) -> list[tuple[int, int, str, str]]:
-    """(review id, item id, old status, no-action reason) for every decision to move."""
-    referred = conn.execute(sa.select(reviews.c.id, reviews.c.item_id).where(
-        reviews.c.status == "rejected", reviews.c.police_referral.is_(True))).all()
-    with_action = sa.select(actions.c.review_item_id).where(actions.c.state.in_(ACTIVE_ACTION_STATES))
-    bare = conn.execute(sa.select(reviews.c.id, reviews.c.item_id).where(
-        reviews.c.status == "approved", reviews.c.id.not_in(with_action))).all()
-    moves = [(r, i, "rejected", "police") for r, i in referred] + [(r, i, "approved", "record_only") for r, i in bare]
-    return sorted(moves)
+def _referred(conn: sa.Connection) -> list[tuple[int, int]]:
+    """(review id, item id) of every "rejected" decision that was really a breach sent to the police."""
+    return [(r, i) for r, i in conn.execute(sa.select(reviews.c.id, reviews.c.item_id).where(
+        reviews.c.status == "rejected", reviews.c.police_referral.is_(True)).order_by(reviews.c.id))]
 
 
 def upgrade() -> None:
     with op.batch_alter_table('review_items', schema=None) as batch_op:
         batch_op.add_column(sa.Column('no_action_reason', sa.String(length=30), nullable=True))
     conn = op.get_bind()
-    moves = _moves(conn)
+    with_action = sa.select(actions.c.review_item_id).where(actions.c.state.in_(ACTIVE_ACTION_STATES))
+    conn.execute(reviews.update().where(reviews.c.status == "approved", reviews.c.id.not_in(with_action))
+                 .values(no_action_reason="record_only"))
+    moves = _referred(conn)
     if not moves:
         return
     prev = conn.execute(sa.select(audit_log.c.row_hash).order_by(audit_log.c.id.desc()).limit(1)).scalar()
     prev = prev or GENESIS
     at = datetime.now(UTC)
-    for review_id, item_id, old, reason in moves:
+    for review_id, item_id in moves:
         conn.execute(reviews.update().where(reviews.c.id == review_id).values(
-            status="approved", no_action_reason=reason))
+            status="approved", no_action_reason="police"))
         conn.execute(findings.update().where(findings.c.item_id == item_id).values(upheld=True))
-        details = {"item_id": item_id, "from": old, "to": "approved", "no_action_reason": reason,
+        details = {"item_id": item_id, "from": "rejected", "to": "approved", "no_action_reason": "police",
                    "note": "an upheld breach can now be recorded without an action"}
         row_hash = _row_hash(prev, at, str(review_id), details)
         conn.execute(audit_log.insert().values(
