@@ -37,7 +37,7 @@ def urgent_item(settings: Settings, review: m.ReviewItem) -> Draft:
     grounds = sorted({ground_label(f.ground) for f in item.findings}) or ["a high-severity breach"]
     where = f"{platform_label(item.account.platform)} account {item.account.handle}"
     lines = [
-        f"A post on the council's {where} needs your attention now.",
+        f"Item {item.id}, a post on the council's {where}, needs your attention now.",
         "",
         f"What the rules found: {', '.join(grounds)} (severity {SEVERITY.get(review.severity, review.severity)}).",
         f"Received: {uk_datetime(item.captured_at, weekday=True)} (UK time).",
@@ -55,7 +55,7 @@ def urgent_item(settings: Settings, review: m.ReviewItem) -> Draft:
     return Draft(
         "urgent",
         f"review:{review.id}",
-        f"Urgent: {', '.join(grounds)} on the council's {where}",
+        f"Urgent: item {item.id}, {', '.join(grounds)} on the council's {where}",
         "\n".join(lines) + _footer(settings),
     )
 

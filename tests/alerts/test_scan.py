@@ -44,7 +44,9 @@ def test_threat_hate_and_impersonation_alert_once_without_the_text(alert_env: Al
     assert [r.kind for r in rows] == ["urgent"] * 3
     first = rows[0]
     assert first.recipients == RECIPIENTS and first.state == "pending"
-    assert first.subject == "Urgent: Threats on the council's Mastodon account @council@mastodon.example"
+    assert first.subject == (f"Urgent: item {threat_id}, Threats on the council's Mastodon account "
+                             "@council@mastodon.example")
+    assert f"Item {threat_id}, a post on the council's" in first.body
     assert f"https://modbot.example.gov.uk/items/{threat_id}" in first.body
     assert "police" in first.body
     for row in rows:
