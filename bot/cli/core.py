@@ -13,7 +13,7 @@ from bot.bootstrap import App, build_app
 from bot.cli.common import config_path, settings_from
 from bot.council_policy import DEFAULT_PRESET, CouncilPolicy, preset_names
 from bot.decisions import Decision
-from bot.domain import ActionKind, NoActionReason
+from bot.domain import UNDO_OF, ActionKind, NoActionReason
 from bot.errors import ConfigError, InvalidTransition, NotFound
 from bot.policy import load_engine
 from bot.report.labels import GROUNDS
@@ -58,6 +58,12 @@ def _register_queue(sub: Any) -> None:
                            help="uphold with no action on the platform, and why")
             p.add_argument("--police", action="store_true", help="also mark for police referral")
         p.set_defaults(func=cmd_decide, approve=verb == "approve")
+    p = q.add_parser("undo", help="undo a block, mute, hide or quote detach that was carried out")
+    p.add_argument("item", type=int, help="the item number")
+    p.add_argument("--action", required=True, choices=[k.value for k in UNDO_OF], help="the action to undo")
+    p.add_argument("--as", dest="user", required=True, help="the clerk, deputy or delegate approving the undo")
+    p.add_argument("--reason", default="", help="why it should be undone (required)")
+    p.set_defaults(func=cmd_undo)
 
 
 def open_app(args: argparse.Namespace, run_migrations: bool = False) -> App:
@@ -233,3 +239,24 @@ def _decision_from_args(app: App, args: argparse.Namespace) -> Decision:
     review_id = app.moderator.review_of_item(args.item)
     return Decision(review_id, args.approve, args.user, args.reason, actions, getattr(args, "police", False),
                     no_action)
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    """Approve undoing a carried-out action; ``modbot execute`` or the service then carries it out."""
+    app = open_app(args)
+    try:
+        review_id = app.moderator.review_of_item(args.item)
+        with app.sessions() as s:
+            action_id = s.execute(select(m.Action.id).where(
+                m.Action.review_item_id == review_id, m.Action.kind == args.action,
+                m.Action.state == "done")).scalar()
+        if action_id is None:
+            raise NotFound(f"no {args.action.replace('_', ' ')} was carried out for this item")
+        undo = app.moderator.request_undo(int(action_id), args.user, args.reason)
+    except (InvalidTransition, NotFound) as exc:
+        print(f"error: item {args.item}: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        app.close()
+    print(f"item {args.item}: {undo.kind.replace('_', ' ')} approved by {args.user}; it is carried out next")
+    return 0

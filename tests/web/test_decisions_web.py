@@ -135,3 +135,13 @@ def test_cli_queue_uses_item_numbers(tmp_path: Path, capsys: pytest.CaptureFixtu
     second = rows[1]["item"]
     assert main(["--config", str(config), "queue", "reject", str(second), "--as", "clerk"]) == 2
     assert "Give a reason why this is not a breach." in capsys.readouterr().err
+    assert main(["--config", str(config), "queue", "approve", str(second), "--as", "clerk", "--actions", "mute"]) == 0
+    assert main(["--config", str(config), "queue", "undo", str(second), "--action", "mute", "--as", "clerk",
+                 "--reason", "too early"]) == 2
+    assert "no mute was carried out for this item" in capsys.readouterr().err
+    assert main(["--config", str(config), "execute", "--once"]) == 0
+    assert main(["--config", str(config), "queue", "undo", str(second), "--action", "mute", "--as", "clerk",
+                 "--reason", "muted by mistake"]) == 0
+    assert capsys.readouterr().out.strip().endswith(f"item {second}: unmute approved by clerk; it is carried out next")
+    assert main(["--config", str(config), "execute", "--once"]) == 0
+    assert "actions: 1 done" in capsys.readouterr().out
