@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from bot.audit_words import load_context, sentence
 from bot.errors import NotFound
 from bot.evidence.capture import CAPTURED
 from bot.evidence.record import evidence_digest, evidence_document, raw_is_intact
@@ -109,6 +110,8 @@ def _audit_trail(session: Session, item_id: int, review: m.ReviewItem | None) ->
         ids = [str(a.id) for a in review.actions]
         if ids:
             subjects.append((m.AuditEvent.subject_type == "action") & m.AuditEvent.subject_id.in_(ids))
-    rows = session.execute(select(m.AuditEvent).where(or_(*subjects)).order_by(m.AuditEvent.id)).scalars()
-    return [{"id": e.id, "at": e.at, "actor": e.actor, "event": e.event, "subject": f"{e.subject_type} {e.subject_id}",
-             "details": e.details, "prev_hash": e.prev_hash, "row_hash": e.row_hash} for e in rows]
+    rows = list(session.execute(select(m.AuditEvent).where(or_(*subjects)).order_by(m.AuditEvent.id)).scalars())
+    words = load_context(session, rows)
+    return [{"id": e.id, "at": e.at, "actor": e.actor, "in_words": sentence(e, words), "event": e.event,
+             "subject": f"{e.subject_type} {e.subject_id}", "details": e.details, "prev_hash": e.prev_hash,
+             "row_hash": e.row_hash} for e in rows]

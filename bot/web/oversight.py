@@ -13,10 +13,10 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.alerts import delivery_problems, email_configured
+from bot.audit_words import MACHINE_ACTORS, SECURITY_EVENTS, load_context, sentence
 from bot.health import health_report
 from bot.storage import models as m
 from bot.web import queries
-from bot.web.audit_words import MACHINE_ACTORS, SECURITY_EVENTS, load_context, sentence
 from bot.web.caveats import PLATFORM_NAMES
 from bot.web.quiet_status import election_words, quiet_status
 from bot.web.security import OVERSIGHT_ROLES, requires

@@ -77,6 +77,8 @@ def test_manifest_hashes_match_the_files(app: App, clock: FakeClock, evidence: l
     assert record["review"]["status"] == "approved" and record["review"]["police_referral"] is True
     assert record["findings"] and record["findings"][0]["clauses"] == []  # as stored: neutral cites no numbers
     assert any(e["event"] == "evidence.captured" for e in record["audit_trail"])
+    assert record["review"]["item_id"] == evidence[0] and "id" not in record["review"]  # one number
+    assert any(e["in_words"].startswith(f"clerk upheld item {evidence[0]} from ") for e in record["audit_trail"])
 
 
 def test_making_a_pack_is_audited_with_its_hash(app: App, clock: FakeClock, evidence: list[int]) -> None:

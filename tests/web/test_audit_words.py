@@ -6,11 +6,11 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from bot.audit_words import Context, Target, is_routine, sentence
 from bot.bootstrap import App
 from bot.decisions import Decision
 from bot.domain import ActionKind, NoActionReason
 from bot.storage import models as m
-from bot.web.audit_words import Context, Target, is_routine, sentence
 from tests.web.conftest import insert_review
 from tests.web.test_review import item_of
 

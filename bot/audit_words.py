@@ -1,9 +1,10 @@
 """The audit log in sentences for people: "clerk approved blocking @x (item 33): reason".
 
 The stored entries (event names, subjects, hashes) stay exactly as written, for
-``modbot audit verify``, the CSV export and the evidence pack; this module only
-reads them. One page of entries costs two extra queries: the review items and the
-actions they mention, to name the item number and the author.
+``modbot audit verify``, the CSV export and the evidence pack (whose audit trail also
+carries these sentences); this module only reads them. A page of entries costs two
+extra queries: the review items and the actions they mention, to name the item
+number and the author.
 """
 
 from __future__ import annotations
