@@ -98,6 +98,7 @@ def _action_sentence(ev: m.AuditEvent, who: str, d: dict[str, Any], t: Target | 
         "action.failed": f"{who} could not {to_do(kind, handle)}{where}: {error}",
         "action.retry": f"{who} could not {to_do(kind, handle)} this time and will try again{where}: {error}",
         "action.recovered": f"{who} was stopped while {doing(kind, handle)} and will try again{where}",
+        "action.not_needed": f"{who} did not need to {to_do(kind, handle)}{where}: {d.get('outcome', '')}",
     }
     return phrases.get(ev.event, f"{who}: {_words(ev.event)}, {doing(kind, handle)}{where}")
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.action_words import doing, done, to_do
 from bot.domain import UNDO_OF, ActionKind
+from bot.execution import NOT_NEEDED
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,8 @@ def results(actions: Iterable[Any], who: str, capabilities: frozenset[ActionKind
     out = []
     for a in chosen:
         undo = UNDO_OF.get(ActionKind(a.kind)) if a.kind in ActionKind._value2member_map_ else None
-        may_undo = (a.state == "done" and undo is not None and undo in capabilities and a.id not in undone)
+        carried_out = a.state == "done" and not (a.outcome or "").startswith(NOT_NEEDED)
+        may_undo = carried_out and undo is not None and undo in capabilities and a.id not in undone
         out.append(Result(a.id, *_words(a, who, when, live), undo.value if may_undo and undo else None,
                           _undoes(a) is not None))
     return out
@@ -45,6 +47,8 @@ def results(actions: Iterable[Any], who: str, capabilities: frozenset[ActionKind
 
 def _words(a: Any, who: str, when: Callable[[datetime | None], str], live: bool) -> tuple[str, str, str]:
     by = f" Approved by {a.approved_by}." if a.approved_by else ""
+    if a.state == "done" and (a.outcome or "").startswith(NOT_NEEDED):
+        return "done", f"Nothing to do: the bot did not need to {to_do(a.kind, who)}", f"{a.outcome} {by}".strip()
     if a.state == "done":
         return "done", f"The bot {done(a.kind, who)}", f"On {when(a.done_at)}.{by}"
     if a.state == "failed":

@@ -145,3 +145,15 @@ def test_cli_queue_uses_item_numbers(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert capsys.readouterr().out.strip().endswith(f"item {second}: unmute approved by clerk; it is carried out next")
     assert main(["--config", str(config), "execute", "--once"]) == 0
     assert "actions: 1 done" in capsys.readouterr().out
+
+
+def test_an_action_not_needed_is_said_so_and_offers_no_undo(app: App, signed_in: FlaskClient) -> None:
+    rid = insert_review(app, actions=("block",))
+    item = item_of(app, rid)
+    post(signed_in, f"/items/{item}/decide", decision="approve", actions="block", back="/", confirmed="yes")
+    with transaction(app.sessions) as s:
+        action = s.execute(select(m.Action).where(m.Action.review_item_id == rid)).scalar_one()
+        action.state, action.outcome = "done", "Not needed: the account no longer exists."
+    page = signed_in.get(f"/items/{item}").get_data(as_text=True)
+    assert "the bot did not need to block @someone@example.social" in page
+    assert "the account no longer exists" in page and "Unblock the author" not in page
