@@ -32,6 +32,10 @@ def write(out: Path, doc: dict, held_out: str = "") -> None:
         f"`{doc['base_model']['safetensors_sha256']}`.",
         f"- Fine-tuned: {t['steps']} steps, {t['posts']} posts, batch {t['batch']}, learning rate {t['lr']}, "
         f"at most {t['max_length']} tokens, {t['frozen']} frozen, {t['minutes']} minutes on 2 CPU threads.",
+        *([f"- A second stage: continued from the first stage's checkpoint (SHA-256 "
+           f"`{t['continued_from_sha256']}`), revisiting {t.get('replay', 1.0):.0%} of its training posts "
+           "with the corpora's tune parts (docs/transformer.md gives both commands)."]
+          if t.get("continued_from_sha256") else []),
         f"- Heads (sigmoid, mean pooling + one linear layer): {', '.join(doc['heads'])}.",
         "- Exported to ONNX (opset 17) and quantised to int8 weights (onnxruntime dynamic quantisation).",
         "- A second opinion only: the rules decide what is proposed; a finding from the model alone "

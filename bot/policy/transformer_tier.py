@@ -2,8 +2,9 @@
 
 ``standard``: the word and letter n-gram model (``bot/policy/classifier.py``),
 pure Python, a few MB of memory; the fallback for the smallest machines.
-``transformer``: the fine-tuned MiniLM encoder (``bot/policy/transformer.py``),
-more accurate on abuse without listed words, about 170 MB more memory.
+``transformer``: the fine-tuned MiniLM encoder (``bot/policy/transformer.py``):
+better on the council corpora and on hate without slurs, worse on OLID, about
+90 MB more memory and over ten times the CPU per post (docs/transformer.md).
 
 Other keys of the ``classifier`` section: ``enabled`` (false: no second opinion),
 ``model`` (the standard tier's ``.json.gz`` file, or the transformer tier's
