@@ -3,6 +3,7 @@ warnings, names the period, and does not count the bot's own records as posts re
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.decisions import Decision
@@ -29,6 +30,7 @@ def test_summary_reports_pile_ons_limits_warnings_and_the_period(tmp_path: Path)
         review_id = s.query(q.PileOn).one().review_item_id
     app.moderator.decide(Decision(review_id=review_id, approve=True, user="clerk"))
     app.moderator.execute_due()
+    clock.now = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)  # the month-end run: November is over
     result = build_summary(app.settings, app.sessions, "2026-11", tmp_path / "out", clock=clock)
     fig = result.figures
     assert (fig["pile_ons"], fig["reply_limits"], fig["election_warnings"]) == (1, 1, 1)
