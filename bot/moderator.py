@@ -124,6 +124,8 @@ class Moderator:
         crashpoints.reached("poll.fetched")
         result = self._commit_batch(account_name, adapter, cursor_value, batch)
         deleted = deletions.check_pending(self.sessions, adapter, account_name, self.clock)
+        # The council's own new posts, in the poll's thread: one caller of the adapter at a time.
+        posts.scan_after_poll(self, account_name)
         return dataclasses.replace(result, deleted=deleted) if deleted else result
 
     def _commit_batch(self, name: str, adapter: Adapter, old_cursor: str | None, batch: Batch) -> PollResult:

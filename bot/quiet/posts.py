@@ -98,6 +98,20 @@ def scan_posts(mod: Moderator, name: str) -> ScanResult:
     return result
 
 
+def scan_after_poll(mod: Moderator, name: str) -> None:
+    """Read the council's own posts after a successful poll; a failure here never fails the poll."""
+    if gating(mod, name) is None:
+        return
+    try:
+        result = scan_posts(mod, name)
+    except Exception:  # the poll's items are committed already; keep the poller running
+        log.exception("reading the council's own posts on %s failed", name)
+        return
+    if result.posts:
+        log.info("account %s: %d new council post(s), %d reply gate(s) queued, %d pre-election warning(s)",
+                 name, result.posts, result.gates, result.warnings)
+
+
 def _record(mod: Moderator, s: Session, account: m.Account, adapter: ReplyGating, posts: tuple[OwnPost, ...],
             since: datetime, policy: str) -> ScanResult:
     now = mod.clock()
