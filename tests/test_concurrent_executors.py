@@ -104,6 +104,25 @@ def test_execute_once_beside_a_frozen_service_calls_nothing_then_takes_over_when
     assert action_states(db_url).get("done") == 1
 
 
+def test_a_dm_reply_frozen_after_sending_is_not_sent_again_beside_it(db_url: str, tmp_path: Path) -> None:
+    config, _ = ready(tmp_path, db_url, 1)
+    engine = create_engine(db_url)
+    with engine.begin() as c:  # one reply waiting to go (the backlog's DMs were too old to answer)
+        outbox_id, key = c.execute(select(m.OutboxMessage.id, m.OutboxMessage.idempotency_key)
+                                   .order_by(m.OutboxMessage.id).limit(1)).one()
+        c.execute(m.OutboxMessage.__table__.update().where(m.OutboxMessage.id == outbox_id)
+                  .values(state="pending", last_error=None))
+    engine.dispose()
+    service = freeze_at(config, tmp_path, "outbox.sent", *SERVICE, log=tmp_path / "service.log")
+    for run in execute_beside(config, 2):
+        assert run.returncode == 0 and "DM replies sent: 0" in run.stdout, run.stdout + run.stderr
+    assert platform(tmp_path)["dm_calls"] == {key: 1}
+    kill(service)
+    assert "DM replies sent: 1" in modbot(config, "execute", "--once").stdout
+    state = platform(tmp_path)
+    assert state["dm_calls"] == {key: 2} and list(state["dm_replies"]) == [key]  # same key: one reply
+
+
 def test_random_kills_of_the_service_with_execute_once_beside_it(db_url: str, tmp_path: Path) -> None:
     rng = random.Random(15)
     config, ids = ready(tmp_path, db_url, 6, polling={"execute_interval_seconds": 1})

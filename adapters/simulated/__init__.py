@@ -13,6 +13,7 @@ malformed payloads.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import json
 import logging
@@ -21,7 +22,7 @@ import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -174,7 +175,17 @@ class SimulatedAdapter(CouncilSide):
                     in_reply_to_id=e["post"], in_reply_to_author_id="council", thread_root_id=e["post"],
                     meta={"root_is_council": True, "root_uri": e["post"], "parent_uri": e["post"]})
 
+    def _posted_at(self, p: ScriptedPost) -> datetime:
+        """When post ``p`` appeared on this platform: the first ``initial`` posts were there
+        before the bot connected (7 minutes apart), the rest arrive after it at ``per_minute``."""
+        started = datetime.fromisoformat(self._state["started_at"])
+        if p.n < self.initial or self.per_minute <= 0:
+            return started - timedelta(minutes=7 * max(self.initial - p.n, 1))
+        return started + timedelta(minutes=(p.n - self.initial + 1) / self.per_minute)
+
     def _item(self, p: ScriptedPost) -> Item:
+        shift = self._posted_at(p) - p.created_at  # the script's times, moved to this platform's clock
+        p = dataclasses.replace(p, created_at=p.created_at + shift, account_created=p.account_created + shift)
         raw = self._raw(p)
         if p.malformed:
             raise MalformedPayload(f"post {p.n} has no author")
@@ -230,6 +241,9 @@ class SimulatedAdapter(CouncilSide):
     def send_dm_reply(self, item: Item, text: str, idempotency_key: str) -> None:
         self._maybe_fail("dm")
         with self._locked():
+            dm_calls = self._state.setdefault("dm_calls", {})
+            dm_calls[idempotency_key] = dm_calls.get(idempotency_key, 0) + 1
+            self._save()
             if idempotency_key in self._state["dm_replies"]:
                 return  # a retry with the same key: the server returns the first reply
             self._state["dm_replies"][idempotency_key] = {

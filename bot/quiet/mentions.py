@@ -47,7 +47,7 @@ def queue_mention_replies(session: Session, ctx: IngestContext, stored: list[tup
     if not answers_mentions(ctx) or not ctx.settings.get("dm_reply.enabled"):
         return
     # Imported here: ingest imports this module, and the sender rules are ingest's own.
-    from bot.ingest import dm_reply_refusal, recently_answered
+    from bot.ingest import TOO_OLD, dm_reply_refusal, recently_answered, too_old_to_answer
 
     targets = [(item, row) for item, row in stored if item.kind in ANSWERED_KINDS]
     if not targets:
@@ -56,9 +56,10 @@ def queue_mention_replies(session: Session, ctx: IngestContext, stored: list[tup
     answered = recently_answered(session, ctx, {item.author.remote_id for item, _ in targets})
     rows = []
     for item, row in targets:
-        reason = dm_reply_refusal(ctx, item, answered) or ("looks like an automatic reply" if text[:60] in item.text
-                                                           else "")
-        state = "suppressed" if reason else ("pending" if ctx.settings.live else "observe")
+        old = too_old_to_answer(ctx, item)  # a backfilled mention gets no reply now, as a DM would not
+        reason = old or dm_reply_refusal(ctx, item, answered) or (
+            "looks like an automatic reply" if text[:60] in item.text else "")
+        state = TOO_OLD if old else ("suppressed" if reason else ("pending" if ctx.settings.live else "observe"))
         if not reason:
             answered.add(item.author.remote_id)
             result.dm_replies += state == "pending"
