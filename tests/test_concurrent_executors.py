@@ -52,9 +52,17 @@ def action_states(db_url: str) -> dict[str, int]:
     return {state: n for state, n in rows}
 
 
-def approve(config: Path, review: tuple[int, int]) -> None:
-    """The clerk approves a block (the CLI takes the item number people see)."""
-    modbot(config, "queue", "approve", str(review[1]), "--as", "clerk", "--reason", "threat", "--actions", "block")
+KINDS = ("block", "report")  # a report is what platforms do not de-duplicate
+
+
+def approve(config: Path, review: tuple[int, int], kinds: tuple[str, ...] = ("block",)) -> None:
+    """The clerk approves actions (the CLI takes the item number people see)."""
+    modbot(config, "queue", "approve", str(review[1]), "--as", "clerk", "--reason", "threat",
+           "--actions", ",".join(kinds))
+
+
+def keys_of(reviews: list[tuple[int, int]], kinds: tuple[str, ...] = KINDS) -> list[str]:
+    return [f"act-{r}-{kind}" for r, _ in reviews for kind in kinds]
 
 
 def ready(tmp: Path, db_url: str, approvals: int, **sections: Any) -> tuple[Path, list[tuple[int, int]]]:
@@ -107,11 +115,14 @@ def test_execute_once_beside_a_frozen_service_calls_nothing_then_takes_over_when
 def test_a_dm_reply_frozen_after_sending_is_not_sent_again_beside_it(db_url: str, tmp_path: Path) -> None:
     config, _ = ready(tmp_path, db_url, 1)
     engine = create_engine(db_url)
-    with engine.begin() as c:  # one reply waiting to go (the backlog's DMs were too old to answer)
-        outbox_id, key = c.execute(select(m.OutboxMessage.id, m.OutboxMessage.idempotency_key)
-                                   .order_by(m.OutboxMessage.id).limit(1)).one()
-        c.execute(m.OutboxMessage.__table__.update().where(m.OutboxMessage.id == outbox_id)
-                  .values(state="pending", last_error=None))
+    with engine.begin() as c:  # one automatic reply waiting to go, as ingest queues it for a fresh DM
+        item_id, account_id, sender = c.execute(
+            select(m.Item.id, m.Item.account_id, m.Author.remote_id).join(m.Author, m.Author.id == m.Item.author_id)
+            .where(m.Item.id.not_in(select(m.OutboxMessage.item_id))).order_by(m.Item.id.desc()).limit(1)).one()
+        key = f"dm-{account_id}-{item_id}"
+        c.execute(m.OutboxMessage.__table__.insert().values(
+            account_id=account_id, item_id=item_id, recipient_remote_id=sender, text="Please contact the office.",
+            state="pending", idempotency_key=key, attempts=0, created_at=m.utcnow()))
     engine.dispose()
     service = freeze_at(config, tmp_path, "outbox.sent", *SERVICE, log=tmp_path / "service.log")
     for run in execute_beside(config, 2):
@@ -125,12 +136,12 @@ def test_a_dm_reply_frozen_after_sending_is_not_sent_again_beside_it(db_url: str
 
 def test_random_kills_of_the_service_with_execute_once_beside_it(db_url: str, tmp_path: Path) -> None:
     rng = random.Random(15)
-    config, ids = ready(tmp_path, db_url, 6, polling={"execute_interval_seconds": 1})
+    config, ids = ready(tmp_path, db_url, 4, polling={"execute_interval_seconds": 1})
     log = tmp_path / "service.log"
     service = start(config, *SERVICE, log=log)
     kills = 0
     for n, review in enumerate(ids):
-        approve(config, review)
+        approve(config, review, KINDS)
         beside = start(config, "execute", "--once")
         if n % 2:  # at a random moment while both work
             time.sleep(rng.uniform(0.0, 0.8))
@@ -139,11 +150,11 @@ def test_random_kills_of_the_service_with_execute_once_beside_it(db_url: str, tm
             service = start(config, *SERVICE, log=log.with_suffix(f".{n}.log"))
         out, err = beside.communicate(timeout=120)
         assert beside.returncode == 0 and "Traceback" not in err, err
-    until(lambda: action_states(db_url).get("done", 0) == len(ids), "every approved block to be done")
+    until(lambda: action_states(db_url).get("done", 0) == len(keys_of(ids)), "every approved action to be done")
     service.send_signal(signal.SIGTERM)
     service.wait(timeout=60)
     state = platform(tmp_path)
-    keys = [f"act-{r}-block" for r, _ in ids]
+    keys = keys_of(ids)
     assert all(state["effects"].count(k) == 1 for k in keys)
     # A second call can only come from a kill between the platform call and its commit.
     assert sum(state["calls"][k] - 1 for k in keys) <= kills
@@ -163,18 +174,19 @@ class TwoServices:
 @pytest.fixture(scope="module")
 def two_services(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TwoServices]:
     """Bounded (about a minute): two services on one PostgreSQL database poll the same
-    account and run the executor every second while a clerk approves blocks one by one."""
+    account and run the executor every second while a clerk approves blocks and reports one by one."""
     from tests.conftest import _truncate
 
     tmp = tmp_path_factory.mktemp("two-services")
     _truncate(postgres_url)
-    config, ids = ready(tmp, postgres_url, 8, polling={"execute_interval_seconds": 1, "interval_seconds": 15,
+    config, ids = ready(tmp, postgres_url, 4, polling={"execute_interval_seconds": 1, "interval_seconds": 15,
                                                       "jitter_seconds": 2})
     services = [start(config, *SERVICE, log=tmp / f"service-{n}.log") for n in range(2)]
     try:
         for review in ids:
-            approve(config, review)
-        until(lambda: action_states(postgres_url).get("done", 0) == len(ids), "every approved block to be done")
+            approve(config, review, KINDS)
+        until(lambda: action_states(postgres_url).get("done", 0) == len(keys_of(ids)),
+              "every approved action to be done")
         polls_before = _polls(postgres_url)
         until(lambda: _polls(postgres_url) > polls_before, "another poll while both run", timeout=60)
     finally:
@@ -194,14 +206,12 @@ def two_services(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) ->
 def test_two_services_on_one_postgres_database_never_call_the_platform_twice(two_services: TwoServices) -> None:
     calls = two_services.platform["calls"]
     assert {k: n for k, n in calls.items() if n != 1} == {}
-    assert sorted(calls) == sorted(f"act-{r}-block" for r, _ in two_services.approved)
+    assert sorted(calls) == sorted(keys_of(two_services.approved))
     for text in two_services.logs:
         assert "InvalidTransition" not in text and "job execute failed" not in text, text[-3000:]
 
 
 @pytest.mark.postgres
-@pytest.mark.xfail(reason="two services fetching the same new author race in ingest's select-then-insert; "
-                          "ON CONFLICT upserts are issue 15(b)", strict=False)
 def test_two_services_on_one_postgres_database_have_no_failed_poll(two_services: TwoServices) -> None:
     assert two_services.account == (0, None)
     for text in two_services.logs:
