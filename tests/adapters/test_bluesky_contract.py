@@ -61,6 +61,7 @@ class BlueskyHarness:
     def break_next(self, failure: str) -> bool:
         normal = self._list
         if failure == "auth":
+            self.adapter.conn.guard.min_interval = 0  # a login is allowed now, and Bluesky refuses the password
             self.fake.on("app.bsky.notification.listNotifications",
                          xrpc_error(401, "AuthenticationRequired", "Token could not be verified"), normal)
             self.fake.on("com.atproto.server.refreshSession", xrpc_error(400, "ExpiredToken", "revoked"))

@@ -57,10 +57,18 @@ def add_item(app: App, n: int, captured: datetime, *, flagged: bool = False, hol
                      deleted_at=deleted)
         s.add(row)
         s.flush()
-        if review:
-            s.add(m.ReviewItem(item_id=row.id, status=review, severity=2, created_at=captured))
         if flagged:
             capture_evidence(s, row, item)
+        if hold:  # set as the clerk would: the hold is in the chain
+            audit.record(s, "clerk", "evidence.hold_set", "item", row.id, {"reason": row.legal_hold_reason},
+                         at=captured)
+        if review:
+            rev = m.ReviewItem(item_id=row.id, status=review, severity=2, created_at=captured,
+                               decided_by=None if review == "pending" else "clerk")
+            s.add(rev)
+            s.flush()
+            if review != "pending":  # decided as the clerk would: the decision is in the chain
+                audit.record(s, "clerk", f"review.{review}", "review_item", rev.id, {"item_id": row.id}, at=captured)
         return row.id
 
 
