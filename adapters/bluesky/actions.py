@@ -135,8 +135,8 @@ class Actions:
 
     def unblock(self, order: ActionOrder) -> dict[str, Any]:
         """Delete the council's block record (its key was kept when blocking; else ask the AppView)."""
-        done = order.params.get("done") if isinstance(order.params.get("done"), dict) else {}
-        rkey = str(done.get("block_rkey") or "")
+        done = order.params.get("done")
+        rkey = str(done.get("block_rkey") or "") if isinstance(done, dict) else ""
         if not rkey:
             profile = self.conn.query("app.bsky.actor.getProfile",
                                       models.AppBskyActorGetProfile.Params(actor=order.author_remote_id))
