@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.action_words import NO_ACTION_SHORT, doing, done, join_words, to_do
 from bot.storage import models as m
+from bot.uk_time import uk_datetime
 
 #: Who counts as "the bot" for the log's default view (people's decisions first).
 MACHINE_ACTORS = ("bot", "migration", "retention")
@@ -124,6 +126,14 @@ def _review_sentence(ev: m.AuditEvent, who: str, d: dict[str, Any], t: Target | 
     return f"{who}: {_words(ev.event)} ({item})"
 
 
+def _until(details: dict[str, Any]) -> str:
+    """" until 1 June 2027 at 9:01am" (UK time) from the entry's UTC ``until``, or ''."""
+    try:
+        return f" until {uk_datetime(datetime.fromisoformat(str(details['until'])))}"
+    except (KeyError, TypeError, ValueError):
+        return ""
+
+
 def _other_sentence(ev: m.AuditEvent, who: str, d: dict[str, Any]) -> str:
     sid = ev.subject_id
     phrases = {
@@ -140,9 +150,9 @@ def _other_sentence(ev: m.AuditEvent, who: str, d: dict[str, Any]) -> str:
         "user.sessions_ended": f"{who} signed {sid} out in every browser ({d.get('reason', '')})",
         "logout.other_browser": f"{who} signed out one of their other browsers",
         "login.locked": f"Signing in as {sid} was paused after {d.get('failures', 'several')} failed attempts "
-                        f"(the last from {d.get('address') or 'an unknown address'})",
+                        f"(the last from {d.get('address') or 'an unknown address'}){_until(d)}",
         "login.throttled": f"Sign-in attempts from the address {sid} must now wait, after "
-                           f"{d.get('failures', 'many')} failures",
+                           f"{d.get('failures', 'many')} failures{_until(d)}",
         "evidence.hold_set": f"{who} put item {sid} under legal hold{_reason(d)}",
         "evidence.hold_released": f"{who} released the legal hold on item {sid}{_reason(d)}",
         "evidence.exported": f"{who} downloaded an evidence pack",
