@@ -137,10 +137,26 @@ def client_address() -> str:
                                    current_app.config["MODBOT_TRUSTED_PROXIES"])
 
 
+def header_text(name: str) -> str:
+    """A request header as the text the browser sent.
+
+    WSGI (PEP 3333) hands headers over as ISO-8859-1-decoded strings, so a browser or
+    app name sent in UTF-8 ("Navigateur é") would read as mojibake ("Navigateur Ã©"):
+    the bytes are decoded again as UTF-8, and bytes that are not valid UTF-8 become
+    the replacement character.
+    """
+    value = request.headers.get(name, "")
+    try:
+        raw = value.encode("latin-1")
+    except UnicodeEncodeError:  # already text beyond latin-1: not from a WSGI server, keep it
+        return value
+    return raw.decode("utf-8", errors="replace")
+
+
 def start_session(user: m.User) -> None:
     """A fresh server-side session after sign-in (nothing from before sign-in survives)."""
     with transaction(current_app.config["MODBOT_SESSIONS"]) as s:
-        token = sessions.start(s, user.id, now(), client_address(), request.user_agent.string or "", lifetimes())
+        token = sessions.start(s, user.id, now(), client_address(), header_text("User-Agent"), lifetimes())
     session.clear()
     session.permanent = True
     session["sid"] = token

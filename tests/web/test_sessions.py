@@ -149,3 +149,24 @@ def test_the_cookie_holds_only_a_random_token(app: App, signed_in: FlaskClient) 
     page = signed_in.get("/my-sign-in").get_data(as_text=True)
     assert row.token_hash not in page
     assert re.fullmatch(r"[0-9a-f]{64}", row.token_hash)
+
+
+def _as_wsgi(header: bytes) -> str:
+    """A header as a WSGI server (waitress) puts it in the environ: its bytes read as ISO-8859-1."""
+    return header.decode("latin-1")
+
+
+def test_a_browser_name_in_utf8_reads_as_sent_on_your_sign_in(web: Flask, clerk: Person, clock: FakeClock) -> None:
+    client = browser_at(web, "192.0.2.40", _as_wsgi("Navigateur élégant – Привет 日本".encode()))
+    sign_in(client, clerk, clock)
+    page = client.get("/my-sign-in").get_data(as_text=True)
+    assert "Navigateur élégant – Привет 日本" in page
+    assert "Ã©" not in page and "Ð" not in page  # no mojibake
+
+
+def test_a_browser_name_that_is_not_utf8_shows_replacement_marks(web: Flask, clerk: Person,
+                                                                 clock: FakeClock) -> None:
+    client = browser_at(web, "192.0.2.41", _as_wsgi(b"Old \xe9 browser \xff"))
+    sign_in(client, clerk, clock)
+    page = client.get("/my-sign-in").get_data(as_text=True)
+    assert "Old \ufffd browser \ufffd" in page
