@@ -82,14 +82,18 @@ def evaluate_public(engine, name: str, heldout: bool) -> list[str]:
     return lines
 
 
-def evaluate_corpora(engine, heldout: bool, show: bool = False) -> list[str]:
+def evaluate_corpora(engine, heldout: bool, show: bool = False,
+                     batches: list[int] | None = None) -> list[str]:
     part = "heldout" if heldout else "tune"
     files = sorted(CORPUS_DIR.glob(f"*.{part}.yaml"))
     if not files:
         return [f"No council corpus files (*.{part}.yaml) in {CORPUS_DIR}."]
-    cases = [case for path in files for case in load_corpus(path)]
+    cases = [case for path in files for case in load_corpus(path)
+             if not batches or case.batch in batches]
     report = corpus_report(cases, judge_cases(engine, cases))
     names = ", ".join(p.name for p in files)
+    if batches:
+        names += ", batch " + ", ".join(map(str, sorted(batches)))
     lines = corpus_tables(f"Council corpus, {part} part ({names})", report)
     if show and not heldout:  # never for the held-out part: nobody may tune on it
         lines += ["", "Missed or on a wrong ground (tuning part):"]
@@ -132,6 +136,8 @@ def main() -> int:
     parser.add_argument("--rules-only", action="store_true", help="without the statistical model")
     parser.add_argument("--show", action="store_true",
                         help="list the tuning part's misses and false alarms (refused with --heldout)")
+    parser.add_argument("--batch", type=int, action="append", default=None, metavar="N",
+                        help="only the council corpus posts of batch N (repeatable)")
     parser.add_argument("--sets", nargs="*", default=["corpus", *PUBLIC_SETS, "cases"],
                         choices=["corpus", *PUBLIC_SETS, "cases"])
     args = parser.parse_args()
@@ -142,7 +148,7 @@ def main() -> int:
     model = "rules only" if engine.classifier is None else "rules + classifier"
     print(f"## Evaluation, {part} parts, {model}\n")
     if "corpus" in args.sets:
-        print("\n".join(evaluate_corpora(engine, args.heldout, args.show)) + "\n")
+        print("\n".join(evaluate_corpora(engine, args.heldout, args.show, args.batch)) + "\n")
     public = [s for s in args.sets if s in PUBLIC_SETS]
     if public:
         print(HEADER)

@@ -44,6 +44,7 @@ class Case:
     source: str = ""
     ground: Ground | None = None
     tags: tuple[str, ...] = ()
+    batch: int = 1  # the corpus batch the post was written in (README: Split)
 
     @property
     def own_contact(self) -> bool:
@@ -127,7 +128,8 @@ def load_corpus(path: Path) -> list[Case]:
         kind = ItemKind(str(entry.get("kind") or "reply"))
         first = next(iter(primary), None) or next(iter(sorted(grounds)), None)
         cases.append(Case(entry["text"], grounds, kind, context, path.name, first,
-                          tuple(str(t) for t in entry.get("tags") or ())))
+                          tuple(str(t) for t in entry.get("tags") or ()),
+                          int(entry.get("batch") or 1)))
     return cases
 
 
