@@ -2,13 +2,14 @@
 """Standard tier, transformer tier and alt-profanity-check side by side, in one run.
 
     .venv/bin/python scripts/bench_transformer.py [--profanity-python .venv-train/bin/python]
-                                                  [--skip-rss] [--skip-quality]
+                                                  [--skip-rss] [--skip-quality] [--fresh]
 
 Quality (held-out parts only, read here at reporting time and nowhere else):
 "flagged" is any finding at all, as the clerk's queue sees it.
   * OLID held-out split: offensive vs not (precision, recall, F1, macro-F1).
-  * council corpora held-out parts: breaches (any ground) vs civil posts.
-  * civil false-alarm rate: the corpora's civil held-out posts that get flagged.
+  * council corpora held-out parts: breaches (any ground) vs civil posts; with
+    ``--fresh`` the fresh files (``*.fresh.yaml``: never split, never tuned on) instead.
+  * civil false-alarm rate: the corpora's civil held-out (or fresh) posts that get flagged.
   * hate on group-hate data (Stormfront, ToxiGen held-out; EDOS test split):
     share of the hateful posts with a finding on the hate ground, and flagged at all.
 alt-profanity-check (installed only in the training venv) runs in a subprocess of
@@ -59,9 +60,10 @@ def held_out(name: str) -> list[td.Post]:
     return split(posts, name)[1]  # type: ignore[arg-type]
 
 
-def corpus_held_out() -> list[Case]:
+def corpus_held_out(part: str = "heldout") -> list[Case]:
+    """The council corpora's held-out parts, or with ``part="fresh"`` the fresh files."""
     cases: list[Case] = []
-    for path in sorted(CORPUS_DIR.glob("*.heldout.yaml")):
+    for path in sorted(CORPUS_DIR.glob(f"*.{part}.yaml")):
         cases.extend(load_corpus(path))
     return cases
 
@@ -97,10 +99,11 @@ def profanity_flags(python: str | None, texts: list[str]) -> list[bool] | None:
     return [bool(x) for x in json.loads(done.stdout)]
 
 
-def quality(engines: dict, python: str | None) -> None:
+def quality(engines: dict, python: str | None, part: str = "heldout") -> None:
     olid = held_out("olid")
     texts, gold = [p.text for p in olid], [p.labels[0] for p in olid]
-    cases = corpus_held_out()
+    cases = corpus_held_out(part)
+    corpora = "corpora fresh" if part == "fresh" else "corpora held-out"
     print("| data set | system | precision | recall | F1 | macro-F1 |\n|---|---|---|---|---|---|")
     rows, civil_rows = [], []
     for tier, engine in engines.items():
@@ -109,7 +112,7 @@ def quality(engines: dict, python: str | None) -> None:
             found = case_findings(engine, cases)
             report = corpus_report(cases, found)
             flagged = [bool(f) for f in found]
-            rows.append(("corpora held-out", f"{tier} tier", [bool(c.grounds) for c in cases], flagged))
+            rows.append((corpora, f"{tier} tier", [bool(c.grounds) for c in cases], flagged))
             civil_rows.append(f"{tier} tier {report.civil_flagged}/{report.civil} = {report.false_alarm_rate:.3f}"
                               f" (own contact details treated too harshly: {report.own_contact_wrong})")
     flags = profanity_flags(python, texts)
@@ -117,14 +120,14 @@ def quality(engines: dict, python: str | None) -> None:
         rows.append(("OLID held-out", "alt-profanity-check", gold, flags))
     flags = profanity_flags(python, [c.text for c in cases]) if cases else None
     if flags is not None:
-        rows.append(("corpora held-out", "alt-profanity-check", [bool(c.grounds) for c in cases], flags))
+        rows.append((corpora, "alt-profanity-check", [bool(c.grounds) for c in cases], flags))
         civil = [f for f, c in zip(flags, cases, strict=True) if not c.grounds and not c.own_contact]
         civil_rows.append(f"alt-profanity-check {sum(civil)}/{len(civil)} = {sum(civil) / max(1, len(civil)):.3f}")
     for label, system, g, f in sorted(rows, key=lambda r: r[0], reverse=True):
         m = prf(g, f)
         print(f"| {label} (n={len(g)}) | {system} | {m['precision']:.3f} | {m['recall']:.3f} | "
               f"{m['f1']:.3f} | {m['macro_f1']:.3f} |")
-    print("\ncivil false-alarm rate (corpora civil held-out): " + ("; ".join(civil_rows) or "no corpus"))
+    print(f"\ncivil false-alarm rate ({corpora}, civil): " + ("; ".join(civil_rows) or "no corpus"))
     print("hate on group-hate data (held-out):\n  " + "\n  ".join(hate_rows(engines, python)))
 
 
@@ -219,6 +222,8 @@ def main() -> int:
                         help="a Python with alt-profanity-check installed ('' to skip it)")
     parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument("--skip-rss", action="store_true")
+    parser.add_argument("--fresh", action="store_true",
+                        help="the council corpora's fresh files instead of their held-out parts")
     parser.add_argument("--rounds", type=int, default=10)
     args = parser.parse_args()
     python = args.profanity_python if args.profanity_python and Path(args.profanity_python).exists() else None
@@ -227,7 +232,7 @@ def main() -> int:
     for tier, engine in engines.items():
         print(f"{tier} tier: model SHA-256 {engine.classifier.sha256}")
     if not args.skip_quality:
-        quality(engines, python)
+        quality(engines, python, "fresh" if args.fresh else "heldout")
     texts = sample_texts(800)
     print(model_alone(texts[:80], args.rounds))
     print("\n".join(whole_engine(engines, texts)))

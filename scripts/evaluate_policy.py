@@ -3,12 +3,16 @@
 
     .venv/bin/python scripts/evaluate_policy.py             # tuning parts (what tuning may look at)
     .venv/bin/python scripts/evaluate_policy.py --heldout   # held-out parts (final figures only)
+    .venv/bin/python scripts/evaluate_policy.py --fresh     # the fresh set (final figures only)
     .venv/bin/python scripts/evaluate_policy.py --sets corpus olid --rules-only
 
 *Flagged* is any finding at all (what puts a post in the clerk's queue); *right
 ground* means a finding on one of the grounds the set's label stands for. Sets:
 the council corpora in tests/policy/corpus (civil and breaches; ``*.tune.yaml`` by
-default, ``*.heldout.yaml`` with ``--heldout``) and the public sets in
+default, ``*.heldout.yaml`` with ``--heldout``, ``*.fresh.yaml`` with ``--fresh``: the
+fresh set, written later by someone who had not seen the detectors, never split and
+never tuned on; the public sets then give their held-out parts, as with
+``--heldout``) and the public sets in
 ../shared/datasets, each split once into a training and a held-out part
 (bot/policy/datasets.py: fixed seed, EDOS by its official split). Without
 ``--heldout`` the public rows are the training parts, on which the classifier was
@@ -82,9 +86,13 @@ def evaluate_public(engine, name: str, heldout: bool) -> list[str]:
     return lines
 
 
-def evaluate_corpora(engine, heldout: bool, show: bool = False,
+def corpus_part(heldout: bool, fresh: bool) -> str:
+    """The suffix of the council corpus files to read: tune, heldout or fresh."""
+    return "fresh" if fresh else "heldout" if heldout else "tune"
+
+
+def evaluate_corpora(engine, part: str, show: bool = False,
                      batches: list[int] | None = None) -> list[str]:
-    part = "heldout" if heldout else "tune"
     files = sorted(CORPUS_DIR.glob(f"*.{part}.yaml"))
     if not files:
         return [f"No council corpus files (*.{part}.yaml) in {CORPUS_DIR}."]
@@ -95,7 +103,7 @@ def evaluate_corpora(engine, heldout: bool, show: bool = False,
     if batches:
         names += ", batch " + ", ".join(map(str, sorted(batches)))
     lines = corpus_tables(f"Council corpus, {part} part ({names})", report)
-    if show and not heldout:  # never for the held-out part: nobody may tune on it
+    if show and part == "tune":  # never for the held-out or fresh files: nobody may tune on them
         lines += ["", "Missed or on a wrong ground (tuning part):"]
         lines += [f"- [{c.ground}] {c.text!r}" for c in report.missed]
         lines += ["", "Civil posts flagged (tuning part):"]
@@ -133,28 +141,38 @@ def main() -> int:
     parser.add_argument("--rules", type=Path, default=None, help="rules file (default: config/rules.yaml)")
     parser.add_argument("--heldout", action="store_true",
                         help="the held-out parts (final figures; never tune on what this shows)")
+    parser.add_argument("--fresh", action="store_true",
+                        help="the council corpora's fresh files (*.fresh.yaml) instead of tune/held-out, "
+                             "public sets' held-out parts (final figures; never tune on what this shows)")
     parser.add_argument("--rules-only", action="store_true", help="without the statistical model")
     parser.add_argument("--show", action="store_true",
-                        help="list the tuning part's misses and false alarms (refused with --heldout)")
+                        help="list the tuning part's misses and false alarms (refused with --heldout, --fresh)")
     parser.add_argument("--batch", type=int, action="append", default=None, metavar="N",
                         help="only the council corpus posts of batch N (repeatable)")
     parser.add_argument("--sets", nargs="*", default=["corpus", *PUBLIC_SETS, "cases"],
                         choices=["corpus", *PUBLIC_SETS, "cases"])
     args = parser.parse_args()
-    if args.show and args.heldout:
-        parser.error("--show lists posts for tuning; it is not available for the held-out part")
+    if args.show and (args.heldout or args.fresh):
+        parser.error("--show lists posts for tuning; it is not available for the held-out or fresh files")
+    if args.heldout and args.fresh:
+        parser.error("--fresh already uses the public sets' held-out parts; give one of --heldout, --fresh")
+    if args.batch and args.fresh:
+        parser.error("the fresh files have no batches; --batch is for the split corpora")
+    public_heldout = args.heldout or args.fresh
     engine = load_engine(path=args.rules, classifier=False if args.rules_only else None)
-    part = "held-out" if args.heldout else "tuning (training)"
+    part = ("fresh (council corpora) and held-out (public sets)" if args.fresh
+            else "held-out" if args.heldout else "tuning (training)")
     model = "rules only" if engine.classifier is None else "rules + classifier"
     print(f"## Evaluation, {part} parts, {model}\n")
     if "corpus" in args.sets:
-        print("\n".join(evaluate_corpora(engine, args.heldout, args.show, args.batch)) + "\n")
+        print("\n".join(evaluate_corpora(engine, corpus_part(args.heldout, args.fresh), args.show,
+                                          args.batch)) + "\n")
     public = [s for s in args.sets if s in PUBLIC_SETS]
     if public:
         print(HEADER)
         print("|" + "---|" * HEADER.count(" | ") + "---|")
         for name in public:
-            print("\n".join(evaluate_public(engine, name, args.heldout)), flush=True)
+            print("\n".join(evaluate_public(engine, name, public_heldout)), flush=True)
         print("\nFalse alarms on each set's negatives, by ground:\n")
         for label, alarms in ALARMS.items():
             shown = ", ".join(f"{g} {n}" for g, n in alarms.most_common()) or "none"

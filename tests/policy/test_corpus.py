@@ -3,7 +3,9 @@
 These tests never run the engine: they check that the corpora are well formed, big
 and varied enough, and that the tuning and held-out parts are the ones
 scripts/split_corpus.py makes from the sources, with no post (or near copy of one)
-on both sides.
+on both sides. The fresh files (``*.fresh.yaml``, never split, never tuned on) get
+the same schema and reserved-range checks, ids unique across every file, and no
+post that is a near copy of one in the sources.
 """
 
 from __future__ import annotations
@@ -41,6 +43,14 @@ def _load(name: str) -> list[dict]:
 
 SOURCES = {name: _load(name) for name in split_corpus.SOURCES}
 PARTS = {(name, part): _load(f"{name}.{part}") for name in SOURCES for part in split_corpus.PARTS}
+# The fresh held-out set: written later, by someone who had not seen the detectors.
+# These tests read it for its form only; they never print a post's text.
+FRESH = {name: _load(f"{name}.fresh") for name in split_corpus.SOURCES}
+FRESH_MINIMUM_PER_GROUND = {
+    "threat": 25, "hate": 25, "harassment": 25, "defamation": 25, "personal_data": 25,
+    "spam": 25, "obscene": 10, "impersonation": 10,
+}
+FRESH_MINIMUM = 260
 
 
 def _shingles(text: str) -> frozenset[str]:
@@ -106,8 +116,57 @@ def test_a_malformed_post_is_reported_by_name():
 
 
 def test_ids_unique_across_every_file():
-    ids = [p["id"] for posts in SOURCES.values() for p in posts]
+    ids = [p["id"] for posts in [*SOURCES.values(), *FRESH.values()] for p in posts]
     assert len(ids) == len(set(ids)), [i for i, n in Counter(ids).items() if n > 1]
+
+
+def test_fresh_posts_are_well_formed():
+    problems = [m for p in FRESH["civil"] for m in _common_problems(p, COMMON_KEYS)]
+    problems += [f"{p['id']}: civil posts have no ground" for p in FRESH["civil"]
+                 if "ground" in p or "also" in p]
+    problems += [m for p in FRESH["breaches"]
+                 for m in _common_problems(p, BREACH_KEYS) + _breach_problems(p)]
+    problems += [f"{p.get('id')}: a fresh post's id starts with fresh-"
+                 for posts in FRESH.values() for p in posts
+                 if not str(p.get("id", "")).startswith("fresh-")]
+    assert not problems, problems
+
+
+def test_fresh_posts_are_never_in_a_split_part():
+    split_ids = {p["id"] for posts in PARTS.values() for p in posts}
+    assert not split_ids & {p["id"] for posts in FRESH.values() for p in posts}
+
+
+def test_split_ignores_the_fresh_files(tmp_path):
+    """The split script reads only the two sources: a fresh file beside them changes nothing."""
+    for name in split_corpus.SOURCES:
+        (tmp_path / f"{name}.yaml").write_text(
+            (CORPUS / f"{name}.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    before = {p.name: t for p, t in split_corpus.expected_files(tmp_path).items()}
+    for name in split_corpus.SOURCES:
+        (tmp_path / f"{name}.fresh.yaml").write_text(
+            (CORPUS / f"{name}.fresh.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    after = {p.name: t for p, t in split_corpus.expected_files(tmp_path).items()}
+    assert after == before
+    assert sorted(before) == sorted(f"{n}.{part}.yaml" for n in split_corpus.SOURCES
+                                    for part in split_corpus.PARTS)
+
+
+def test_fresh_set_is_big_and_varied_enough():
+    assert len(FRESH["civil"]) >= FRESH_MINIMUM
+    assert len(FRESH["breaches"]) >= FRESH_MINIMUM
+    counts = Counter(p["ground"] for p in FRESH["breaches"])
+    short = {g: counts[g] for g, n in FRESH_MINIMUM_PER_GROUND.items() if counts[g] < n}
+    assert not short, short
+    assert set(counts) >= set(MINIMUM_PER_GROUND), set(MINIMUM_PER_GROUND) - set(counts)
+    tags = Counter(t for p in FRESH["civil"] for t in p["tags"])
+    for tag, least in {"own_contact": 15, "link": 15, "same_text": 8, "idiom": 20,
+                       "reporting_abuse": 15, "protected_group": 12, "rude_string": 10,
+                       "lookalike": 30, "sarcasm": 10, "hyperbole": 10}.items():
+        assert tags[tag] >= least, (tag, tags[tag])
+    assert sum(1 for p in FRESH["civil"] if "same_text_authors" in p) >= 8
+    for posts in FRESH.values():
+        assert {p.get("kind", "reply") for p in posts} == KINDS
 
 
 def test_enough_posts_of_every_ground():
@@ -206,6 +265,13 @@ def test_no_post_is_a_template_copy_of_another():
     assert not _close_pairs(posts, posts)
 
 
+def test_no_fresh_post_is_a_copy_of_another_or_of_a_source_post():
+    fresh = [p for posts in FRESH.values() for p in posts]
+    sources = [p for posts in SOURCES.values() for p in posts]
+    close = _close_pairs(fresh, fresh + sources)  # ids only: never print a post's text
+    assert not close, close
+
+
 def test_near_copy_check_catches_a_reworded_post():
     post = {"id": "a-001", "text": "The bloody bins on Eastland Road were missed again this week."}
     copy = {"id": "b-001", "text": "The bloody bins on Eastland Road were missed again this week!!"}
@@ -218,19 +284,73 @@ def test_near_copy_check_catches_a_reworded_post():
 PUBLIC_NUMBERS = {"01454412103", "0800111999", "08001448848", "08006781602"}
 
 
-def test_personal_data_uses_only_reserved_or_fictional_ranges():
-    """Every phone number is an Ofcom drama number or a public one; NI numbers are reserved."""
-    drama = re.compile(
-        r"07700900\d{3}|01632960\d{3}|02079460\d{3}|01[1-9]14960\d{3}|011[3-8]4960\d{3}|"
-        r"02896496\d{3}|02920180\d{3}|08081570\d{3}")
-    phone = re.compile(r"(?:\+44|0044|\b0)(?:[\s().-]*\d){9,11}")
-    for post in SOURCES["breaches"] + SOURCES["civil"]:
-        for match in phone.finditer(post["text"]):
+DRAMA = re.compile(
+    r"07700900\d{3}|01632960\d{3}|02079460\d{3}|01[1-9]14960\d{3}|011[3-8]4960\d{3}|"
+    r"02896496\d{3}|02920180\d{3}|08081570\d{3}")
+PHONE = re.compile(r"(?:\+44|0044|\b0)(?:[\s().-]*\d){9,11}")
+NI_NUMBER = re.compile(r"\b([A-Z]{2})\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b", re.IGNORECASE)
+RESERVED_NI = {"QQ", "BG", "GB", "NK", "KN", "TN", "NT", "ZZ"}
+
+
+def _phone_problems(posts: list[dict]) -> list[tuple[str, str]]:
+    wrong = []
+    for post in posts:
+        for match in PHONE.finditer(post["text"]):
             digits = re.sub(r"^(?:\+44|0044)(?:\s*\(0\))?", "0", match.group())
             digits = re.sub(r"\D", "", digits)
-            assert drama.fullmatch(digits) or digits in PUBLIC_NUMBERS, (post["id"], match.group())
-    ni = re.compile(r"\b([A-Z]{2})\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b", re.IGNORECASE)
-    reserved = {"QQ", "BG", "GB", "NK", "KN", "TN", "NT", "ZZ"}
-    for post in SOURCES["breaches"]:
-        for match in ni.finditer(post["text"]):
-            assert match.group(1).upper() in reserved, (post["id"], match.group())
+            if not (DRAMA.fullmatch(digits) or digits in PUBLIC_NUMBERS):
+                wrong.append((post["id"], match.group()))
+    return wrong
+
+
+def _ni_problems(posts: list[dict]) -> list[tuple[str, str]]:
+    return [(post["id"], match.group()) for post in posts
+            for match in NI_NUMBER.finditer(post["text"])
+            if match.group(1).upper() not in RESERVED_NI]
+
+
+def test_personal_data_uses_only_reserved_or_fictional_ranges():
+    """Every phone number is an Ofcom drama number or a public one; NI numbers are reserved."""
+    assert not _phone_problems(SOURCES["breaches"] + SOURCES["civil"])
+    assert not _ni_problems(SOURCES["breaches"])
+
+
+# Where the fresh posts may link: the council's, county's and public services' own
+# sites; everything else (spam, scams, unrelated links) is at .example (RFC 2606).
+FRESH_PUBLIC_HOSTS = ("gov.uk", "nhs.uk", "police.uk", "gazetteseries.co.uk", "travelwest.info")
+EMAIL = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
+URL_HOST = re.compile(r"(?:https?://|\bwww\.)([\w.-]+)", re.IGNORECASE)
+# A current-style registration (AB12 CDE); the DVLA never issues I or Q in the last three.
+REGISTRATION = re.compile(r"\b[A-Z]{2}\d{2}\s?([A-Z]{3})\b")
+
+
+def _fresh_data_problems(posts: list[dict]) -> list[tuple[str, str]]:
+    wrong = _phone_problems(posts) + _ni_problems(posts)
+    for post in posts:
+        text = post["text"]
+        wrong += [(post["id"], m.group()) for m in EMAIL.finditer(text)
+                  if m.group(1).lower() not in {"example.com", "example.org", "example.net"}]
+        for match in URL_HOST.finditer(text):
+            host = match.group(1).lower().rstrip(".")
+            public = any(host == h or host.endswith("." + h) for h in FRESH_PUBLIC_HOSTS)
+            if not (public or host.endswith(".example")):
+                wrong.append((post["id"], match.group()))
+        wrong += [(post["id"], m.group()) for m in REGISTRATION.finditer(text)
+                  if not set(m.group(1)) & {"I", "Q"}]
+    return wrong
+
+
+def test_fresh_personal_data_uses_only_reserved_or_fictional_ranges():
+    """Phones, NI numbers, e-mails, links and registrations in the fresh files, civil and breaches."""
+    wrong = _fresh_data_problems(FRESH["civil"] + FRESH["breaches"])
+    assert not wrong, wrong
+
+
+def test_fresh_data_check_catches_real_looking_data():
+    posts = [{"id": "x-001", "text": "ring 07911 123456 or mail bob@gmail.com"},
+             {"id": "x-002", "text": "NI AB 12 34 56 C, car WU19 ABC, see https://real-shop.co.uk/x"},
+             {"id": "x-003", "text": "07700 900123, QQ 12 34 56 C, a@example.org, WU19 QXI, "
+                                     "https://scam.example and https://www.southglos.gov.uk"}]
+    wrong = {i for i, _ in _fresh_data_problems(posts)}
+    assert wrong == {"x-001", "x-002"}
+    assert len(_fresh_data_problems(posts[:2])) == 5
