@@ -69,7 +69,7 @@ FORM_WORDS = frozenset(
 
 
 @lru_cache(maxsize=64)
-def forms_for(people: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], str], ...]:
+def forms_for(people: tuple[str, ...]) -> tuple[tuple[frozenset[str], re.Pattern[str], str], ...]:
     """The compiled forms for a council with these named people."""
     person = _person_ref(people)
     obj = rf"(?:{person}|{_OWNER}\s+(?:[a-z]+\s+)?{_THINGS}|the\s+council\s+(?:offices?|building|chamber)|"
@@ -143,7 +143,7 @@ def forms_for(people: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], str], ...
          rf"|(?:teach|teaching)\s+{person}\s+a\s+lesson",
          "a call for someone to be beaten"),
         (rf"(?:smash|kick|punch|cave|stamp)\s+{_OWNER}\s+(?:face|head|teeth|skull)\s+in"
-         rf"|break\s+(?:every\s+bone\s+in\s+)?{_OWNER}\s+(?:body|legs?|neck|arms?|jaw|nose|fingers|skull)"
+         rf"|break\s+(?:every\s+bone\s+in\s+)?{_OWNER}\s+(?:body|legs?|neck|arms?|jaw|nose|fingers|skull)(?!\s+on\b)"
          rf"|{_INTENT}\s+(?:run|knock|mow)\s+{person}\s+(?:over|down)"
          r"|(?:slip|put|pour)\s+(?:something|anything|poison|rat\s+poison|antifreeze|bleach|weedkiller)\s+"
          r"in(?:to)?\s+(?:the|his|her|your|their)\s+(?:\w+\s+)?(?:tea|coffee|drink|food|pint|water)",
@@ -158,7 +158,7 @@ def forms_for(people: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], str], ...
          "a threat to attack people or the council's buildings"),
     )
     shared = set(_literal_words(person + _W + _OWNER + _THINGS + _INTENT + obj)) | _COMMON
-    compiled = []
+    compiled: list[tuple[frozenset[str], re.Pattern[str], str]] = []
     for pattern, label in forms:
         for branch in split_branches(pattern):
             needs = frozenset(w for w in _literal_words(branch) if w not in shared)

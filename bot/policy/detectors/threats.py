@@ -17,6 +17,7 @@ import re
 from typing import Any
 
 from bot.policy.analysis import Analysis, Hit
+from bot.policy.detectors.harm import HARM_WORDS, VEILED_WORDS, structural_threat
 from bot.policy.detectors.threat_forms import FORM_WORDS, forms_for
 from bot.policy.leetspeak import decode_leet
 from bot.policy.lexicon import LEET_PAIR, WORD_RE
@@ -163,8 +164,10 @@ VIOLENT_EMOJI = ("\U0001F52A", "\U0001F525", "\U0001F4A3", "\U0001F52B", "\u26B0
 TRIGGERS = frozenset().union(*(triggers for triggers, _, _, _ in PATTERNS))
 # Words a "*" may hide in a threat ("k*ll", "h*rt", "sh**t"), for ``decode_leet``.
 VOCABULARY = TRIGGERS | frozenset(
-    "shoot murder stab hurt harm kill die dead rape hang burn punch kick bat knife blade".split()
+    "shoot murder stab hurt harm kill die dead rape hang burn punch kick bat knife blade you under "
+    "be".split()
 )
+STRUCTURE_WORDS = HARM_WORDS | VEILED_WORDS
 
 
 def _view(a: Analysis) -> tuple[str, frozenset[str]]:
@@ -184,7 +187,7 @@ def maybe_threat(a: Analysis, params: dict[str, Any]) -> bool:
     """Cheap pre-check: a trigger word (after decoding leetspeak) or council patterns."""
     words = _view(a)[1]
     return (bool(params.get("extra_patterns")) or not words.isdisjoint(TRIGGERS)
-            or not words.isdisjoint(FORM_WORDS)
+            or not words.isdisjoint(FORM_WORDS) or not words.isdisjoint(STRUCTURE_WORDS)
             or (not a.text.isascii() and any(e in (a.item.text or "") for e in VIOLENT_EMOJI)))
 
 
@@ -199,12 +202,17 @@ def threat_of_violence(a: Analysis, params: dict[str, Any]) -> Hit | None:
             spans.append(a.span(m.start(), m.end()))
             labels.append(label)
     if not words.isdisjoint(FORM_WORDS):
-        for needs, pattern, label in forms_for(tuple(a.ctx.council.people)):
-            if needs and words.isdisjoint(needs):
+        for form_needs, pattern, label in forms_for(tuple(a.ctx.council.people)):
+            if form_needs and words.isdisjoint(form_needs):
                 continue
             for m in pattern.finditer(text):
                 spans.append(a.span(m.start(), m.end()))
                 labels.append(label)
+    if not labels and not words.isdisjoint(STRUCTURE_WORDS):
+        found = structural_threat(text, tuple(a.ctx.council.people))
+        if found is not None:
+            spans.append(a.span(*found[0]))
+            labels.append(found[1])
     if a.target and not (a.item.text or "").isascii():
         emoji = [e for e in VIOLENT_EMOJI if e in (a.item.text or "")]
         if emoji:

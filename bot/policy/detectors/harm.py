@@ -1,0 +1,275 @@
+"""Threats found by structure rather than by template: harm x target x intent.
+
+A sentence (read together with the sentences either side of it) is a threat when
+it has all three of:
+
+* **harm**: a word of violence by any means, with its inflections: verbs (kill,
+  stab, torch, drown, poison, run over, strangle, string up...), weapons and
+  means (knife, bullet, shotgun, hammer, petrol, acid, bricks, a chainsaw...) and
+  the harm done ("in a wheelchair", "six feet under", "a broken jaw", "never walk
+  again", "won't last the week", "make your life hell");
+* **a target**: the person replied to ("you", "yourself"), him, her or them, an
+  @mention, a councillor, the clerk or another role, one of the council's named
+  people (full name or surname), "whoever voted for...", or their family,
+  children, home, car, workplace ("your kids", "his car", "that bakery of
+  yours", "the clerk's car", "the town hall");
+* **intent or modality**: first-person future ("I'll", "we're going to", "I'm
+  bringing"), a condition ("if", "unless", "keep it up", "one more", "touch my
+  hedge and..."), a wish ("hope", "pray", "deserves", "should be", "I'd love to
+  see"), or a veiled warning ("be a shame if", "better hope", "accidents happen").
+
+Veiled intimidation that names no harm is a second, smaller form: knowledge of
+someone's whereabouts or routine said to them ("I know what time you lock up",
+"I'm outside your work", "we know which bedroom is the kids'"), a warning about
+their family or things ("be a shame if the tyres got slashed", "wouldn't it be
+awful if your daughter's pony got out", "keep his kids indoors").
+
+Things as targets stay civil ("burn the whole consultation document", "I'm going
+to strangle this printer", "the charges will kill the high street") and so do
+idioms ("I could murder a bacon roll", "knock 'em dead", "drowning my sorrows",
+"my mum will kill me"), warnings about hazards ("someone's going to break their
+neck on that bridge") and the author's own family ("I'll kill my husband").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from bot.policy.normalise import normalise
+
+# Harm by any means. Verbs of violence need a person as their object ("I'll
+# drown you", "someone should torch his car") or as the one harmed ("the clerk
+# should be pushed under a bus", "hope your house floods"); "this will hurt the
+# high street" has no such object. Weapons and harm done need only a target nearby.
+_VERB = (
+    r"kill|murder|stab|shoot|poison|torch|burn|drown|flood|strangle|throttle|choke|hang|lynch|"
+    r"batter|thump|punch|glass|slash|knife|hurt|harm|injure|maim|cripple|bury"
+)
+_VERB_ED = (
+    r"killed|murdered|stabbed|shot|poisoned|torched|burnt|burned|drowned|flooded|strangled|throttled|"
+    r"choked|hanged|hung|lynched|strung\s+up|battered|thumped|punched|glassed|slashed|knifed|hurt|harmed|"
+    r"injured|maimed|crippled|buried|smashed|beaten|kicked|hit\s+by|pushed\s+(?:under|off|in\s+front)|thrown|"
+    r"run\s+(?:over|off\s+the\s+road|down)|mown\s+down|knocked\s+(?:down|over|out)|set\s+(?:on\s+)?fire"
+)
+_VERB_ING = (
+    r"(?:" + _VERB + r")(?:s|es|ed|ing|ning|bing|ming|ting)?|shot|strung|ran|threw|"
+    r"(?:set|sets|setting)\s+fire\s+to|"
+    r"str(?:ing|ung)"
+)
+_INTRANSITIVE = (r"hanging|strung\s+up|floods?|burns?|drowns?|dies?|rots?|chokes?|"
+                 r"catch(?:es)?\s+fire|caught\s+fire")
+_MEANS = (
+    r"(?:with|bring|bringing|got|have|take|taking|put|puts|stick|use|using|pull|grab|an?|my|some|few|of)\s+"
+    r"(?:[a-z']+\s+){0,2}?(?:bullets?|guns?|shotguns?|rifles?|knife|knives|blades?|machetes?|axe|hammer|"
+    r"baseball\s+bat|chainsaw|spade|crowbar|iron\s+bar|acid|rat\s+poison|antifreeze|weedkiller|petrol|"
+    r"lighter\s+fluid|bricks?)(?!\s+(?:control|laws?|violence|owners?|ownership|rights|crime|lobby|shops?|"
+    r"safety|amnesty|points?|proof|holders?|racks?|debate|reform|deaths?|range|club|show|wound|"
+    r"station|prices?|pumps?|cars?|wall|work))|one\s+match|flames|arson|"
+    r"(?:break|breaking|broke|broken|snap)\s+(?:\w+\s+){0,4}?(?:legs?|arms?|neck|jaw|nose|bones?|fingers|skull|"
+    r"kneecaps|teeth)|broken\s+(?:jaw|nose|legs?|neck|bones?)|"
+    r"smash(?:es|ed|ing)?\s+(?:\w+\s+){0,2}(?:face|head|teeth|skull)\s+in|"
+    r"smash(?:es|ed|ing)?\s+(?:your|his|her|their|the\s+\w+'?s)\s+(?:\w+\s+)?(?:windows?|car|van|windscreen)|"
+    r"tyres?\s+(?:got\s+|get\s+)?slashed|brakes?\s+(?:don'?t\s+|do\s+|might\s+|could\s+)?fail|"
+    r"cut\s+(?:\w+\s+)?brake|run\s+(?:\w+\s+){0,2}off\s+the\s+road|through\s+the\s+windscreen|"
+    r"on\s+(?:its|it'?s)\s+roof|"
+    r"(?:put|puts|leave|leaves|leaving|end\s+up|ends\s+up|go\s+home|carried\s+out|come\s+out|"
+    r"walk\s+out)\s+(?:\w+\s+){0,4}?in\s+(?:(?:a|an|the)\s+)?(?:wheelchair|ambulance|box|coffin|body\s+bag|"
+    r"hospital|ground|morgue)|"
+    r"(?:6|six)\s*(?:ft|feet|foot)\s+under|pushing\s+up\s+daisies|"
+    r"never\s+walk\s+(?:\w+\s+)?again|won'?t\s+be\s+walking|"
+    r"won'?t\s+last\s+(?:the|a|another)\s+(?:week|night|day|month)|"
+    r"(?:make|making)\s+(?:your|his|her|their)\s+life\s+(?:hell|a\s+(?:misery|living\s+hell))|"
+    r"picking\s+(?:your|his|her)\s+teeth\s+up|teeth\s+(?:kicked\s+)?in|"
+    r"burning\s+doesn'?t\s+take\s+long|caught\s+fire|go(?:es)?\s+up\s+in\s+(?:flames|smoke)|"
+    r"a\s+visit\s+after\s+dark|"
+    r"lesson\s+(?:\w+\s+)?(?:won'?t|will\s+never|never)\s+(?:get\s+up|forget)"
+)
+# Idioms and things that look like harm and are not (masked before matching).
+_IDIOM = (
+    r"killing\s+me|kill\s+for|killed\s+it|kill\s+(?:two|time|the\s+(?:lights|engine|floodlights))|"
+    r"murder\s+an?\s+(?:\w+\s+)?(?:roll|curry|pint|tea|coffee|cuppa|brew|sandwich|pie|kebab|burger|chippy)|"
+    r"my\s+(?:\w+\s+)?will\s+kill\s+me|(?:mum|mam|wife|husband|dad)\s+(?:will|would|'?ll)\s+kill\s+me|"
+    r"drown(?:ing)?\s+(?:my|our|his|her)\s+sorrows|blew\s+\w+\s+away|knock\s+(?:'?em|them)\s+dead|"
+    r"fire\s+(?:up|away|safety|station|service|brigade|alarm|alarms|door|doors|engine|works|fighters?|"
+    r"drill|exit|escape)|fired\s+up|on\s+fire|bonfire|fireworks?|smash(?:ed|ing)?\s+it|"
+    r"break\s+a\s+leg|break\s+(?:their|his|her|your)\s+(?:neck|legs?)\s+on|death\s+trap|car\s+crash\s+of|"
+    r"shoot\s+(?:\w+\s+)?(?:an?\s+)?(?:email|e-mail|message|text|line|dm)|shot\s+(?:down|at\s+(?:the\s+)?title)|"
+    r"burn(?:ing)?\s+(?:the\s+)?(?:midnight\s+oil|bridges|calories|a\s+hole)|flood(?:ing|ed)?\s+(?:warnings?|"
+    r"defences|risk|alleviation|plain|lights)|fire\s+and\s+rescue|hurt(?:s|ing)?\s+my\s+(?:head|eyes|ears)|"
+    r"take\s+a\s+hammer\s+to\s+(?:that|the|this)|bat\s+(?:an\s+)?eyelid|"
+    r"strangle\s+(?:this|that|the)\s+(?:printer|computer|laptop|machine|meter)|"
+    r"kill\s+(?:this|the|our|my|a)\s+(?:town|high\s+street|village|shop|business|market|plan|idea|scheme|pub)|"
+    r"(?:will|would|'?ll|going\s+to)\s+kill\s+(?:off\s+)?(?:this|the|our|that)\s+(?:\w+\s+)?(?:town|street|village|"
+    r"market|shops?|businesses|end\s+of\s+town|community|trade|footfall)|"
+    r"burn\s+(?:the|this|that|it\s+all|everything)\s+(?:whole\s+)?(?:\w+\s+)?(?:document|report|plan|leaflet|"
+    r"consultation|paper|strategy|minutes|form)|"
+    r"petrol\s+(?:station|prices?|pumps?|car)|matches\s+(?:on|at|this|every|today|tonight)|football\s+matches|"
+    r"bat(?:s)?\s+(?:survey|box|boxes|roost)|brick\s+(?:wall|work|built|kiln)|red\s+brick|hung\s+(?:jury|parliament)"
+)
+# Who or what the harm is aimed at. {people} is filled in with the council's named people.
+_OWNED = (
+    r"(?:family|kids?|children|child|boy|lad|girl|son|daughter|grandkids|grandchildren|wife|husband|partner|"
+    r"mum|mother|dad|father|dog|cat|pony|horse|house|home|place|car|van|lorry|truck|tyres|brakes|windows?|"
+    r"letterbox|front\s+door|door|office|shop|business|bakery|garden|cellar|drive|driveway|work|legs|face|"
+    r"head|teeth|jaw|tea|coffee|drink|bedroom|roof|gate|kitchen|shed|garage|porch|conservatory|greenhouse|"
+    r"allotment|caravan|boat|bike|fence|hedge|flat|surgery|salon|pub|yard|farm|barn|stables|animals)"
+)
+_TARGET = (
+    r"you|u|ya|yer|youse|him|her|them|the\s+lot\s+of\s+(?:you|them)|you\s+lot|"
+    r"(?:all|every\s+(?:one|last\s+one|single\s+one))\s+of\s+(?:you|them)|whoever\s+[a-z]+|anyone\s+who\s+[a-z]+|"
+    r"(?:the|that|this|our|every|the\s+next|a\s+few)\s+(?:clerk|mayor|councillors?|cllrs?|officers?|chair(?:man|woman)?|"
+    r"driver|groundsman|staff|warden)|councillors?|cllrs?|"
+    r"(?:your|ur|yer|his|her|their)\s+(?:\w+\s+){0,2}?" + _OWNED + r"|"
+    r"(?:\w+\s+)?" + _OWNED + r"\s+of\s+(?:yours|his|hers|theirs)|"
+    r"(?:clerk|chair|councillor|mayor|{surnames})'?s\s+(?:\w+\s+){0,2}?" + _OWNED + r"|"
+    r"the\s+town\s+hall|the\s+council\s+(?:office|offices|chamber|building)|"
+    r"@\w+|{people}"
+)
+_INTENT = (
+    r"i'?ll|i\s+will|ill|i'?m\s+(?:going|gonna|coming|bringing|taking)|i\s+am\s+(?:going|coming)|gonna|"
+    r"going\s+to|we'?ll|we\s+will|we'?re\s+(?:going|coming)|i'?d|i\s+would|i\s+want\s+to|"
+    r"(?:some|any)(?:one|body)\s+(?:should|ought|needs?|must|will|'?ll|is\s+going|'?s\s+going|could)|let'?s|"
+    r"you'?ll|you\s+will|you'?re\s+getting|you\s+won'?t|you'?d|there'?s\s+(?:a|going)|"
+    r"(?:is|are|'?s|'?re)\s+going\s+through|are\s+paying|is\s+paying|next\s+(?:time|meeting)|"
+    r"tonight|see\s+if\s+i\s+don'?t|bring(?:ing)?|it\s+would\s+take|would\s+be\s+too\s+good|gets?\s+an?|"
+    r"will\s+get|'?ll\s+get|will\s+be|won'?t\s+be|be\s+round|won'?t\s+last"
+)
+_CONDITION = (
+    r"if|unless|or\s+else|otherwise|keep\s+(?:it|this|that|on|ignoring|pushing)|carry\s+on|one\s+more|"
+    r"again\s+and|do\s+that\s+again|touch|vote\s+(?:to|for|against)|pass\s+the|close\s+the|give\s+me|"
+    r"think\s+(?:on|about)\s+that|before\s+(?:the|tuesday|monday|wednesday|thursday|friday|next)|"
+    r"eye\s+for\s+an\s+eye|you'?ve\s+cost\s+me"
+)
+_WISH = (
+    r"hope|hoping|wish|pray|deserves?|should\s+be|ought\s+to\s+be|needs?\s+to\s+be|"
+    r"(?:i'?d|i\s+would|we'?d)\s+(?:love|like)\s+to\s+see|too\s+good\s+for|look\s+(?:good|better)\s+with|"
+    r"the\s+sooner|nobody\s+will\s+be\s+sorry|one\s+of\s+these\s+days"
+)
+_VEILED = (
+    r"(?:shame|pity|awful|terrible|sad)\s+(?:if|about)|accidents?\s+(?:happen|can\s+happen)|funny\s+how|"
+    r"(?:be|being|wants?\s+to\s+be|better\s+be)\s+careful|careful\s+who|better\s+hope|you'?d\s+better|"
+    r"if\s+i\s+were\s+you|won'?t\s+be\s+smiling|see\s+(?:what\s+happens|how\s+brave)|let'?s\s+see|"
+    r"choose\s+your\s+words|short\s+temper|don'?t\s+bother\s+(?:ringing|calling)\s+the\s+police|"
+    r"more\s+than\s+talk|(?:i|we)\s+know\s+(?:where|what\s+time|which|when|your)|been\s+watching|"
+    r"the\s+(?:thing|one|people)\s+you\s+love|something\s+of\s+yours"
+)
+# Veiled intimidation that needs no harm word, only a target in the same sentences.
+_VEILED_ALONE = (
+    r"(?:i|we)\s+know\s+(?:where|what\s+time|which|when)\s+(?:you|u|your|he|she|his|her|they)(?!\s*'?re\s+coming\s+from)|"
+    r"accidents?\s+(?:happen|can\s+happen)|checking\s+under\s+(?:your|his|her|the)\s+car|"
+    r"(?:take|taking)\s+something\s+of\s+yours|the\s+thing\s+you\s+love\s+most|"
+    r"see\s+what\s+happens\s+to\s+(?:[^\s.!?]+\s+){0,5}?(?:your|you|him|her|them|whoever|the\s+people)|"
+    r"shame\s+about\s+(?:all\s+)?(?:that|the|your)\s+(?:glass|windows?|car|house|garden|tyres)|"
+    r"(?:your|his|her)\s+(?:wife|husband|partner|kids|children|son|daughter|boy|girl|family|mum|dad)\s+"
+    r"(?:wants?|needs?|had\s+better|should|ought)\s+(?:to\s+)?(?:be|take)\s+care|"
+    r"(?:i'?ve|we'?ve|i\s+have|we\s+have)?\s*been\s+watching\s+(?:you|your|his|her|him)|"
+    r"(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:outside|at)\s+(?:your|ur|his|her)\s+(?:work|house|home|door|office|"
+    r"place|school)|"
+    r"(?:shame|pity|awful|terrible)\s+if\s+(?:\w+\s+){0,4}?(?:your|his|her|the)\s+(?:\w+\s+){0,2}?"
+    r"(?:tyres|brakes|windows?|house|car|kids|children|daughter|son|wife|husband|dog|cat|pony|family|shop|home)|"
+    r"(?:shame|pity)\s+if\s+something\s+(?:happened|were\s+to\s+happen)|"
+    r"keep\s+(?:his|her|your|their)\s+(?:kids|children|family|daughter|son)\s+(?:indoors|inside|close|at\s+home)|"
+    r"(?:same|usual)\s+(?:way|route)\s+home|walk\s+to\s+the\s+car\s+park\s+alone|"
+    r"you\s+always\s+leave|which\s+bedroom|be\s+careful\s+who\s+you\s+upset|"
+    r"(?:your|his|her)\s+(?:boy|son|lad|girl|daughter|kids|children|grandkids)\s+(?:\w+\s+){0,3}?"
+    r"(?:plays?|walks?|goes|go|gets|catch(?:es)?|training|come\s+out\s+of\s+school)\s+(?:[^\s.!?]+\s+){0,10}?"
+    r"(?:morning|afternoon|evening|night|monday|tuesday|wednesday|thursday|friday|saturday|sunday|gate)"
+)
+# Bringing a weapon to the council's meeting or office needs no other target.
+_ARMED = (
+    r"(?:bring|bringing|brings|take|taking)\s+(?:a|an|my|some|the)\s+(?:hammer|knife|knives|baseball\s+bat|bat|"
+    r"gun|shotgun|rifle|petrol|machete|axe|crowbar|acid|blade)(?![a-z])(?:[^.!?]{0,40})"
+    r"(?:meeting|council|office|surgery|town\s+hall|chamber)"
+    r"|(?:next|the|that|this|tonight'?s)\s+(?:council\s+)?meeting(?:[^.!?]{0,30})(?:i'?m|i\s+am|we'?re)\s+"
+    r"(?:bringing|taking)\s+(?:a|an|my|some)\s+(?:hammer|knife|knives|baseball\s+bat|bat|gun|shotgun|rifle|"
+    r"petrol|machete|axe|crowbar|acid|blade)"
+)
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+
+def _inflections(stems: str) -> frozenset[str]:
+    out = set()
+    for stem in stems.split():
+        last = stem[-1]
+        double = stem + last if last in "bgmnpt" and stem[-2] in "aeiou" and stem[-3:-2] not in "aeiou" else stem
+        out |= {stem, stem + "s", stem + "es", stem + "ed", stem + "d", stem + "ing", double + "ing",
+                double + "ed", stem.rstrip("e") + "ing"}
+    return frozenset(out)
+
+
+# Every match of the patterns above contains one of these words (as ``WORD_RE``
+# splits them): the engine's cheap gate runs the structural check only then.
+# ``tests/policy/test_harm.py`` checks the gate against every corpus post.
+HARM_WORDS = _inflections(
+    "kill murder stab shoot poison torch burn drown flood strangle throttle choke hang lynch batter "
+    "thump punch glass slash knife hurt harm injure maim cripple bury smash beat kick push throw chuck "
+    "run mow knock break set put die rot catch go hit"
+) | frozenset(
+    "shot strung string ran threw thrown broke broken beaten hung mown caught goes burnt buried "
+    "bullet bullets gun guns shotgun shotguns rifle rifles knives blade blades machete machetes axe "
+    "hammer bat chainsaw spade crowbar bar acid antifreeze weedkiller petrol match lighter flames arson "
+    "brick bricks tyre tyres brake brakes cut windscreen roof wheelchair ambulance box coffin body "
+    "hospital ground morgue ft 6ft feet foot six daisies walk walking last life teeth smoke dark lesson "
+    "burning fire hanging bring bringing brings take taking".split()
+)
+VEILED_WORDS = frozenset(
+    "know watching outside shame pity awful terrible keep same usual always bedroom careful accident "
+    "accidents checking something thing see plays play walks walk goes go gets catch catches training "
+    "come wants want needs need had should ought".split()
+)
+
+
+@lru_cache(maxsize=64)
+def _compiled(people: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    names, surnames = [], []
+    for person in people:
+        parts = [w for w in normalise(person).text.replace(".", " ").split() if w]
+        parts = [w for w in parts if w not in {"cllr", "councillor", "mr", "mrs", "ms", "dr", "mayor"}]
+        if parts:
+            names.append(r"\s+".join(map(re.escape, parts)))
+            names += [re.escape(parts[-1]), re.escape(parts[0])]
+            surnames.append(re.escape(parts[-1]))
+    people_re = "|".join(sorted(set(names), key=len, reverse=True)) or r"(?!x)x"
+    target = _TARGET.replace("{people}", people_re).replace("{surnames}", "|".join(surnames) or r"(?!x)x")
+
+    def words(p: str) -> re.Pattern[str]:
+        return re.compile(r"(?<![a-z'])(?:" + p + r")(?![a-z])")
+
+    active = rf"(?:{_VERB_ING})\s+(?:[a-z']+\s+){{0,3}}?(?:{target})"
+    # Verbs that are violent only with a direction: "push her under", "run him off the road".
+    directed = (rf"(?:push|shove|throw|chuck|run|mow|knock|kick|beat)(?:s|es|ed|ing|ning)?\s+(?:{target})\s+"
+                r"(?:[a-z']+\s+)?(?:under|off|in\s+front\s+of|over|down|out|senseless|black\s+and\s+blue|"
+                r"to\s+(?:death|a\s+pulp)|into\s+(?:the|a)\s+(?:river|brook|canal|pond|ditch|road|traffic))")
+    passive = (rf"(?:{target})\s+(?:[a-z']+\s+){{0,6}}?(?:be|get|gets|got|getting|been|being)\s+"
+               rf"(?:[a-z']+\s+)?(?:{_VERB_ED})")
+    intransitive = rf"(?:{target})\s+(?:[a-z']+\s+){{0,2}}?(?:{_INTRANSITIVE})"
+    # "someone should torch it" after "the clerk's car": "it" is the target's thing.
+    active_it = rf"(?:{_VERB_ING})\s+it(?![a-z'])"
+    harm = "|".join((active, directed, passive, intransitive, active_it, _MEANS))
+    return (words(harm), words(_IDIOM), words(target), words(_INTENT), words(_CONDITION),
+            words(_WISH), words(_VEILED), words(_VEILED_ALONE), words(_ARMED))
+
+
+def structural_threat(text: str, people: tuple[str, ...]) -> tuple[tuple[int, int], str] | None:
+    """The span and kind of the first threat found by structure in normalised ``text``."""
+    harm, idiom, target, intent, condition, wish, veiled, veiled_alone, armed = _compiled(people)
+    masked = idiom.sub(lambda m: " " * len(m.group()), text)
+    sentences = [m.span() for m in _SENTENCE.finditer(masked)] or [(0, len(masked))]
+    for i, (start, end) in enumerate(sentences):
+        lo = sentences[max(0, i - 1)][0]
+        hi = sentences[min(len(sentences) - 1, i + 1)][1]
+        found = harm.search(masked, start, end)
+        if found is not None and target.search(masked, lo, hi) is not None:
+            for kind, pattern in (("a statement of violent intent", intent),
+                                  ("a conditional threat", condition),
+                                  ("a wish that someone is harmed", wish),
+                                  ("veiled intimidation", veiled)):
+                if pattern.search(masked, start, end) is not None:
+                    return found.span(), kind
+        weapon = armed.search(masked, start, end)
+        if weapon is not None:
+            return weapon.span(), "a threat with a weapon"
+        alone = veiled_alone.search(masked, start, end)
+        if alone is not None and target.search(masked, lo, hi) is not None:
+            return alone.span(), "veiled intimidation"
+    return None
