@@ -64,7 +64,8 @@ GROUP_TERMS: dict[str, tuple[str, ...]] = {
     "age": (
         "pensioners", "old people", "oaps", "the elderly", "elderly people", "boomers",
         "old folk", "young people", "teenagers", "youths", "millennials", "kids these days",
-        "students", "teenagers in this town", "old codgers",
+        "students", "teenagers in this town", "old codgers", "old gits", "oldies", "coffin dodgers",
+        "the old", "grannies",
     ),
 }
 

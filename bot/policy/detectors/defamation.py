@@ -58,6 +58,36 @@ ACCUSATION_RE = re.compile(
     r"their)\s+(?:own\s+)?(?:brother|sister|son|daughter|wife|husband|mate|mates|friend|friends|cousin|"
     r"brother-in-law|family)|(?:it'?s|that'?s|thats)\s+(?:fraud|corruption|theft|embezzlement))"
 )
+# The general forms: an accusation verb or noun of crime or dishonesty, whatever
+# its object ("pocketed the playground grant", "nicking diesel from the depot",
+# "guilty of fraud", "is a known fraudster", "got a caution for ...").
+_CRIME = (
+    r"fraud|theft|embezzlement|bribery|corruption|perjury|forgery|assault|burglary|stalking|harassment|"
+    r"blackmail|extortion|money\s+laundering|drink[\s-]+driving|drunk[\s-]+driving|dealing|shoplifting|"
+    r"arson|rape|abuse|indecent\s+exposure|indecency|grooming|tax\s+evasion|misconduct\s+in\s+public\s+office|"
+    r"criminal\s+damage|domestic\s+(?:abuse|violence)|sexual\s+(?:assault|offences?|misconduct)"
+)
+_CRIMINAL = (
+    r"paedo|paedophile|pedo|nonce|rapist|groomer|molester|fraudster|crook|thief|conman|con\s+artist|criminal|"
+    r"drug\s+dealer|wife[\s-]+beater|abuser|swindler|racketeer|kiddie\s+fiddler|embezzler|perjurer|forger|"
+    r"stalker|sex\s+offender|shoplifter|burglar|arsonist"
+)
+_GENERAL = (
+    r"(?:guilty\s+of|accused\s+of|convicted\s+(?:of|for)|arrested\s+for|charged\s+with|investigated\s+for|"
+    r"under\s+investigation\s+for|jailed\s+for|sacked\s+for)\s+(?:[a-z]+\s+){0,2}?(?:" + _CRIME + r")"
+    r"|struck\s+off|(?:got|given|had|received)\s+a\s+(?:police\s+)?caution|a\s+conviction\s+for"
+    r"|(?:is|was|'s|are|were)\s+(?:a|an)\s+(?:[a-z]+\s+){0,2}?(?:" + _CRIMINAL + r")"
+    r"|(?:pocket(?:ed|ing|s)|trouser(?:ed|ing)|siphon(?:ed|ing)|skim(?:med|ming)|nick(?:ed|ing)|pinch(?:ed|ing)|"
+    r"swip(?:ed|ing)|steal(?:s|ing)?|stole|embezzl(?:ed|ing))\s+(?:[^\s.!?]+\s+){0,3}?(?:grants?|money|cash|"
+    r"funds?|donations|budget|fees|takings|diesel|fuel|equipment|tools|from)"
+    r"|(?:rigg?(?:ed|ing)|fiddl(?:ed|ing|es)|fix(?:ed|ing))\s+(?:the\s+)?(?:[a-z]+\s+)?(?:tender|vote|votes|ballot|"
+    r"election|contract|count|books|accounts|figures|minutes|results|draw|raffle|expenses)"
+    r"|cook(?:ing|ed|s)\s+the\s+books|(?:times|twice)\s+over\s+the\s+limit"
+    r"|lost\s+(?:his|her)\s+(?:driving\s+)?licen[cs]e\s+for|stalk(?:ing|ed|s)\s+(?:his|her|a|the|their)"
+    r"|sold\s+(?:his|her|their)\s+(?:vote|seat)|(?:shredded|destroyed|deleted|hid)\s+(?:the\s+)?"
+    r"(?:[a-z]+\s+)?(?:documents|evidence|records|files|emails|receipts)\s+to\s+(?:protect|cover|hide)"
+)
+ACCUSATION_RE = re.compile(r"(?<![a-z])(?:" + _GENERAL + r")(?![a-z])|" + ACCUSATION_RE.pattern)
 _TRIGGERS = frozenset(
     "fiddling fiddled fiddles skimming skimmed embezzled embezzling embezzlement stealing thieving pocketing "
     "siphoning stole steals helped falsified falsifies falsifying forged forging forges rigged rigging riged "
@@ -69,16 +99,23 @@ _TRIGGERS = frozenset(
     "claims benefit cash tax bought bribery bribing nicked grooms invented used using awarded gave "
     "dodging dodged dodges leaking leaked leaks deliberately secretly lining pocketed pockets blackmail "
     "blackmailed blackmailing extort extortion sold corrupt bent abused abuses abusing groomed grooming "
-    "molested assaulted assaults beats beat fraud corruption theft".split()
+    "molested assaulted assaults beats beat fraud corruption theft guilty accused convicted sacked struck "
+    "given received conviction pocketed pocketing trousered siphoned skimmed nicking pinched pinching "
+    "swiped swiping steal stealing embezzler fix fixed fixing rigging cooking cooked cooks limit lost "
+    "stalking stalked stalks stalker shredded destroyed deleted hid caution perjurer forger offender "
+    "shoplifter arsonist".split()
 )
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 # "She is corrupt and took backhanders": he or she as the subject of the accusation.
 _SUBJECT = re.compile(r"(?<![a-z])(?:he|she)(?:'s|\s+(?:is|was|has|had|took|takes|stole|rigged|lied|forged))(?![a-z])")
 _PRONOUN = re.compile(r"(?<![a-z])(?:he|she|him|her|his|hes|shes)(?![a-z])")
 _ROLE_PERSON = re.compile(
-    r"(?<![a-z])(?:the|our|their|your)\s+(?:(?:town|parish|council'?s?)\s+)?(?:clerk|mayor|chair(?:man|woman)?|deputy\s+clerk|treasurer|"
+    r"(?<![a-z])(?:the|our|their|your|that|this)\s+(?:[a-z-]+\s+){0,3}?(?:clerk|councillor|groundsman|caretaker|"
+    r"manager|mayor|chair(?:man|woman)?|deputy\s+clerk|treasurer|"
     r"head\s+of\s+[a-z' ]{3,30}|youth\s+worker|warden|planning\s+officer|officer)(?![a-z])"
-    r"|(?<![a-z])(?:cllr|councillor|mr|mrs|ms|miss|dr)\.?\s+[a-z]+"
+    r"|(?<![a-z])(?<!\ba\s)(?<!\bany\s)(?<!another\s)(?<!\bsome\s)(?<!\bone\s)"
+    r"(?:cllr|councillor|mr|mrs|ms|miss|dr)\.?\s+(?!(?:was|is|has|had|who|in|at|for|of|and|or|the|a|an|from|"
+    r"said|says|should|would|will|can|could|somewhere|elsewhere|near|with|to|on|got|been)(?![a-z]))[a-z]+"
 )
 _FULL_NAME = re.compile(r"(?<![A-Za-z])[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s+[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?(?![A-Za-z])")
 _NOT_NAMES = frozenset(

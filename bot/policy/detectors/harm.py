@@ -87,6 +87,8 @@ _MEANS = (
 )
 # Idioms and things that look like harm and are not (masked before matching).
 _IDIOM = (
+    r"hang(?:s|ing)?\s+out|hung\s+out|hurt\s+(?:\w+\s+)?feelings|(?:wouldn'?t|won'?t|doesn'?t|never)\s+hurt\s+to|"
+    r"twist\s+the\s+knife|shoot(?:ing)?\s+(?:\w+\s+)?mouth\s+off|kill\s+it\s+(?:at|in|on|tonight)|"
     r"killing\s+me|kill\s+for|killed\s+it|kill\s+(?:two|time|the\s+(?:lights|engine|floodlights))|"
     r"murder\s+an?\s+(?:\w+\s+)?(?:roll|curry|pint|tea|coffee|cuppa|brew|sandwich|pie|kebab|burger|chippy)|"
     r"my\s+(?:\w+\s+)?will\s+kill\s+me|(?:mum|mam|wife|husband|dad)\s+(?:will|would|'?ll)\s+kill\s+me|"
@@ -164,7 +166,7 @@ _VEILED_ALONE = (
     r"(?:your|his|her)\s+(?:wife|husband|partner|kids|children|son|daughter|boy|girl|family|mum|dad)\s+"
     r"(?:wants?|needs?|had\s+better|should|ought)\s+(?:to\s+)?(?:be|take)\s+care|"
     r"(?:i'?ve|we'?ve|i\s+have|we\s+have)?\s*been\s+watching\s+(?:you|your|his|her|him)|"
-    r"(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:outside|at)\s+(?:your|ur|his|her)\s+(?:work|house|home|door|office|"
+    r"(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:outside|at)\s+(?:your|ur)\s+(?:work|house|home|door|office|"
     r"place|school)|"
     r"(?:shame|pity|awful|terrible)\s+if\s+(?:\w+\s+){0,4}?(?:your|his|her|the)\s+(?:\w+\s+){0,2}?"
     r"(?:tyres|brakes|windows?|house|car|kids|children|daughter|son|wife|husband|dog|cat|pony|family|shop|home)|"
@@ -173,7 +175,7 @@ _VEILED_ALONE = (
     r"(?:same|usual)\s+(?:way|route)\s+home|walk\s+to\s+the\s+car\s+park\s+alone|"
     r"you\s+always\s+leave|which\s+bedroom|be\s+careful\s+who\s+you\s+upset|"
     r"(?:your|his|her)\s+(?:boy|son|lad|girl|daughter|kids|children|grandkids)\s+(?:\w+\s+){0,3}?"
-    r"(?:plays?|walks?|goes|go|gets|catch(?:es)?|training|come\s+out\s+of\s+school)\s+(?:[^\s.!?]+\s+){0,10}?"
+    r"(?:plays?|walks?|goes|go|catch(?:es)?|training|come\s+out\s+of\s+school)\s+(?:[^\s.!?]+\s+){0,10}?"
     r"(?:morning|afternoon|evening|night|monday|tuesday|wednesday|thursday|friday|saturday|sunday|gate)"
 )
 # Bringing a weapon to the council's meeting or office needs no other target.

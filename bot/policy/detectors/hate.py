@@ -35,7 +35,9 @@ NEGATIVE = (
     r"wrong\s+in\s+the\s+head|a\s+drain|a\s+burden|a\s+joke|feral|breeders?|dogs|snakes|cowards|"
     r"untrustworthy|not\s+to\s+be\s+trusted|deviants?|groomers|nonces?|a\s+disgrace|senile|"
     r"(?:a\s+)?(?:made-up\s+)?mental\s+illness|an?\s+infestation|infestation|brats|"
-    r"(?:a\s+)?(?:drain|burden)\s+on)"
+    r"(?:a\s+)?(?:drain|burden)\s+on|(?:drug\s+)?dealers|gangsters|thugs|crooks|drunks|drunkards|"
+    r"(?:a\s+)?danger(?:\s+to)?|bed-?\s*blockers|brainwashed|idiots|confused|freeloaders|layabouts|"
+    r"benefit\s+cheats|(?:blokes|men)\s+in\s+dresses|not\s+(?:real|proper)\s+(?:women|men|british|english))"
 )
 _Q = r"(?:all|just|always|nothing\s+but|basically|mostly|naturally|really|such|so|a\s+bunch\s+of|a\s+load\s+of|" \
      r"too|little|dirty|lazy|filthy|thieving|badly\s+behaved|spoilt|sneaky|stinking|useless|made-up|[a-z]+\s+and|" \
@@ -45,6 +47,10 @@ GENERALISE_RE = re.compile(
     rf"|(?:breed|breeding|multiply|swarm|swarming|infest|infesting|spread|spreading)\s+(?:like\s+)?"
     r"(?:rats|rabbits|vermin|cockroaches|their\s+diseases?|disease)"
     r"|(?:treated|dealt\s+with)\s+like\s+(?:vermin|animals|rats|dogs)"
+    r"|like\s+(?:a\s+)?(?:plague\s+of\s+|swarm\s+of\s+|pack\s+of\s+)?(?:locusts|rats|vermin|animals|cockroaches|"
+    r"rabbits|parasites|leeches|insects|a\s+plague|a\s+swarm|a\s+virus|a\s+disease|dogs|pigs|monkeys|apes|"
+    r"cattle|savages)(?![a-z])"
+    r"|(?:overrun|swamped|infested|invaded|flooded|overrun)\s+(?:by|with)"
     r"|riddled\s+with\s+(?:it|them)|(?:should|need\s+to)\s+be\s+(?:exterminated|gassed|wiped\s+out|culled)"
 )
 BEHAVIOUR_RE = re.compile(
@@ -57,7 +63,10 @@ BEHAVIOUR_RE = re.compile(
     r"shouldn'?t\s+have\s+(?:kids|children|the\s+vote)|are\s+a\s+(?:drain|burden)\s+on|"
     r"started\s+moving\s+in|moved\s+in\s+and|(?:is|are)\s+(?:all\s+)?on\s+benefits|sell(?:s|ing)?\s+drugs|"
     r"can'?t\s+(?:handle|manage|do)\s+(?:money|maths|budgets?|the\s+budget|numbers|decisions)|"
-    r"eat\s+(?:dogs|cats)|put\s+out\s+to\s+pasture)(?![a-z])"
+    r"eat\s+(?:dogs|cats)|put\s+out\s+to\s+pasture|(?:can'?t|won'?t|never|refuse\s+to|don'?t)\s+integrate|"
+    r"(?:always|somehow)\s+end\s+up\s+(?:running|in\s+charge|controlling|owning)|"
+    r"control\s+(?:the\s+(?:banks|media|council|money)|everything)|sucking\s+(?:\w+\s+){1,2}dry|"
+    r"(?:are|'re)\s+not\s+our\s+problem)(?![a-z])"
 )
 EXCLUDE_RE = re.compile(
     r"(?:\bno\s+more\s+(?:of\s+)?|\bno\s+)(?P<g1>[a-z ]{2,30}?)(?:\s+(?:in|here|round|around)|[.!,]|$)"
@@ -70,7 +79,13 @@ EXCLUDE_RE = re.compile(
     r"stay\s+(?:out|away)|stay\s+in\s+[a-z]+,?\s+not\s+here)(?![a-z])"
     r"|(?:shouldn'?t|should\s+not|mustn'?t|must\s+not|can'?t|cannot)\s+(?:\w+\s+){0,2}?(?:be\s+)?"
     r"(?:allowed|housed|let\s+in|let\s+near|trusted|stand|vote|be\s+in\s+charge|chair|teach|"
-    r"work\s+with|near|represent|adopt|have\s+(?:kids|children))(?![a-z])"
+    r"work\s+with|near|represent|adopt|have\s+(?:kids|children)|running|working|teaching|leading|"
+    r"looking\s+after|in\s+charge|on\s+(?:the|our)\s+council|anywhere\s+near|around)(?![a-z])"
+    r"|should\s+(?:all\s+)?be\s+kept\s+(?:in\s+(?:special|separate|their\s+own|homes|institutions|camps)|away|out|"
+    r"apart|separate|locked)"
+    r"|keep\s+(?:the\s+)?[a-z]+(?:\s+[a-z]+)?\s+out\s+of"
+    r"|let\s+(?:them|the\s+[a-z]+(?:\s+[a-z]+)?)\s+(?:freeze|starve|rot|drown|die|suffer|sink)"
+    r"|over\s+my\s+dead\s+body|(?:have|has)\s+no\s+place\s+(?:on|in)\s+(?:our|this|the)"
     r"|keep\s+(?:them|\w+)\s+(?:out|away)|(?:for|belongs\s+to)\s+the\s+(?:english|british|whites?|white\s+people)"
     r"|(?:whites?|english|british|christians?)\s+only|our\s+people\s+first|everybody\s+else\s+(?:can|should)\s+"
     r"(?:leave|go)|(?:^|[,;]\s*)go\s+(?:back\s+)?home(?![a-z])|go\s+back\s+to\s+(?:your|their|where)|not\s+welcome\s+here"
@@ -98,6 +113,7 @@ COUNTER_RE = re.compile(
     r"unacceptable|not\s+acceptable|has\s+no\s+place|no\s+place\s+(?:for|in)|solidarity|stand\s+with|"
     r"shame\s+on\s+(?:whoever|the\s+person|them)|condemn|reported\s+(?:it|this|them|him|her)|myths?|"
     r"stereotypes?|it'?s\s+(?:wrong|not\s+true|a\s+lie)\s+(?:to\s+say\s+)?that|people\s+who\s+say|"
+    r"dehumanis\w*|dehumaniz\w*|racist\s+rubbish|"
     r"sick\s+of\s+(?:hearing|people\s+saying)|stop\s+saying|so\s+sad\s+to\s+see|really\s+sad\s+to\s+see)(?![a-z])"
 )
 # "I'm not racist but ...": a disclaimer, not counter-speech.
