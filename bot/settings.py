@@ -44,6 +44,7 @@ SCHEMA: tuple[Field, ...] = (
     Field("council.office_hours", "str", default="", doc="Office hours, e.g. 'Mon-Fri 9am-1pm'."),
     Field("council.official_accounts", "list", default=[], doc="Handles of the council's own official accounts (never flagged as impersonation, never auto-replied to)."),
     Field("council.people", "list", default=[], doc="Names of councillors and staff, so personal attacks on them are recognised."),
+    Field("council.personal_accounts", "list", default=[], doc="Handles of councillors' and staff's own personal accounts: a post as 'Cllr Jane Smith' from one of them is not impersonation (everything else is still checked)."),
     Field("council.allowed_domains", "list", default=[], doc="Link domains that are always on topic (the council's site, county council, gov.uk...)."),
     *POLICY_SCHEMA,
     Field("mode", "choice", default="observe", choices=MODES, doc="observe: record and queue, send nothing. live: send DM replies and carry out approved actions."),
@@ -122,6 +123,7 @@ class CouncilSettings:
     office_hours: str = ""
     official_accounts: tuple[str, ...] = ()
     people: tuple[str, ...] = ()
+    personal_accounts: tuple[str, ...] = ()  # council people's own accounts: not impersonation
     allowed_domains: tuple[str, ...] = ()
     policy: str = "neutral"
     policy_title: str = ""

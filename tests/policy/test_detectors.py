@@ -248,3 +248,36 @@ def test_evaluate_scored_gives_the_findings_and_the_classifier_score_in_one_pass
     assert score == pytest.approx(full.score(item.text))
     assert 0.0 <= score <= 1.0
     assert load_engine(classifier=False).evaluate_scored(item, example_context())[1] is None
+
+
+@pytest.mark.parametrize(("display", "handle", "text"), [
+    ("Cllr Jane Smith", "@janesmith@mastodon.social", "Thanks all for coming to my surgery today."),
+    ("Jane Smith, Thornbury councillor", "janesmith.bsky.social", "Signed, Cllr Smith"),
+])
+def test_a_councillors_own_account_is_not_impersonation(engine, display, handle, text):
+    """council.personal_accounts: a known councillor's own account saying "Cllr" is not
+    impersonation; the same name on any other account still is."""
+    author = Author(remote_id="x", handle=handle, display_name=display)
+    plain = example_context()
+    assert impersonation(analysis(engine, text, author=author, ctx=plain), {}) is not None
+    council = replace(plain.council, personal_accounts=("@JaneSmith@mastodon.social", "janesmith.bsky.social"))
+    own = replace(plain, council=council)
+    assert impersonation(analysis(engine, text, author=author, ctx=own), {}) is None
+    stranger = Author(remote_id="y", handle="@janesmith@evil.example", display_name=display)
+    assert impersonation(analysis(engine, text, author=stranger, ctx=own), {}) is not None
+
+
+def test_personal_accounts_setting_is_read(tmp_path):
+    import copy
+
+    import yaml
+
+    from bot.settings import load_settings
+    from tests.support import BASE_CONFIG
+
+    doc = copy.deepcopy(BASE_CONFIG)
+    doc["council"]["personal_accounts"] = ["@janesmith@mastodon.social"]
+    config = tmp_path / "config.yaml"
+    config.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    settings = load_settings(config)
+    assert tuple(settings.council.personal_accounts) == ("@janesmith@mastodon.social",)

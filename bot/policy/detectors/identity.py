@@ -111,10 +111,12 @@ def _impersonation(a: Analysis, params: dict[str, Any]) -> Hit | None:
         if any(len(o) >= 8 and o in name for o in officials):
             return Hit(detail=f'The name "{shown}" contains the council\'s own name or handle but is '
                               "not one of its official accounts.")
+    if _is_official(author.handle, tuple(council.personal_accounts)):
+        return None  # a councillor's or officer's own account (council.personal_accounts)
     person = _staff_name(author.display_name, author.handle, council, keywords)
     if person:
         return Hit(detail=f'The name "{shown}" presents itself as {person} of the council. If it is '
-                          "their own personal account, say so when you reject this.")
+                          "their own personal account, add it to council.personal_accounts.")
     return None
 
 
@@ -124,7 +126,9 @@ def _content_claim(a: Analysis) -> Hit | None:
             and "councillor" not in a.words and "mayor" not in a.words:
         return None
     author = a.item.author
-    if _is_official(author.handle, a.ctx.council.official_accounts) or author.handle == a.ctx.account_handle:
+    council = a.ctx.council
+    if (_is_official(author.handle, council.official_accounts) or author.handle == a.ctx.account_handle
+            or _is_official(author.handle, tuple(council.personal_accounts))):
         return None
     claim = _CONTENT_CLAIM_RE.search(a.text)
     if claim is None:
