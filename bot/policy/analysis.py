@@ -18,6 +18,7 @@ from bot.domain import Item, Span
 from bot.policy.groups import group_mentions
 from bot.policy.lexicon import WORD_RE, LexHit, Lexicon
 from bot.policy.normalise import Normalised, normalise
+from bot.policy.prefilter import PREFILTER
 from bot.policy.speech import quoted_ranges, reported
 
 if TYPE_CHECKING:
@@ -142,7 +143,13 @@ _ANY_DIGIT = re.compile(r"\d")
 
 
 class Analysis:
-    """Facts about one item for the detectors; see the module docstring."""
+    """Facts about one item for the detectors; see the module docstring.
+
+    ``gated``: detectors may skip a pattern whose trigger words are absent (the
+    engine's ``gates=False`` sets it off to check that skipping changes nothing).
+    """
+
+    gated = True
 
     def __init__(self, item: Item, ctx: EvalContext, lexicon: Lexicon,
                  scorer: Callable[[Normalised, frozenset[str]], dict[str, float]] | None = None):
@@ -152,6 +159,29 @@ class Analysis:
         self._scorer = scorer
         self.norm: Normalised = normalise(item.text or "")
         self.text = self.norm.text
+
+    def literal_bits(self, text: str | None = None, need: int = 0) -> int:
+        """``PREFILTER.scan`` bits of ``text`` (default: the normalised text), cached;
+        every bit set when the engine runs without gates. ``need``: the bits the caller
+        reads (patterns registered after the first scan are scanned for again)."""
+        if not self.gated:
+            return -1
+        key = self.text if text is None else text
+        scans = self._literal_scans
+        found = scans.get(key)
+        if found is None or need & ~found[1]:
+            found = scans[key] = PREFILTER.scan(key)
+        return found[0]
+
+    def may_match(self, pattern: re.Pattern[str], text: str | None = None) -> bool:
+        """False when ``pattern`` cannot match ``text`` (default: the normalised text)
+        because none of the strings it needs is there (``bot.policy.prefilter``)."""
+        bit = PREFILTER.bit(pattern)
+        return bool(self.literal_bits(text, bit) & bit)
+
+    @lazy
+    def _literal_scans(self) -> dict[str, tuple[int, int]]:
+        return {}
 
     @property
     def has_scorer(self) -> bool:
@@ -168,11 +198,8 @@ class Analysis:
 
     @lazy
     def has_digit(self) -> bool:
-        """Any digit (ASCII first: a few C-level scans; other scripts' digits too)."""
-        text = self.text
-        if any(d in text for d in "0123456789"):
-            return True
-        return not text.isascii() and _ANY_DIGIT.search(text) is not None
+        """Any digit (other scripts' digits too): one C-level scan."""
+        return _ANY_DIGIT.search(self.text) is not None
 
     @lazy
     def maybe_links(self) -> bool:
@@ -312,7 +339,7 @@ class Analysis:
     @lazy
     def groups(self) -> list[tuple[int, int, str]]:
         """(start, end, characteristic) of each mention of a protected group."""
-        return group_mentions(self.text, self.words)
+        return group_mentions(self.text, self.words if self.gated else None)
 
     def plainly_called(self, start: int) -> bool:
         """True for "you're pathetic", "you clown", "Cllr Smith is a total clown",

@@ -46,10 +46,17 @@ class EvalContext:
 
 
 class PolicyEngine:
-    """Rules compiled once; ``evaluate`` is safe to call from several threads."""
+    """Rules compiled once; ``evaluate`` is safe to call from several threads.
 
-    def __init__(self, ruleset: RuleSet, classifier: SecondOpinion | None = None):
+    ``gates=False`` runs every detector and every pattern on every post, skipping
+    the cheap pre-checks (``GATES`` and the trigger words inside the detectors):
+    slower, and the findings must be the same (tests/policy/test_gate_equivalence.py).
+    """
+
+    def __init__(self, ruleset: RuleSet, classifier: SecondOpinion | None = None,
+                 gates: bool = True):
         self.ruleset = ruleset
+        self.gates = gates
         self.rules: list[Rule] = list(ruleset.rules)
         self.lexicon = Lexicon(ruleset.word_lists, AllowList(ruleset.allow_entries))
         self.classifier = classifier
@@ -77,6 +84,10 @@ class PolicyEngine:
             for rule, detect, gate in self._detectors if rule.detector not in never
         )
         self._plan_without_words = tuple(step for step in self._plan if step[2] is not word_gate)
+        if not self.gates:
+            self._plan = self._plan_without_words = tuple(
+                (rule, detect, _always, params, unless, only_with)
+                for rule, detect, _, params, unless, only_with in self._plan)
 
     def classifier_text(self, norm: Normalised, words: frozenset[str] | None = None) -> str:
         """The normalised text the classifier reads: allow-listed words and phrases
@@ -157,6 +168,7 @@ class PolicyEngine:
         scorer = self._scorer if preset is None else (lambda norm, words: preset)
         try:
             analysis = Analysis(item, ctx, self.lexicon, scorer)
+            analysis.gated = self.gates
         except Exception:
             log.exception("could not prepare item %s for the rules", item.remote_id)
             return [_rule_error("engine", "the text could not be read")], None
@@ -219,6 +231,10 @@ def _finding(rule: Rule, hit: Hit, item: Item, ctx: EvalContext) -> Finding:
     return fit_finding(finding, item, ctx.platform, allowed, hit.severity_cap)
 
 
+def _always(a: Analysis, params: dict) -> bool:
+    return True
+
+
 def _rule_error(rule_id: str, why: str) -> Finding:
     return Finding(
         rule_id=rule_id, ground=Ground.RULE_ERROR, severity=Severity.MEDIUM, clauses=(),
@@ -229,7 +245,7 @@ def _rule_error(rule_id: str, why: str) -> Finding:
 
 def load_engine(settings: Settings | None = None, path: Path | None = None,
                 classifier: bool | None = None, tier: str | None = None,
-                policy: CouncilPolicy | None = None) -> PolicyEngine:
+                policy: CouncilPolicy | None = None, gates: bool = True) -> PolicyEngine:
     """Build the engine from ``path`` or ``settings.rules_file`` (default: the packaged set).
 
     ``classifier=False`` runs the rules without the statistical model (faster);
@@ -237,6 +253,7 @@ def load_engine(settings: Settings | None = None, path: Path | None = None,
     ``tier`` ("standard" or "transformer") overrides the rules file's
     ``classifier: {tier: ...}`` (``rules replay --tier``, benchmarks).
     Findings cite ``policy`` (default: the one the settings name, else the neutral one).
+    ``gates=False`` turns the detectors' pre-checks off (see ``PolicyEngine``).
     """
     rules_path = Path(path) if path else (settings.rules_file if settings else DEFAULT_RULES_FILE)
     policy = policy or (settings.policy if settings else neutral_policy())
@@ -244,4 +261,4 @@ def load_engine(settings: Settings | None = None, path: Path | None = None,
     options = classifier_options(ruleset, tier)  # checked even when not loaded: typos show at once
     wanted = any(r.detector in NEEDS_CLASSIFIER for r in ruleset.rules)
     wanted = wanted and options["enabled"] and classifier is not False
-    return PolicyEngine(ruleset, load_classifier(ruleset, tier) if wanted else None)
+    return PolicyEngine(ruleset, load_classifier(ruleset, tier) if wanted else None, gates=gates)

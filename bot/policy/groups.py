@@ -79,8 +79,9 @@ GROUP_RE = re.compile(
 _HEADS = frozenset(t.split()[-1] for t in GROUP_OF)
 
 
-def group_mentions(text: str, words: frozenset[str]) -> list[tuple[int, int, str]]:
-    """(start, end, characteristic) of each group term in normalised ``text``."""
-    if words.isdisjoint(_HEADS):
+def group_mentions(text: str, words: frozenset[str] | None) -> list[tuple[int, int, str]]:
+    """(start, end, characteristic) of each group term in normalised ``text``
+    (``words``: its words, to skip the scan when no term can be there; ``None``: scan)."""
+    if words is not None and words.isdisjoint(_HEADS):
         return []
     return [(m.start(), m.end(), GROUP_OF[m.group()]) for m in GROUP_RE.finditer(text)]

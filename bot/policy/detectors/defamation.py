@@ -132,6 +132,8 @@ def maybe_accusation(a: Analysis, params: dict[str, Any]) -> bool:
 
 def accusation(a: Analysis, params: dict[str, Any]) -> Hit | None:
     """An accusation of crime or dishonesty against a specific person (for the clerk's judgement)."""
+    if not a.may_match(ACCUSATION_RE):
+        return None
     named_post = bool(a.people) or _ROLE_PERSON.search(a.text) is not None or _full_names(a)
     for sentence in _SENTENCE.finditer(a.text):
         start, end = sentence.span()

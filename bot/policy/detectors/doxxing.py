@@ -101,6 +101,8 @@ def maybe_child(a: Analysis, params: dict[str, Any]) -> bool:
 
 def child_whereabouts(a: Analysis, params: dict[str, Any]) -> Hit | None:
     """Where a named or pointed-at person's child goes to school or can be found."""
+    if not a.may_match(CHILD_RE):
+        return None
     spans = [a.span(m.start(), m.end()) for m in CHILD_RE.finditer(a.text)]
     if not spans:
         return None
@@ -145,8 +147,9 @@ def maybe_private(a: Analysis, params: dict[str, Any]) -> bool:
 
 def private_details(a: Analysis, params: dict[str, Any]) -> Hit | None:
     """Dates of birth, bank details, health, and "Cllr Brown, 17 Kestrel Close"."""
-    spans = [a.span(m.start(), m.end()) for m in PRIVATE_RE.finditer(a.text)]
-    spans += [a.span(m.start(), m.end()) for m in _NAMED_ADDRESS_RE.finditer(a.text)]
+    spans = [a.span(m.start(), m.end()) for m in PRIVATE_RE.finditer(a.text)] if a.may_match(PRIVATE_RE) else []
+    if a.may_match(_NAMED_ADDRESS_RE):
+        spans += [a.span(m.start(), m.end()) for m in _NAMED_ADDRESS_RE.finditer(a.text)]
     if not spans:
         return None
     return Hit(spans=tuple(spans), detail="The post seems to give someone's private details "

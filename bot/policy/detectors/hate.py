@@ -136,9 +136,10 @@ def maybe_hate(a: Analysis, params: dict[str, Any]) -> bool:
 def group_hate(a: Analysis, params: dict[str, Any]) -> Hit | None:
     """Hate about a protected group without a slur (see the module docstring)."""
     groups = a.groups
-    if not groups and _PRONOUN_GROUP.search(a.text) is None:
+    pronouns = a.may_match(_PRONOUN_GROUP)
+    if not groups and (not pronouns or _PRONOUN_GROUP.search(a.text) is None):
         return None
-    if (COUNTER_RE.search(a.text) and not DISCLAIMER_RE.search(a.text)
+    if (a.may_match(COUNTER_RE) and COUNTER_RE.search(a.text) and not DISCLAIMER_RE.search(a.text)
             and (a.text.count('"') >= 2 or "“" in a.text or _first_person(a))):
         return None
     previous = 0
@@ -147,7 +148,7 @@ def group_hate(a: Analysis, params: dict[str, Any]) -> Hit | None:
         # The group may be named in the sentence before ("Close the X centre. Go home.").
         mine = [g for g in groups if previous <= g[0] < end]
         previous = start
-        pronoun = _PRONOUN_GROUP.search(a.text, start, end)
+        pronoun = _PRONOUN_GROUP.search(a.text, start, end) if pronouns else None
         if not mine and pronoun is None:
             continue
         hit = _form_in(a, sentence.group(), start, mine)
@@ -158,6 +159,8 @@ def group_hate(a: Analysis, params: dict[str, Any]) -> Hit | None:
 
 def _form_in(a: Analysis, sentence: str, offset: int, groups: list[tuple[int, int, str]]) -> Hit | None:
     for pattern, label in FORMS:
+        if not a.may_match(pattern):  # not in the post, so not in this sentence
+            continue
         for m in pattern.finditer(sentence):
             lo, hi = offset + m.start(), offset + m.end()
             if a.reported(lo, hi) or _negated(sentence, m.start()):

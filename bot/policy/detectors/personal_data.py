@@ -216,7 +216,7 @@ def home_address(a: Analysis, params: dict[str, Any]) -> Hit | None:
     if not maybe_address(a, params):
         return None
     postcodes = list(POSTCODE_RE.finditer(a.text))
-    residence = [] if a.words.isdisjoint(RESIDENCE_WORDS) else list(RESIDENCE_RE.finditer(a.text))
+    residence = [] if a.gated and a.words.isdisjoint(RESIDENCE_WORDS) else list(RESIDENCE_RE.finditer(a.text))
     if not postcodes and not residence:
         return None
     streets = list(STREET_RE.finditer(a.text))

@@ -48,7 +48,8 @@ def sexual_content(a: Analysis, params: dict[str, Any]) -> Hit | None:
     """Sexual remarks, links or emoji aimed at a person (see the module docstring)."""
     if not a.target:
         return None
-    spans = [a.span(m.start(), m.end()) for m in SEXUAL_RE.finditer(a.text) if not a.reported(m.start(), m.end())]
+    found = SEXUAL_RE.finditer(a.text) if a.may_match(SEXUAL_RE) else ()
+    spans = [a.span(m.start(), m.end()) for m in found if not a.reported(m.start(), m.end())]
     text = a.item.text or ""
     emoji = [e for e in SEXUAL_EMOJI if e in text] if not text.isascii() else []
     if not spans and not emoji:

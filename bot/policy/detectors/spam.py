@@ -152,7 +152,8 @@ def _spam_phrases(a: Analysis) -> list[str]:
     """The distinct spam phrases in the post (looked for once per post)."""
     if "_spam_phrases" not in a.__dict__:
         found: list[str] = []
-        if not a.words.isdisjoint(_PHRASE_TRIGGERS) or any(c in a.text for c in "£$€%"):
+        if (not a.gated or not a.words.isdisjoint(_PHRASE_TRIGGERS) or any(c in a.text for c in "£$€%")) \
+                and a.may_match(SPAM_PHRASES):
             found = list(dict.fromkeys(m.group() for m in SPAM_PHRASES.finditer(a.text)))
         a.__dict__["_spam_phrases"] = found
     return a.__dict__["_spam_phrases"]

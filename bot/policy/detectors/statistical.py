@@ -18,7 +18,7 @@ def abuse_classifier(a: Analysis, params: dict[str, Any]) -> Hit | None:
     stronger than the rule lists, and never a block or report (the engine sees to that).
     """
     target = a.target
-    if not target or a.quotes_reported_speech or COUNTER_RE.search(a.text):
+    if not target or a.quotes_reported_speech or (a.may_match(COUNTER_RE) and COUNTER_RE.search(a.text)):
         return None  # about things, or reporting / condemning abuse
     head = str(params.get("head", "offensive"))
     score = a.scores.get(head)

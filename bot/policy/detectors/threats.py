@@ -14,13 +14,15 @@ ordinary posts cost a set lookup.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from bot.policy.analysis import Analysis, Hit
 from bot.policy.detectors.harm import HARM_WORDS, VEILED_WORDS, structural_threat
-from bot.policy.detectors.threat_forms import FORM_WORDS, forms_for
+from bot.policy.detectors.threat_forms import forms_for
 from bot.policy.leetspeak import decode_leet
 from bot.policy.lexicon import LEET_PAIR, WORD_RE
+from bot.policy.prefilter import PREFILTER, PatternGroup
 
 _INTENT = (
     r"(?:i|we|you|they|someone|somebody|people|he|she)?\s*(?:'?ll|will|would|'?d|could|should|"
@@ -159,6 +161,14 @@ PATTERNS: tuple[tuple[frozenset[str], tuple[frozenset[str], ...], re.Pattern[str
 )
 
 
+_GROUP = PREFILTER.group([pattern for _, _, pattern, _ in PATTERNS])
+
+
+@lru_cache(maxsize=64)
+def _forms_group(people: tuple[str, ...]) -> PatternGroup:
+    return PREFILTER.group([pattern for _, pattern, _ in forms_for(people)])
+
+
 # Knife, fire, bomb, pistol, coffin: aimed at a person they read as threats.
 VIOLENT_EMOJI = ("\U0001F52A", "\U0001F525", "\U0001F4A3", "\U0001F52B", "\u26B0", "\U0001FA93")
 TRIGGERS = frozenset().union(*(triggers for triggers, _, _, _ in PATTERNS))
@@ -184,10 +194,12 @@ def _view(a: Analysis) -> tuple[str, frozenset[str]]:
 
 
 def maybe_threat(a: Analysis, params: dict[str, Any]) -> bool:
-    """Cheap pre-check: a trigger word (after decoding leetspeak) or council patterns."""
-    words = _view(a)[1]
+    """Cheap pre-check: a trigger or structure word or a form's string (after decoding
+    leetspeak), or council patterns."""
+    text, words = _view(a)
+    group = _forms_group(tuple(a.ctx.council.people))
     return (bool(params.get("extra_patterns")) or not words.isdisjoint(TRIGGERS)
-            or not words.isdisjoint(FORM_WORDS) or not words.isdisjoint(STRUCTURE_WORDS)
+            or bool(a.literal_bits(text, group.mask) & group.mask) or not words.isdisjoint(STRUCTURE_WORDS)
             or (not a.text.isascii() and any(e in (a.item.text or "") for e in VIOLENT_EMOJI)))
 
 
@@ -195,21 +207,25 @@ def threat_of_violence(a: Analysis, params: dict[str, Any]) -> Hit | None:
     """Threats, wishes of harm and intimidation aimed at a person or group."""
     text, words = _view(a)
     spans, labels = [], []
-    for triggers, needs, pattern, label in PATTERNS:
-        if words.isdisjoint(triggers) or any(words.isdisjoint(group) for group in needs):
+    # Only the patterns whose strings are in the text (``bot.policy.prefilter``).
+    for index in _GROUP.candidates(a.literal_bits(text, _GROUP.mask)):
+        triggers, needs, pattern, label = PATTERNS[index]
+        if a.gated and (words.isdisjoint(triggers) or any(words.isdisjoint(group) for group in needs)):
             continue
         for m in pattern.finditer(text):
             spans.append(a.span(m.start(), m.end()))
             labels.append(label)
-    if not words.isdisjoint(FORM_WORDS):
-        for form_needs, pattern, label in forms_for(tuple(a.ctx.council.people)):
-            if form_needs and words.isdisjoint(form_needs):
-                continue
-            for m in pattern.finditer(text):
-                spans.append(a.span(m.start(), m.end()))
-                labels.append(label)
-    if not labels and not words.isdisjoint(STRUCTURE_WORDS):
-        found = structural_threat(text, tuple(a.ctx.council.people))
+    # The forms are picked by the strings they need alone: their hand-listed words
+    # (FORM_WORDS, each form's ``needs``) missed "your house would go up a treat".
+    people = tuple(a.ctx.council.people)
+    forms, group = forms_for(people), _forms_group(people)
+    for index in group.candidates(a.literal_bits(text, group.mask)):
+        _, pattern, label = forms[index]
+        for m in pattern.finditer(text):
+            spans.append(a.span(m.start(), m.end()))
+            labels.append(label)
+    if not labels and (not a.gated or not words.isdisjoint(STRUCTURE_WORDS)):
+        found = structural_threat(text, people)
         if found is not None:
             spans.append(a.span(*found[0]))
             labels.append(found[1])
