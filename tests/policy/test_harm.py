@@ -81,7 +81,7 @@ def test_the_span_points_at_the_harm():
     text = "Carry on like this and I'll knife you, Brown."
     (start, end), kind = found(text)
     assert "knife you" in normalise(text).text[start:end]
-    assert kind == "a statement of violent intent"
+    assert kind == "a conditional threat"
 
 
 def test_the_gate_lets_every_structural_threat_through():

@@ -58,10 +58,11 @@ _VERB_ING = (
     r"str(?:ing|ung)"
 )
 _INTRANSITIVE = (r"hanging|strung\s+up|floods?|burns?|drowns?|dies?|rots?|chokes?|"
-                 r"catch(?:es)?\s+fire|caught\s+fire")
+                 r"catch(?:es)?\s+fire|caught\s+fire|(?:go|goes|went)\s+up\s+(?:a\s+treat|in\s+flames|like\s+a|nicely|lovely)")
 _MEANS = (
-    r"(?:with|bring|bringing|got|have|take|taking|put|puts|stick|use|using|pull|grab|an?|my|some|few|of)\s+"
-    r"(?:[a-z']+\s+){0,2}?(?:bullets?|guns?|shotguns?|rifles?|knife|knives|blades?|machetes?|axe|hammer|"
+    r"(?:an?|few|some)\s+(?:[a-z']+\s+)?(?:bullets?|bricks?)(?![a-z])(?!\s+(?:points?|proof|wall|work))|"
+    r"(?:with|bring|bringing|got|have|take|taking|put|puts|stick|use|using|pull|grab|pulled|grabbed|brought)\s+"
+    r"(?:(?:a|an|my|some|the|this|that|few|his|her)\s+)?(?:[a-z']+\s+)?(?:bullets?|guns?|shotguns?|rifles?|knife|knives|blades?|machetes?|axe|hammer|"
     r"baseball\s+bat|chainsaw|spade|crowbar|iron\s+bar|acid|rat\s+poison|antifreeze|weedkiller|petrol|"
     r"lighter\s+fluid|bricks?)(?!\s+(?:control|laws?|violence|owners?|ownership|rights|crime|lobby|shops?|"
     r"safety|amnesty|points?|proof|holders?|racks?|debate|reform|deaths?|range|club|show|wound|"
@@ -83,11 +84,14 @@ _MEANS = (
     r"picking\s+(?:your|his|her)\s+teeth\s+up|teeth\s+(?:kicked\s+)?in|"
     r"burning\s+doesn'?t\s+take\s+long|caught\s+fire|go(?:es)?\s+up\s+in\s+(?:flames|smoke)|"
     r"a\s+visit\s+after\s+dark|"
+    r"(?:a|an)\s+(?:[a-z]+\s+){0,2}?(?:kicking|hiding|beating|battering|thumping|slap|smack|glassing|pasting|"
+    r"knuckle\s+sandwich)|"
     r"lesson\s+(?:\w+\s+)?(?:won'?t|will\s+never|never)\s+(?:get\s+up|forget)"
 )
 # Idioms and things that look like harm and are not (masked before matching).
 _IDIOM = (
     r"hang(?:s|ing)?\s+out|hung\s+out|hurt\s+(?:\w+\s+)?feelings|(?:wouldn'?t|won'?t|doesn'?t|never)\s+hurt\s+to|"
+    r"(?:kill|hurt|harm)\s+(?:\w+\s+)?to\s+(?:say|admit|ask|try|be|listen|read|apologi[sz]e|check|have|smile)|"
     r"twist\s+the\s+knife|shoot(?:ing)?\s+(?:\w+\s+)?mouth\s+off|kill\s+it\s+(?:at|in|on|tonight)|"
     r"killing\s+me|kill\s+for|killed\s+it|kill\s+(?:two|time|the\s+(?:lights|engine|floodlights))|"
     r"murder\s+an?\s+(?:\w+\s+)?(?:roll|curry|pint|tea|coffee|cuppa|brew|sandwich|pie|kebab|burger|chippy)|"
@@ -134,7 +138,7 @@ _INTENT = (
     r"(?:some|any)(?:one|body)\s+(?:should|ought|needs?|must|will|'?ll|is\s+going|'?s\s+going|could)|let'?s|"
     r"you'?ll|you\s+will|you'?re\s+getting|you\s+won'?t|you'?d|there'?s\s+(?:a|going)|"
     r"(?:is|are|'?s|'?re)\s+going\s+through|are\s+paying|is\s+paying|next\s+(?:time|meeting)|"
-    r"tonight|see\s+if\s+i\s+don'?t|bring(?:ing)?|it\s+would\s+take|would\s+be\s+too\s+good|gets?\s+an?|"
+    r"tonight|see\s+if\s+i\s+don'?t|would|'?d\s+go|bring(?:ing)?|it\s+would\s+take|would\s+be\s+too\s+good|gets?\s+an?|"
     r"will\s+get|'?ll\s+get|will\s+be|won'?t\s+be|be\s+round|won'?t\s+last"
 )
 _CONDITION = (
@@ -164,7 +168,7 @@ _VEILED_ALONE = (
     r"see\s+what\s+happens\s+to\s+(?:[^\s.!?]+\s+){0,5}?(?:your|you|him|her|them|whoever|the\s+people)|"
     r"shame\s+about\s+(?:all\s+)?(?:that|the|your)\s+(?:glass|windows?|car|house|garden|tyres)|"
     r"(?:your|his|her)\s+(?:wife|husband|partner|kids|children|son|daughter|boy|girl|family|mum|dad)\s+"
-    r"(?:wants?|needs?|had\s+better|should|ought)\s+(?:to\s+)?(?:be|take)\s+care|"
+    r"(?:wants?|needs?|had\s+better|should|ought)\s+(?:to\s+)?(?:be\s+careful|take\s+care|watch\s+out)|"
     r"(?:i'?ve|we'?ve|i\s+have|we\s+have)?\s*been\s+watching\s+(?:you|your|his|her|him)|"
     r"(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:outside|at)\s+(?:your|ur)\s+(?:work|house|home|door|office|"
     r"place|school)|"
@@ -187,6 +191,9 @@ _ARMED = (
     r"(?:bringing|taking)\s+(?:a|an|my|some)\s+(?:hammer|knife|knives|baseball\s+bat|bat|gun|shotgun|rifle|"
     r"petrol|machete|axe|crowbar|acid|blade)"
 )
+# A sentence that starts with a violent verb is an order or incitement ("Throw her off the bridge").
+_IMPERATIVE = re.compile(r"[\s\"'(]*(?:just\s+|somebody\s+|someone\s+)?(?:throw|push|chuck|shove|kill|shoot|burn|torch|"
+                         r"hang|drown|stab|string|batter|smash|poison|lynch|knife|run)(?![a-z])")
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 
 def _inflections(stems: str) -> frozenset[str]:
@@ -262,11 +269,14 @@ def structural_threat(text: str, people: tuple[str, ...]) -> tuple[tuple[int, in
         hi = sentences[min(len(sentences) - 1, i + 1)][1]
         found = harm.search(masked, start, end)
         if found is not None and target.search(masked, lo, hi) is not None:
+            if _IMPERATIVE.match(masked, start) is not None:
+                return found.span(), "a call to harm someone"
+            if condition.search(masked, start, end) is not None:  # "if" only in the same sentence
+                return found.span(), "a conditional threat"
             for kind, pattern in (("a statement of violent intent", intent),
-                                  ("a conditional threat", condition),
                                   ("a wish that someone is harmed", wish),
                                   ("veiled intimidation", veiled)):
-                if pattern.search(masked, start, end) is not None:
+                if pattern.search(masked, lo, hi) is not None:
                     return found.span(), kind
         weapon = armed.search(masked, start, end)
         if weapon is not None:

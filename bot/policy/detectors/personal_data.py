@@ -55,8 +55,13 @@ OWN_CONTACT_RE = re.compile(
     r"i'?m\s+(?:on|at)|i\s+am\s+(?:on|at)|we'?re\s+(?:on|at)|we\s+are\s+(?:on|at)|i\s+live\s+at|we\s+live\s+at|"
     r"you\s+can\s+(?:call|ring|reach|email|text|find)|i'?m\s+[a-z]+\s+(?:on|at)|"
     r"get\s+hold\s+of\s+me|contact\s+me|reach\s+me|i\s+can\s+be\s+reached|my\s+name\s+is|my\s+name'?s|"
-    r"contact\s*:|details\s*:|happy\s+to\s+be\s+(?:a|the)\s+contact|"
-    r"(?:^|[.!?]\s+|,\s*)(?:please\s+)?(?:call|ring|text|phone|whatsapp)\s+(?:[a-z]+\s+){0,2}?(?:on\s+)?$)(?![a-z])"
+    r"contact\s*:|details\s*:|happy\s+to\s+be\s+(?:a|the)\s+contact)(?![a-z])"
+)
+# "..., text 07700 ...", "collections call Ken on ...": an imperative right before the
+# number, with no one else named in it ("call him on ..." is someone else's).
+IMPERATIVE_RE = re.compile(
+    r"(?:^|[.!?,;:]|\s)\s*(?:please\s+)?(?:call|ring|text|phone|whatsapp|message|bell)\s+(?:[a-z]+\s+)?"
+    r"(?:on\s+)?$"
 )
 OWN_AFTER_RE = re.compile(
     r"[\s,.;:()\-]*(?:and\s+|please\s+|pls\s+)*(?:call|ring|text|phone|contact|email|e-mail|message)"
@@ -139,6 +144,10 @@ def _own(lower: str, start: int, end: int) -> bool:
     in between) or just after ("..., that's my work number")."""
     if OWN_AFTER_RE.match(lower, end):
         return True
+    imperative = IMPERATIVE_RE.search(lower, max(0, start - 40), start)
+    if imperative is not None and PERSON_CUE_RE.search(imperative.group()) is None \
+            and not re.search(r"(?<![a-z])(?:the|a|an|that|this)\s", imperative.group()):
+        return PERSON_CUE_RE.match(lower[end:end + 25].lstrip(" ,.")) is None
     cues = list(OWN_CONTACT_RE.finditer(lower, max(0, start - 100), start))
     if not cues:
         return False
@@ -160,6 +169,12 @@ def _national(number: str) -> str:
     return found[0][2] if found else number.strip()
 
 
+def _person_before(a: Analysis, start: int) -> bool:
+    if a.norm.offsets is not None:  # positions differ between the texts: judge by the words
+        return bool(a.people)
+    return any(start - 60 <= b <= start for _, b in a.people)
+
+
 def own_or_theirs(a: Analysis, spans: list[Span], detail: str) -> Hit | None:
     """A resident's own contact details: low severity, at most hidden (to protect them).
 
@@ -169,7 +184,8 @@ def own_or_theirs(a: Analysis, spans: list[Span], detail: str) -> Hit | None:
     """
     original = a.item.text or ""
     lower = original.lower()
-    own = all(_own(lower, s.start, s.end) for s in spans)
+    # A council person named just before the details is not the author ("ring Jane Smith on ...").
+    own = all(_own(lower, s.start, s.end) and not _person_before(a, s.start) for s in spans)
     if not own:
         return Hit(spans=tuple(spans), detail=detail)
     if a.item.kind is ItemKind.DM:

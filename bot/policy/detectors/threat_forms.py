@@ -30,7 +30,7 @@ _MEANS = (
     r"run\s+(?:[a-z]+\s+)?over|reverse\s+(?:a|my|the|his|her)\s+(?:van|car|lorry|truck)\s+into|"
     r"drive\s+(?:a|my|the)\s+(?:van|car|lorry|truck)\s+into|set\s+fire\s+to|burn\s+down|"
     r"stick\s+(?:a|my|the)\s+(?:knife|blade)\s+in(?:to)?|put\s+(?:a\s+)?(?:bullet|brick|blade|knife)\s+"
-    r"(?:in|through)(?:to)?|teach\s+|give\s+|sort\s+|deal\s+with|do\s+(?:in|over)|knock\s+(?:out|down)|"
+    r"(?:in|through)(?:to)?|do\s+(?:in|over)|knock\s+(?:out|down)|"
     r"push\s+|throw\s+|chuck\s+|slip\s+(?:something|anything|poison)\s+in(?:to)?|"
     r"put\s+(?:antifreeze|poison|rat\s+poison|bleach|something)\s+in(?:to)?|finish\s+off|take\s+out|"
     r"ram|mow\s+(?:[a-z]+\s+)?down|knock\s+(?:yer|your|his|her)\s+block\s+off|slash|tie)"
