@@ -62,7 +62,9 @@ def _sequence(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
     candidates: list[frozenset[str]] = []
     run: list[str] = []
     for op, av in items:
-        if op is sre.LITERAL:
+        # Runs stop at spaces: a string without spaces is also in a copy of the text
+        # with some parts blanked out (``harm.structural_threat`` masks idioms).
+        if op is sre.LITERAL and not chr(av).isspace():
             run.append(chr(av))
             continue
         if run:

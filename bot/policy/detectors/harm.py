@@ -259,6 +259,13 @@ def _compiled(people: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
             words(_WISH), words(_VEILED), words(_VEILED_ALONE), words(_ARMED))
 
 
+def structure_needs(people: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """The patterns of which ``structural_threat`` needs one to match (harm, a weapon,
+    veiled intimidation alone): a text none of them can match is left alone."""
+    harm, _, _, _, _, _, _, veiled_alone, armed = _compiled(people)
+    return harm, armed, veiled_alone
+
+
 def structural_threat(text: str, people: tuple[str, ...]) -> tuple[tuple[int, int], str] | None:
     """The span and kind of the first threat found by structure in normalised ``text``."""
     harm, idiom, target, intent, condition, wish, veiled, veiled_alone, armed = _compiled(people)

@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from bot.policy.analysis import Analysis, Hit
-from bot.policy.detectors.harm import HARM_WORDS, VEILED_WORDS, structural_threat
+from bot.policy.detectors.harm import HARM_WORDS, VEILED_WORDS, structural_threat, structure_needs
 from bot.policy.detectors.threat_forms import forms_for
 from bot.policy.leetspeak import decode_leet
 from bot.policy.lexicon import LEET_PAIR, WORD_RE
@@ -224,7 +224,8 @@ def threat_of_violence(a: Analysis, params: dict[str, Any]) -> Hit | None:
         for m in pattern.finditer(text):
             spans.append(a.span(m.start(), m.end()))
             labels.append(label)
-    if not labels and (not a.gated or not words.isdisjoint(STRUCTURE_WORDS)):
+    if not labels and (not a.gated or (not words.isdisjoint(STRUCTURE_WORDS) and any(
+            a.may_match(pattern, text) for pattern in structure_needs(people)))):
         found = structural_threat(text, people)
         if found is not None:
             spans.append(a.span(*found[0]))
