@@ -82,6 +82,11 @@ def done(kind: str | ActionKind, who: str) -> str:
     return _fill(_PHRASES[k][2], who) if k else str(kind).replace("_", " ")
 
 
+def first_upper(text: str) -> str:
+    """``text`` with its first letter a capital (unlike ``str.capitalize``, the rest is kept: "@Ann")."""
+    return text[:1].upper() + text[1:]
+
+
 def join_words(parts: list[str]) -> str:
     """"a", "a and b", "a, b and c"."""
     if len(parts) <= 1:

@@ -9,7 +9,7 @@ number and the author.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -70,21 +70,39 @@ def _item(n: Any) -> str:
     return f"item {n}" if n else "an item no longer kept"
 
 
+Mark = Callable[[object], str]
+
+
+def _plain(text: object) -> str:
+    return "" if text is None else str(text)
+
+
 def _reason(details: dict[str, Any], key: str = "reason") -> str:
     text = str(details.get(key) or "").strip()
     return f": “{text}”" if text else ""
 
 
-def sentence(ev: m.AuditEvent, ctx: Context) -> str:
-    """One plain-English sentence for the entry (falls back to a readable form of the event)."""
-    d = ev.details or {}
-    who = ev.actor if ev.actor not in MACHINE_ACTORS else {"bot": "The bot", "migration": "The upgrade",
-                                                           "retention": "The retention rules"}[ev.actor]
+def sentence(ev: m.AuditEvent, ctx: Context, mark: Mark = _plain) -> str:
+    """One plain-English sentence for the entry (falls back to a readable form of the event).
+
+    ``mark`` is applied to every piece a person or a stranger wrote (names, handles,
+    reasons, platform errors), so the page can isolate them (``bot.web.isolate``)."""
+    d = {k: v for k, v in (ev.details or {}).items()}
+    for key in ("reason", "error", "outcome", "account", "address"):
+        if d.get(key):
+            d[key] = mark(str(d[key]).strip())
+    who = mark(ev.actor) if ev.actor not in MACHINE_ACTORS else {
+        "bot": "The bot", "migration": "The upgrade", "retention": "The retention rules"}[ev.actor]
     if ev.subject_type == "action":
-        return _action_sentence(ev, who, d, ctx.actions.get(ev.subject_id))
+        return _action_sentence(ev, who, d, _marked(ctx.actions.get(ev.subject_id), mark))
     if ev.subject_type == "review_item":
-        return _review_sentence(ev, who, d, ctx.reviews.get(ev.subject_id))
-    return _other_sentence(ev, who, d)
+        return _review_sentence(ev, who, d, _marked(ctx.reviews.get(ev.subject_id), mark))
+    sid = ev.subject_id if ev.subject_id.isdigit() else mark(ev.subject_id)
+    return _other_sentence(ev, who, d, sid)
+
+
+def _marked(t: Target | None, mark: Mark) -> Target | None:
+    return None if t is None else Target(t.item_id, mark(t.who), t.kind, t.undoes)
 
 
 def _action_sentence(ev: m.AuditEvent, who: str, d: dict[str, Any], t: Target | None) -> str:
@@ -134,8 +152,7 @@ def _until(details: dict[str, Any]) -> str:
         return ""
 
 
-def _other_sentence(ev: m.AuditEvent, who: str, d: dict[str, Any]) -> str:
-    sid = ev.subject_id
+def _other_sentence(ev: m.AuditEvent, who: str, d: dict[str, Any], sid: str) -> str:
     phrases = {
         "login.succeeded": f"{who} signed in", "login.failed": f"A sign-in as {sid} failed",
         "login.refused": f"{sid} was refused sign-in{_reason(d)}", "logout": f"{who} signed out",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from markupsafe import Markup
 from sqlalchemy import select
 
 from bot.action_words import doing, join_words
@@ -19,6 +20,7 @@ from bot.domain import NEEDS_CHECK, UNDO_OF, ActionKind, NoActionReason
 from bot.errors import DecisionProblem, InvalidTransition, NotFound
 from bot.storage import models as m
 from bot.web.effects import what_happens
+from bot.web.isolate import isolated
 from bot.web.security import REVIEW_ROLES, requires, safe_next
 
 bp = Blueprint("deciding", __name__)
@@ -101,7 +103,7 @@ def decide(item_id: int) -> Any:
     checks = sorted(ruling.actions & NEEDS_CHECK, key=lambda k: k.value)
     if d.approve and checks and request.form.get("confirmed") != "yes":
         return render_template("check.html", item_id=item_id, who=who, platform=platform, back=back,
-                               form=request.form, rows=[(k.value, what_happens(platform, k.value, who))
+                               form=request.form, rows=[(k.value, _effect(platform, k.value, who))
                                                         for k in sorted(ruling.actions, key=lambda k: k.value)])
     try:
         _app().moderator.decide(d)
@@ -109,8 +111,13 @@ def decide(item_id: int) -> Any:
         return _fail(item_id, f"Item {item_id}: {exc}", exc.field, back)
     except (InvalidTransition, NotFound) as exc:
         return _fail(item_id, f"Item {item_id}: {exc}.", "decide", back)
-    flash(_done_message(item_id, d, sorted(ruling.actions, key=lambda k: k.value), who))
+    flash(isolated(lambda mark: _done_message(item_id, d, sorted(ruling.actions, key=lambda k: k.value), mark(who))))
     return redirect(safe_next(request.form.get("after"), back))
+
+
+def _effect(platform: str, kind: str, who: str) -> Markup:
+    """What the action will do, for the check page, with the handle isolated for direction."""
+    return isolated(lambda mark: what_happens(platform, kind, mark(who)))
 
 
 def _done_message(item_id: int, d: Decision, actions: list[ActionKind], who: str) -> str:
@@ -139,16 +146,17 @@ def undo(item_id: int) -> Any:
     if undo_kind is None:
         return _fail(item_id, f"Item {item_id}: this action cannot be undone by the council.", "undo", back)
     if not reason:
-        session[ERROR_KEY] = {"item": item_id, "field": "undo", "message": f"Item {item_id}: give a reason for "
-                              f"undoing {doing(kind, who)}.", "href": f"#undo-reason-{action_id}"}
+        message = isolated(lambda mark: f"Item {item_id}: give a reason for undoing {doing(kind, mark(who))}.")
+        session[ERROR_KEY] = {"item": item_id, "field": "undo", "message": message,
+                              "href": f"#undo-reason-{action_id}"}
         return redirect(back + "#error-summary")
     if request.form.get("confirmed") != "yes":
         return render_template("check.html", item_id=item_id, who=who, platform=platform, back=back,
                                form=request.form, undo=True,
-                               rows=[(undo_kind.value, what_happens(platform, undo_kind.value, who))])
+                               rows=[(undo_kind.value, _effect(platform, undo_kind.value, who))])
     try:
         _app().moderator.request_undo(int(action_id), g.user.name, reason)
     except (InvalidTransition, NotFound) as exc:
         return _fail(item_id, f"Item {item_id}: {exc}", "undo", back)
-    flash(f"Item {item_id}: {doing(undo_kind, who)} approved. The result shows below.")
+    flash(isolated(lambda mark: f"Item {item_id}: {doing(undo_kind, mark(who))} approved. The result shows below."))
     return redirect(back + "#results")

@@ -7,7 +7,7 @@ Kept apart from ``caveats`` (the notes under every post): these are per action.
 
 from __future__ import annotations
 
-from bot.action_words import to_do
+from bot.action_words import first_upper, to_do
 from bot.domain import ActionKind
 
 _MASTODON: dict[ActionKind, str] = {
@@ -60,9 +60,9 @@ def what_happens(platform: str, kind: str, who: str) -> str:
     who = who or "the author"
     action = ActionKind(kind)
     if platform == "simulated":
-        return f"{to_do(action, who).capitalize()}. {_SIMULATED}"
+        return f"{first_upper(to_do(action, who))}. {_SIMULATED}"
     table = _MASTODON if platform == "mastodon" else _BLUESKY
     text = table.get(action)
     if text is None:
-        return f"{to_do(action, who).capitalize()}."
+        return f"{first_upper(to_do(action, who))}."
     return text.format(who=who)

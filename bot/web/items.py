@@ -13,7 +13,6 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 
-from bot.action_words import proposal
 from bot.errors import NotFound
 from bot.evidence import HoldError, release_legal_hold, set_legal_hold
 from bot.storage.db import transaction
@@ -21,7 +20,7 @@ from bot.web import queries
 from bot.web.caveats import action_options, item_notes, offered_actions
 from bot.web.deciding import take_error
 from bot.web.results import results
-from bot.web.review import behaves_like, capabilities, earlier_upheld, simulates
+from bot.web.review import behaves_like, capabilities, earlier_upheld, proposal_html, simulates
 from bot.web.security import OVERSIGHT_ROLES, REVIEW_ROLES, now, requires
 
 log = logging.getLogger(__name__)
@@ -51,8 +50,8 @@ def page(item_id: int) -> Any:
         who = item.author.handle
         context = {
             "item": item, "review": review, "media": queries.media_of(s, item_id),
-            "proposal": proposal([a.kind for a in review.actions if a.state in ("proposed", "rejected")
-                                  and not (a.params or {}).get("undoes")], who) if review else "",
+            "proposal": proposal_html([a.kind for a in review.actions if a.state in ("proposed", "rejected")
+                                       and not (a.params or {}).get("undoes")], who) if review else "",
             "results": results(review.actions, who, caps, _when, _app().settings.live) if review else [],
             "error": take_error(),
             "options": action_options(offered_actions(behaves_like(item.account.name, platform), caps,

@@ -9,15 +9,17 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
+from markupsafe import Markup
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.alerts import delivery_problems, email_configured
-from bot.audit_words import MACHINE_ACTORS, SECURITY_EVENTS, load_context, sentence
+from bot.audit_words import MACHINE_ACTORS, SECURITY_EVENTS, Context, load_context, sentence
 from bot.health import health_report
 from bot.storage import models as m
 from bot.web import queries
 from bot.web.caveats import PLATFORM_NAMES
+from bot.web.isolate import isolated
 from bot.web.quiet_status import election_words, quiet_status
 from bot.web.security import OVERSIGHT_ROLES, requires
 
@@ -91,10 +93,15 @@ def audit_log() -> Any:
         rows = list(s.execute(query.order_by(m.AuditEvent.id.desc())
                               .limit(AUDIT_PAGE).offset((page - 1) * AUDIT_PAGE)).scalars())
         context = load_context(s, rows)
-    entries = [(ev, sentence(ev, context)) for ev in rows]
+    entries = [(ev, _in_words(ev, context)) for ev in rows]
     pages = max(1, -(-total // AUDIT_PAGE))
     return render_template("audit.html", entries=entries, filters=filters, page=page, pages=pages, total=total,
                            query={k: v for k, v in filters.items() if v and k != "show"})
+
+
+def _in_words(ev: m.AuditEvent, context: Context) -> Markup:
+    """The entry's sentence with each name, handle and reason isolated for direction."""
+    return isolated(lambda mark: sentence(ev, context, mark))
 
 
 def csv_cell(value: Any) -> str:

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.action_words import doing, done, to_do
+from bot.action_words import doing, done, first_upper, to_do
 from bot.domain import UNDO_OF, ActionKind
 from bot.execution import NOT_NEEDED
+from bot.web.isolate import Isolating, Mark
 
 
 @dataclass(frozen=True)
@@ -40,26 +41,31 @@ def results(actions: Iterable[Any], who: str, capabilities: frozenset[ActionKind
         undo = UNDO_OF.get(ActionKind(a.kind)) if a.kind in ActionKind._value2member_map_ else None
         carried_out = a.state == "done" and not (a.outcome or "").startswith(NOT_NEEDED)
         may_undo = carried_out and undo is not None and undo in capabilities and a.id not in undone
-        out.append(Result(a.id, *_words(a, who, when, live), undo.value if may_undo and undo else None,
-                          _undoes(a) is not None))
+        mark = Isolating()  # the handle, the platform's words and the approver's name, each in <bdi>
+        status, headline, detail = _words(a, mark(who), when, live, mark)
+        out.append(Result(a.id, status, mark.html(headline), mark.html(detail),
+                          undo.value if may_undo and undo else None, _undoes(a) is not None))
     return out
 
 
-def _words(a: Any, who: str, when: Callable[[datetime | None], str], live: bool) -> tuple[str, str, str]:
-    by = f" Approved by {a.approved_by}." if a.approved_by else ""
+def _words(a: Any, who: str, when: Callable[[datetime | None], str], live: bool,
+           mark: Mark) -> tuple[str, str, str]:
+    by = f" Approved by {mark(a.approved_by)}." if a.approved_by else ""
     if a.state == "done" and (a.outcome or "").startswith(NOT_NEEDED):
-        return "done", f"Nothing to do: the bot did not need to {to_do(a.kind, who)}", f"{a.outcome} {by}".strip()
+        return ("done", f"Nothing to do: the bot did not need to {to_do(a.kind, who)}",
+                f"{mark(a.outcome)} {by}".strip())
     if a.state == "done":
         return "done", f"The bot {done(a.kind, who)}", f"On {when(a.done_at)}.{by}"
     if a.state == "failed":
-        reason = a.last_error or "the platform gave no reason"
+        reason = mark(a.last_error) or "the platform gave no reason"
         return "failed", f"The bot could not {to_do(a.kind, who)}", f"{reason} Nothing more will be tried.{by}"
     if a.state == "executing":
-        return "in-progress", doing(a.kind, who).capitalize(), f"Started {when(a.updated_at)}.{by}"
+        return "in-progress", first_upper(doing(a.kind, who)), f"Started {when(a.updated_at)}.{by}"
     if a.last_error:
-        detail = f"The last try did not work ({a.last_error}). The bot will try again after {when(a.next_attempt_at)}."
-        return "waiting", doing(a.kind, who).capitalize(), detail + by
+        detail = (f"The last try did not work ({mark(a.last_error)}). "
+                  f"The bot will try again after {when(a.next_attempt_at)}.")
+        return "waiting", first_upper(doing(a.kind, who)), detail + by
     if not live:
         observe = "The bot is in observe mode, so it carries nothing out until it is switched to live."
-        return "waiting", doing(a.kind, who).capitalize(), observe + by
-    return "waiting", doing(a.kind, who).capitalize(), "The bot will carry it out within a few minutes." + by
+        return "waiting", first_upper(doing(a.kind, who)), observe + by
+    return "waiting", first_upper(doing(a.kind, who)), "The bot will carry it out within a few minutes." + by

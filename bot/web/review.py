@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from markupsafe import Markup
 
 from bot.action_words import proposal
 from bot.decisions import Decision
@@ -12,6 +13,7 @@ from bot.domain import ActionKind
 from bot.errors import InvalidTransition, NotFound
 from bot.web import deciding, queries
 from bot.web.caveats import GROUND_LABELS, PLATFORM_NAMES, action_options, item_notes, offered_actions
+from bot.web.isolate import isolated
 from bot.web.security import REVIEW_ROLES, csrf_token, requires, safe_next
 
 bp = Blueprint("review", __name__)
@@ -38,6 +40,11 @@ def behaves_like(account_name: str, platform: str) -> str:
     return copied if platform == "simulated" and copied not in ("", "any") else platform
 
 
+def proposal_html(kinds: list[str], handle: str) -> Markup:
+    """"Proposed: block @x." with the handle isolated for direction."""
+    return isolated(lambda mark: proposal(kinds, mark(handle)))
+
+
 def capabilities(account_name: str) -> frozenset[ActionKind]:
     try:
         caps: frozenset[ActionKind] = _app().moderator.capabilities_of(account_name)
@@ -59,7 +66,7 @@ def queue() -> Any:
               "options": action_options(offered_actions(behaves_like(r.item.account.name, r.item.account.platform),
                                                         caps[r.item.account.name], r.item.meta),
                                         (a.kind for a in r.actions)),
-              "proposal": proposal([a.kind for a in r.actions], r.item.author.handle),
+              "proposal": proposal_html([a.kind for a in r.actions], r.item.author.handle),
               "error": error if error and error.get("item") == r.item_id else None,
               "notes": item_notes(r.item.account.platform, r.item.meta, caps[r.item.account.name],
                                   simulates(r.item.account.name))} for r in page.reviews]

@@ -61,6 +61,15 @@ def add_person(app: App, name: str = "clerk", role: str = "clerk", enrolled: boo
     return Person(name, role, new.password, new.totp_secret, new.recovery_codes)
 
 
+ISOLATION = re.compile(r'<bdi class="untrusted">|</bdi>')
+
+
+def unisolated(page: str) -> str:
+    """``page`` without the ``<bdi>`` isolation around names and handles, for checking
+    what a sentence says (``tests/web/test_isolation.py`` checks the isolation itself)."""
+    return ISOLATION.sub("", page)
+
+
 def csrf_of(client: FlaskClient, path: str = "/sign-in") -> str:
     page = client.get(path)
     found = CSRF.search(page.get_data(as_text=True))

@@ -11,7 +11,7 @@ from bot.bootstrap import App
 from bot.decisions import Decision
 from bot.domain import ActionKind, NoActionReason
 from bot.storage import models as m
-from tests.web.conftest import insert_review
+from tests.web.conftest import insert_review, unisolated
 from tests.web.test_review import item_of
 
 
@@ -55,10 +55,10 @@ def test_audit_page_by_default_shows_people_and_filters_by_item(app: App, signed
         app.moderator.decide(Decision(review_id, True, "clerk", "rude", actions=(ActionKind.MUTE,)))
     app.moderator.execute_due()
     item, other_item = item_of(app, rid), item_of(app, other)
-    page = signed_in.get("/audit").get_data(as_text=True)
+    page = unisolated(signed_in.get("/audit").get_data(as_text=True))
     assert f"clerk approved muting @someone@example.social (item {item}): “rude”" in page
     assert "The bot muted" not in page and "signed in" not in page
-    everything = signed_in.get("/audit?show=all").get_data(as_text=True)
+    everything = unisolated(signed_in.get("/audit?show=all").get_data(as_text=True))
     assert f"The bot muted @someone@example.social (item {item})" in everything and "clerk signed in" in everything
     one = signed_in.get(f"/audit?show=all&item={item}").get_data(as_text=True)
     assert f"(item {item})" in one and f"(item {other_item})" not in one
@@ -69,7 +69,7 @@ def test_audit_page_by_default_shows_people_and_filters_by_item(app: App, signed
 def test_upheld_with_no_action_in_the_log(app: App, signed_in: FlaskClient) -> None:
     rid = insert_review(app, actions=())
     app.moderator.decide(Decision(rid, True, "clerk", "", actions=(), no_action_reason=NoActionReason.RECORD_ONLY))
-    page = signed_in.get("/audit").get_data(as_text=True)
+    page = unisolated(signed_in.get("/audit").get_data(as_text=True))
     assert f"clerk upheld item {item_of(app, rid)} from @someone@example.social as a breach with no action" in page
     with app.sessions() as s:
         assert s.execute(select(m.ReviewItem.no_action_reason).where(m.ReviewItem.id == rid)).scalar() == \

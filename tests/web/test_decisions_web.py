@@ -19,7 +19,7 @@ from bot.storage import models as m
 from bot.storage.db import migrate, transaction
 from bot.web.effects import what_happens
 from tests.support import BASE_CONFIG
-from tests.web.conftest import FakePlatform, csrf_of, insert_review
+from tests.web.conftest import FakePlatform, csrf_of, insert_review, unisolated
 from tests.web.test_review import item_of
 
 
@@ -69,7 +69,7 @@ def test_result_panel_failed_with_the_reason_and_no_raw_answer(app: App, signed_
     with transaction(app.sessions) as s:
         action = s.execute(select(m.Action).where(m.Action.review_item_id == rid)).scalar_one()
         action.state, action.last_error = "failed", "The post or account no longer exists. account gone"
-    page = signed_in.get(f"/items/{item}").get_data(as_text=True)
+    page = unisolated(signed_in.get(f"/items/{item}").get_data(as_text=True))
     assert "The bot could not block @someone@example.social" in page and "account gone" in page
     assert 'state-failed">Failed' in page and "Unblock" not in page
     app.moderator.execute_due()
@@ -82,14 +82,14 @@ def test_undo_goes_through_its_check_page_and_is_approved_once(app: App, signed_
     assert app.moderator.execute_due().done == 1
     with app.sessions() as s:
         block = s.execute(select(m.Action).where(m.Action.review_item_id == rid)).scalar_one()
-    page = signed_in.get(f"/items/{item}").get_data(as_text=True)
+    page = unisolated(signed_in.get(f"/items/{item}").get_data(as_text=True))
     assert "The bot blocked @someone@example.social" in page and ">Unblock the author</button>" in page
     missing = post(signed_in, f"/items/{item}/undo", action=block.id, reason="")
     assert f'<a href="#undo-reason-{block.id}">Item {item}: give a reason for undoing blocking' in missing
     check = post(signed_in, f"/items/{item}/undo", action=block.id, reason="wrong person")
     assert f"Check before you undo it: item {item}" in check and "Confirm and undo it" in check
     done = post(signed_in, f"/items/{item}/undo", action=block.id, reason="wrong person", confirmed="yes")
-    assert f"Item {item}: unblocking @someone@example.social approved." in done
+    assert f"Item {item}: unblocking @someone@example.social approved." in unisolated(done)
     again = post(signed_in, f"/items/{item}/undo", action=block.id, reason="wrong person", confirmed="yes")
     assert "already been undone" in again
     with app.sessions() as s:
@@ -100,7 +100,7 @@ def test_earlier_upheld_findings_do_not_count_the_item_itself(app: App, signed_i
     rid = insert_review(app, actions=("mute",), author_handle="@repeat@example.social")
     item = item_of(app, rid)
     post(signed_in, f"/items/{item}/decide", decision="approve", actions="mute", back="/")
-    page = signed_in.get(f"/items/{item}").get_data(as_text=True)
+    page = unisolated(signed_in.get(f"/items/{item}").get_data(as_text=True))
     assert "<dt>Earlier upheld findings</dt><dd>0</dd>" in page
     decided = signed_in.get("/?status=approved").get_data(as_text=True)
     assert "<dt>Earlier upheld findings</dt><dd>0</dd>" in decided
@@ -154,6 +154,6 @@ def test_an_action_not_needed_is_said_so_and_offers_no_undo(app: App, signed_in:
     with transaction(app.sessions) as s:
         action = s.execute(select(m.Action).where(m.Action.review_item_id == rid)).scalar_one()
         action.state, action.outcome = "done", "Not needed: the account no longer exists."
-    page = signed_in.get(f"/items/{item}").get_data(as_text=True)
+    page = unisolated(signed_in.get(f"/items/{item}").get_data(as_text=True))
     assert "the bot did not need to block @someone@example.social" in page
     assert "the account no longer exists" in page and "Unblock the author" not in page

@@ -22,7 +22,7 @@ from bot.storage import models as m
 from bot.web import create_web_app
 from bot.web.throttle import FREE_FAILURES, client_address, networks
 from tests.support import FakeClock, make_settings
-from tests.web.conftest import Person, add_person, csrf_of
+from tests.web.conftest import Person, add_person, csrf_of, unisolated
 
 HIDDEN = re.compile(r'(name="csrf_token" value=")[^"]+|(name="name" type="text"[^>]*value=")[^"]*')
 
@@ -213,7 +213,7 @@ def test_lockouts_and_throttling_read_plainly_in_the_audit_log(web: Flask, app: 
         attempt(guesser, "dep", "wrong password!")
     reader = web.test_client()
     sign_in(reader, clerk, clock)
-    page = reader.get("/audit").get_data(as_text=True)  # the people's entries, the default view
+    page = unisolated(reader.get("/audit").get_data(as_text=True))  # the people's entries, the default view
     assert "Signing in as dep was paused after 5 failed attempts (the last from 203.0.113.66)" in page
     assert "Sign-in attempts from the address 203.0.113.66 must now wait, after 10 failures" in page
     assert "login.locked" not in page.split("Technical record")[0]
