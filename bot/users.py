@@ -209,11 +209,14 @@ def change_password(session: Session, user: m.User, new_password: str, actor: st
     end_sessions(session, user, actor, "password changed", now)
 
 
-def end_sessions(session: Session, user: m.User, actor: str, reason: str, now: datetime | None = None) -> int:
-    """Sign the user out in every browser (their session rows go); returns how many ended."""
+def end_sessions(session: Session, user: m.User, actor: str, reason: str, now: datetime | None = None,
+                 *, audit_none: bool = False) -> int:
+    """Sign the user out in every browser (their session rows go); returns how many ended.
+
+    Audited when any ended, or always with ``audit_none`` (someone asked for it)."""
     result = session.execute(delete(m.WebSession).where(m.WebSession.user_id == user.id))
     ended = int(getattr(result, "rowcount", 0) or 0)
-    if ended:
+    if ended or audit_none:
         audit.record(session, actor, "user.sessions_ended", "user", user.name,
                      {"sessions": ended, "reason": reason}, at=now)
     return ended

@@ -1,4 +1,4 @@
-"""``modbot user add|list|disable``: the people who may act on the accounts.
+"""``modbot user add|list|disable|sign-out``: the people who may act on the accounts.
 
 The first clerk is created here; after that the clerk can manage users on the web
 page. Secrets (password, TOTP secret, recovery codes) are printed once, never stored
@@ -18,7 +18,7 @@ from bot.cli.common import settings_from
 from bot.storage import models as m
 from bot.storage.db import make_engine, make_session_factory, transaction
 from bot.uk_time import uk_datetime
-from bot.users import ROLES, UserError, create_user, set_active
+from bot.users import ROLES, UserError, create_user, end_sessions, find_user, set_active
 
 
 def register(sub: Any) -> None:
@@ -36,6 +36,10 @@ def register(sub: Any) -> None:
     dis.add_argument("name")
     dis.add_argument("--reason", default="", help="why (kept in the audit log)")
     dis.set_defaults(func=cmd_disable)
+    out = user_sub.add_parser("sign-out", help="sign a user out in every browser (for a lost or stolen device)")
+    out.add_argument("name")
+    out.add_argument("--reason", default="", help="why (kept in the audit log)")
+    out.set_defaults(func=cmd_sign_out)
 
 
 def _sessions(args: argparse.Namespace) -> Any:
@@ -91,4 +95,19 @@ def cmd_disable(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"User {args.name} disabled; they are signed out in every browser.")
+    return 0
+
+
+def cmd_sign_out(args: argparse.Namespace) -> int:
+    """End every session of the user (the page's "sign out everywhere"), audited."""
+    reason = args.reason.strip() or "signed out everywhere from the command line"
+    with transaction(_sessions(args)) as s:
+        user = find_user(s, args.name)
+        if user is None:
+            print(f"error: there is no user called {args.name}", file=sys.stderr)
+            return 2
+        ended = end_sessions(s, user, "cli", reason, audit_none=True)
+    browsers = "browser" if ended == 1 else "browsers"
+    print(f"User {args.name} signed out everywhere: {ended} {browsers} signed out. "
+          "Their password and authenticator still work; change or reset them if they may be known to someone else.")
     return 0

@@ -7,6 +7,7 @@ from pathlib import Path
 import pyotp
 import pytest
 import yaml
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -15,8 +16,8 @@ from bot.cli import main
 from bot.storage import models as m
 from bot.storage.db import migrate
 from bot.users import password_matches
-from tests.support import BASE_CONFIG
-from tests.web.conftest import csrf_of
+from tests.support import BASE_CONFIG, FakeClock
+from tests.web.conftest import add_person, csrf_of, sign_in
 
 
 @pytest.fixture
@@ -86,3 +87,28 @@ def test_clerk_adds_and_withdraws_a_delegate_on_the_users_page(app: App, signed_
     assert events == ["user.created", "user.disabled"]
     audit = signed_in.get("/audit?subject=helper").get_data(as_text=True)
     assert "covering the clerk&#39;s leave in August" in audit and "leave over" in audit
+
+
+def test_user_sign_out_ends_every_session_from_the_cli(app: App, web: Flask, db_url: str, tmp_path: Path,
+                                                      clock: FakeClock, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = dict(BASE_CONFIG, data_dir=str(tmp_path / "cli-data"), database_url=db_url)
+    config = tmp_path / "cli.yaml"
+    config.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    jo, other = add_person(app, "jo", "clerk"), add_person(app, "sam", "deputy")
+    phone, laptop, sams = web.test_client(), web.test_client(), web.test_client()
+    for client, person in ((phone, jo), (laptop, jo), (sams, other)):
+        sign_in(client, person, clock)
+        assert client.get("/").status_code == 200
+    assert main(["--config", str(config), "user", "sign-out", "jo", "--reason", "phone lost"]) == 0
+    assert "User jo signed out everywhere: 2 browsers signed out." in capsys.readouterr().out
+    assert phone.get("/").status_code == 302 and laptop.get("/").status_code == 302  # back to sign-in
+    assert sams.get("/").status_code == 200  # nobody else is signed out
+    with app.sessions() as s:
+        ended = s.execute(select(m.AuditEvent).where(m.AuditEvent.event == "user.sessions_ended")).scalar_one()
+    assert (ended.actor, ended.subject_id, ended.details) == ("cli", "jo", {"sessions": 2, "reason": "phone lost"})
+    assert main(["--config", str(config), "user", "sign-out", "jo"]) == 0  # nothing left: still recorded
+    assert "0 browsers signed out" in capsys.readouterr().out
+    assert main(["--config", str(config), "user", "sign-out", "nobody"]) == 2
+    assert "there is no user called nobody" in capsys.readouterr().err
+    with app.sessions() as s:
+        assert len(s.execute(select(m.AuditEvent).where(m.AuditEvent.event == "user.sessions_ended")).all()) == 2
