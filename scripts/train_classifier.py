@@ -35,6 +35,7 @@ import json
 import random
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -66,7 +67,8 @@ class Data:
 
     def __init__(self, texts: list[str], labels: list[int]):
         engine = load_engine(classifier=False)
-        sets = [features(engine.classifier_text(normalise(t))) for t in texts]
+        self.keys = [engine.classifier_text(normalise(t)) for t in texts]
+        sets = [features(k) for k in self.keys]
         names = sorted({f for fs in sets for f in fs})
         index = {f: i for i, f in enumerate(names)}
         rows = np.repeat(np.arange(len(sets)), [len(fs) for fs in sets])
@@ -122,7 +124,7 @@ def metrics(y: np.ndarray, pred: np.ndarray) -> dict[str, float]:
 
 
 def operating_points(y: np.ndarray, scores: np.ndarray, rules: np.ndarray,
-                     aimed: np.ndarray) -> dict[str, tuple]:
+                     aimed: np.ndarray) -> dict[str, Any]:
     """Thresholds for (rules OR (model >= t AND aimed at someone)): balanced, and high recall.
 
     That is what the clerk's queue sees: the second opinion only counts on posts
@@ -174,12 +176,12 @@ def civil_safe_point(data: Data, head: tuple, points: dict) -> tuple:
     flagged = np.array(rule_flags(civil, grounds=frozenset(Ground)))
     cols, weights, bias = head
     table_w = dict(zip(data.names[cols], weights, strict=True))
-    scores = []
+    raw = []
     for text in civil:
         feats = features(engine.classifier_text(normalise(text)))
         total = sum(table_w.get(f, 0.0) for f in feats)
-        scores.append(1 / (1 + np.exp(-(bias + total / np.sqrt(max(1, len(feats)))))))
-    scores = np.array(scores)
+        raw.append(1 / (1 + np.exp(-(bias + total / np.sqrt(max(1, len(feats)))))))
+    scores = np.array(raw)
     safe = [row for row in table if row[1]["precision"] >= MIN_PRECISION
             and np.mean(aimed & ~flagged & (scores >= row[0])) <= MAX_CIVIL_ALARMS]
     chosen = max(safe, key=lambda row: row[1]["macro_f1"], default=table[-1])

@@ -63,8 +63,38 @@ SPAM_PHRASES = re.compile(
     r"(?:£|\$)0\s+(?:down|deposit|upfront)|before\s+funding\s+runs\s+out|best\s+bargains|"
     r"you'?ll\s+love\s+my\s+(?:page|channel|account)|follow\s+@\w+|unusual\s+(?:sign-?in|login)\s+activity|"
     r"your\s+(?:account|payment|parcel|licence|vehicle\s+tax)\s+(?:has|is|was)\s+(?:been\s+)?"
-    r"(?:suspended|failed|expired|locked|on\s+hold|in\s+arrears|overdue))(?![a-z])"
+    r"(?:suspended|failed|expired|locked|on\s+hold|in\s+arrears|overdue)|"
+    # Self-promotion as it is written under videos and posts: "sub me", "check me out",
+    # "follow me on instagram", "my new song", "like 4 like", "sorry for the spam".
+    r"follow\s+(?:me|us|him|her)\s+on\s+(?:twitter|instagram|insta|ig|twitch|facebook|tumblr|"
+    r"soundcloud|tiktok|youtube)|(?:sub|subscribe|sucscribe|subscribing)\s+(?:to\s+)?me|add\s+me\s+(?:on|here)|"
+    r"check\s+(?:me|us|him|her)\s+out|(?:check\s+out|listen\s+to|watch)\s+my\s+(?:new(?:est)?\s+|latest\s+)?"
+    r"(?:music|songs?|sound|tracks?|mixtape|videos?|vids?|covers?|blog|band|vlogs?|rap|beats?)|"
+    r"my\s+(?:new(?:est)?|latest)\s+(?:songs?|sound|track|single|mixtape|video|vid|cover|vlog)|"
+    r"(?:like|follow|sub)\s*(?:4|for)\s*(?:like|follow|sub)|l4l|"
+    r"(?:reach|get|got|hit)\s+(?:some\s+|more\s+)?\d*\s*(?:subs|subscribers)|"
+    r"sorry\s+for\s+(?:the\s+)?(?:spam|self[-\s]?promo)|free\s+gift\s+cards?|"
+    # Charged texts and premium lines, as SMS spam writes them: "text RALLY to 61200 (25p)",
+    # "send STOP to 87239", "reply END", "costs 20p/min", "150p/msg".
+    r"(?:text|txt|send|reply)\s+[a-z0-9]+(?:\s+[a-z0-9]+)?\s+(?:to|2)\s+\d{5}|"
+    r"reply\s+(?:end|stop|win|yes|ans)|\d{1,3}\s?p\s?(?:/|per\s+)\s?(?:min|minute|msg|text|wk|week)|"
+    r"\(\d{1,3}\s?p\)|\d{2,3}\s?ppm|costs?\s+\d{1,3}\s?p\b|national\s+rate\s+call|"
+    r"to\s+claim\s+call|call\s+(?:free\s+)?now)(?![a-z])"
 )
+# UK premium-rate and revenue-sharing numbers (09, 0870-0873, 0844-0845): a charged line is
+# a commercial signal. An ordinary phone number (a resident's, a business's) is not.
+_NUMBER_RE = re.compile(r"(?<![\d+])0[\d \-]{9,13}\d(?!\d)")
+_PREMIUM_PREFIXES = ("09", "0870", "0871", "0872", "0873", "0844", "0845")
+
+
+def premium_numbers(text: str) -> list[str]:
+    """The premium-rate numbers in ``text`` (11 digits, a charged prefix)."""
+    found = []
+    for m in _NUMBER_RE.finditer(text):
+        digits = re.sub(r"\D", "", m.group())
+        if len(digits) == 11 and digits.startswith(_PREMIUM_PREFIXES):
+            found.append(m.group().strip())
+    return found
 # The phrases above can only match when one of these words (or a currency sign) is there.
 _PHRASE_TRIGGERS = frozenset(
     "dm message inbox text click link limited act work free call send won selected double "
@@ -73,7 +103,8 @@ _PHRASE_TRIGGERS = frozenset(
     "outstanding unclaimed within avoid recovery lost weekly trades made make earn earned month week "
     "spare before giving lucky reply first discreet qualify homeowners lines would help wipe debt "
     "confirm avoid pay renew shop order admin identified selected enter yours returns ask assistance "
-    "funding best love unusual your".split()
+    "funding best love unusual your follow sub subscribe sucscribe subscribing add listen watch my "
+    "like l4l reach get got hit sorry gift txt reply national to costs cost".split()
 )
 
 
@@ -86,17 +117,19 @@ def maybe_spam(a: Analysis, params: dict[str, Any]) -> bool:
         a.maybe_links or a.ctx.same_text_authors > 0
         or (a.has_scorer and params.get("use_classifier", True))
         or not a.words.isdisjoint(_GATE_WORDS) or "$" in a.text or "%" in a.text
+        or "09" in a.text or "087" in a.text or "084" in a.text
     )
 
 
 DEFAULT_POINTS = {
     "shortener": 2, "spam_word": 1, "spam_phrase": 2, "same_text": 3, "new_account_link": 2,
-    "many_links": 1, "classifier": 3, "lookalike": 2,
+    "many_links": 1, "classifier": 3, "lookalike": 2, "premium_number": 2,
 }
 # Signals that say "commercial or scam" by themselves: without one of these (or a
 # link outside the trusted sites) the same text from several accounts is a
 # petition or a shared question, and a new account's link to gov.uk is just a link.
-COMMERCIAL = frozenset({"shortener", "spam_word", "spam_phrase", "classifier", "lookalike"})
+COMMERCIAL = frozenset({"shortener", "spam_word", "spam_phrase", "classifier", "lookalike",
+                        "premium_number"})
 # An outside link whose name borrows an official or well-known name is a phishing sign
 # ("nhs-booking-uk.example", "southglos-payments.example", "secure-natwest-login.example").
 BORROWED_NAMES = re.compile(
@@ -104,6 +137,10 @@ BORROWED_NAMES = re.compile(
     r"tvlicen[cs]e|royalmail|royal-mail|evri|dpd|paypal|amazon|lidl|tesco|aldi|asda|sainsbury|ofgem|"
     r"octopus|britishgas|police|bank|login|secure|verify|refund|grant|rebate|claim|payment"
 )
+# The real official sites are never look-alikes, even where the council has not listed them
+# ("https://www.nhs.uk/vaccinations/..." borrows no name: it is the name).
+OFFICIAL_DOMAINS = ("gov.uk", "nhs.uk", "nhs.scot", "gov.scot", "gov.wales", "llyw.cymru",
+                    "police.uk", "parliament.uk", "nidirect.gov.uk")
 MAX_WORD_SIGNALS = 3
 
 
@@ -123,16 +160,21 @@ def _signals(a: Analysis, params: dict[str, Any]) -> list[tuple[str, str]]:
         if link.domain in SHORTENERS:
             signals.append(("shortener", f"a shortened link ({link.domain})"))
     for link in untrusted:
-        if link.domain not in SHORTENERS and BORROWED_NAMES.search(link.domain):
+        if (link.domain not in SHORTENERS and BORROWED_NAMES.search(link.domain)
+                and not domain_matches(link.domain, OFFICIAL_DOMAINS)):
             signals.append(("lookalike", f"a link to {link.domain}, which borrows an official or known name"))
             break
     for word in sorted(a.words & SPAM_WORDS)[:MAX_WORD_SIGNALS]:
         signals.append(("spam_word", f'the offer word "{word}"'))
     for phrase in _spam_phrases(a):
         signals.append(("spam_phrase", f'the phrase "{phrase}"'))
-    threshold = float(params.get("classifier_threshold", 0.9))
-    if params.get("use_classifier", True) and a.scores.get("spam", 0.0) >= threshold:
-        signals.append(("classifier", f"a statistical spam score of {a.scores['spam']:.2f}"))
+    for number in premium_numbers(a.text)[:1] if "0" in a.text else ():
+        signals.append(("premium_number", f"the premium-rate number {number}"))
+    if params.get("use_classifier", True):
+        points = classifier_points(a.scores.get("spam", 0.0), params)
+        if points:
+            signals.append(("classifier" if points >= 3 else f"classifier_{points}",
+                            f"a statistical spam score of {a.scores['spam']:.2f}"))
     kinds = [kind for kind, _ in signals]
     commercial = bool(untrusted) or kinds.count("spam_word") >= 2 or any(
         kind in COMMERCIAL and kind != "spam_word" for kind in kinds)
@@ -146,6 +188,19 @@ def _signals(a: Analysis, params: dict[str, Any]) -> list[tuple[str, str]]:
     if len(untrusted) >= int(params.get("many_links", 3)):
         signals.append(("many_links", f"{len(untrusted)} links"))
     return signals
+
+
+def classifier_points(score: float, params: dict[str, Any]) -> int:
+    """Points for the statistical spam score: the full ``classifier`` points at
+    ``classifier_threshold``, fewer for a middling score (``classifier_tiers``,
+    e.g. ``[[0.65, 2], [0.45, 1]]``): a middling score never makes spam alone, but it
+    adds up with an offer word or a phrase."""
+    if score >= float(params.get("classifier_threshold", 0.9)):
+        return int({**DEFAULT_POINTS, **params.get("points", {})}["classifier"])
+    for tier in sorted(params.get("classifier_tiers", ()), key=lambda t: -float(t[0])):
+        if score >= float(tier[0]):
+            return int(tier[1])
+    return 0
 
 
 def _spam_phrases(a: Analysis) -> list[str]:
@@ -163,7 +218,8 @@ def spam(a: Analysis, params: dict[str, Any]) -> Hit | None:
     """Commercial promotion and scams, from a score of several signals."""
     signals = _signals(a, params)
     points = {**DEFAULT_POINTS, **params.get("points", {})}
-    total = sum(points.get(kind, 1) for kind, _ in signals)
+    total = sum(int(kind.rsplit("_", 1)[1]) if kind.startswith("classifier_") else points.get(kind, 1)
+                for kind, _ in signals)
     if total < float(params.get("threshold", 3)):
         return None
     spans = tuple(link.span for link in a.links if link.span is not None)
