@@ -69,6 +69,49 @@ DAY_WORDS = frozenset("monday tuesday wednesday thursday friday saturday sunday 
                       "oclock clock".split())
 
 
+# The general form behind the child and workplace patterns: someone else (a named or
+# pointed-at person, their child or partner) + where they are (goes to, works at,
+# plays for, a nurse on, catches the...) + when (a day, a time, pick-up, nights this
+# week) in one sentence. The author's own ("my son goes to ...", "I work at ...") is not.
+_SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?=[^\s.!?]))+[.!?]*")  # "3.15" does not end a sentence
+_SOMEONE = re.compile(
+    r"(?<![a-z])(?:he|she|his|her|their|[a-z]+'s|cllr\s+[a-z]+|councillor\s+[a-z]+|the\s+(?:clerk|mayor|chair|"
+    r"chairman|councillor|neighbour|man|woman|bloke|lad|son|daughter|wife|husband|partner|kids?|children)|"
+    r"(?:his|her|their|the\s+\w+'s)\s+(?:son|daughter|kids?|children|twins|youngest|eldest|lad|boy|girl|wife|"
+    r"husband|partner))(?![a-z])"
+)
+_PRESENCE = re.compile(
+    r"(?<![a-z])(?:goes\s+to|go\s+to|attends?|works?|working|plays?\s+for|training|trains|swims?|shifts?|"
+    r"is\s+(?:a|an)\s+[a-z]+\s+(?:at|on|in)|(?:are|is)\s+in\s+year\s+\d+|catch(?:es)?\s+the|gets?\s+the\s+\d|"
+    r"walks?\s+(?:home|to)|pick-?\s?up|drop-?\s?off|finishes\s+at|charges\s+it\s+at|parks\s+(?:it\s+)?(?:at|in|outside))"
+    r"(?![a-z])"
+)
+_WHEN = re.compile(
+    r"(?<![a-z0-9])(?:" + _DAY_OR_TIME[3:-1].replace("mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|", "")
+    + r"|pick-?\s?up\s+is|drop-?\s?off\s+at|at\s+\d{1,2}(?![\d:.])|"
+    r"\d{1,2}[.:]\d{2}|\d{1,2}\s*(?:am|pm)|nights?\s+this\s+week|late\s+shift|early\s+shift|"
+    r"every\s+(?:evening|morning|night|day|week)|half\s+(?:past\s+)?(?:\d+|[a-z]+))(?![a-z])"
+)
+_OWN_START = re.compile(r"\s*(?:my|our|i|i'm|i'?ve|we|we're|me)(?![a-z])")
+
+
+def whereabouts(a: Analysis) -> list[tuple[int, int]]:
+    """Sentences giving someone else's whereabouts with a time (see above)."""
+    found = []
+    for m in _SENTENCE.finditer(a.text):
+        start, end = m.span()
+        if _OWN_START.match(a.text, start):
+            continue
+        who = _SOMEONE.search(a.text, start, end)
+        if who is None and not any(start <= s < end for s, _ in a.people):
+            continue
+        where = _PRESENCE.search(a.text, start, end)
+        if where is None or _WHEN.search(a.text, start, end) is None:
+            continue
+        found.append((start + len(m.group()) - len(m.group().lstrip()), end))
+    return found
+
+
 def maybe_vehicle(a: Analysis, params: dict[str, Any]) -> bool:
     return not a.words.isdisjoint(VEHICLE_WORDS) or (a.has_digit and PLATE_RE.search(a.text) is not None)
 
@@ -109,15 +152,23 @@ def child_whereabouts(a: Analysis, params: dict[str, Any]) -> Hit | None:
     return Hit(spans=tuple(spans), detail="The post says where someone's child goes or can be found.")
 
 
+PRESENCE_WORDS = frozenset("goes go attends attend works work working plays training trains swims swim "
+                           "shift shifts is are catch catches gets walks walk pick pickup drop dropoff "
+                           "finishes charges parks".split())
+
+
 def maybe_workplace(a: Analysis, params: dict[str, Any]) -> bool:
     words = a.words
     return not words.isdisjoint(WORK_WORDS) or (
-        "is" in words and (not words.isdisjoint(DAY_WORDS) or a.has_digit))
+        "is" in words and (not words.isdisjoint(DAY_WORDS) or a.has_digit)) or (
+        (a.has_digit or not words.isdisjoint(DAY_WORDS)) and not words.isdisjoint(PRESENCE_WORDS))
 
 
 def workplace_times(a: Analysis, params: dict[str, Any]) -> Hit | None:
     """Where a person works together with when they are there ("works at Tesco, finishes at 6")."""
     spans = [a.span(m.start(), m.end()) for m in WORKPLACE_RE.finditer(a.text)]
+    if not spans and (a.has_digit or not a.words.isdisjoint(DAY_WORDS)):
+        spans = [a.span(s, e) for s, e in whereabouts(a)]
     if not spans:
         return None
     return Hit(spans=tuple(spans), detail="The post says where someone works and when they are there.")
