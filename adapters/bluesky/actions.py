@@ -9,16 +9,16 @@ and the author of a post detach quotes of it (postgate ``detachedEmbeddingUris``
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from atproto_client import models
 
+from adapters.bluesky.gate_records import GateRecords, new_gate, now_stamp
 from adapters.bluesky.parse import repo_of, rkey_of
 from adapters.bluesky.session import Connection
 from adapters.bluesky.store import WriteBudget
 from bot.domain import ActionOrder, Ground
-from bot.errors import PermanentError, TargetGone
+from bot.errors import PermanentError
 
 THREADGATE = "app.bsky.feed.threadgate"
 POSTGATE = "app.bsky.feed.postgate"
@@ -57,46 +57,25 @@ def reason_type(order: ActionOrder) -> str:
     return REASON_PREFIX + name
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 class Actions:
     def __init__(self, conn: Connection, budget: WriteBudget, moderation_did: str):
         self.conn, self.budget, self.moderation_did = conn, budget, moderation_did
-
-    def _get_record(self, collection: str, rkey: str) -> dict[str, Any] | None:
-        params = models.ComAtprotoRepoGetRecord.Params(repo=self.conn.did, collection=collection,
-                                                       rkey=rkey)
-        try:
-            return self.conn.query("com.atproto.repo.getRecord", params)
-        except TargetGone:
-            return None
+        self.records = GateRecords(conn, budget)
 
     def _add_to_gate(self, collection: str, post_uri: str, key: str, uri: str,
                      maximum: int, full: str) -> dict[str, Any]:
         """Add ``uri`` to the list ``key`` of the post's gate record, keeping the rest."""
         rkey = rkey_of(post_uri)
-        existing = self._get_record(collection, rkey)
-        record = dict(existing["value"]) if existing else {
-            "$type": collection, "post": post_uri, "createdAt": _now()}
+        existing = self.records.read(collection, rkey)
+        record = dict(existing["value"]) if existing else new_gate(collection, post_uri)
         listed = list(record.get(key) or [])
-        gate_uri = f"at://{self.conn.did}/{collection}/{rkey}"
+        gate_uri = self.records.uri(collection, rkey)
         if uri in listed:
             return {"record_uri": gate_uri, "count": len(listed), "already": True}
         if len(listed) >= maximum:
             raise PermanentError(full)
         record[key] = listed + [uri]
-        repo = self.conn.client.com.atproto.repo
-        if existing:
-            self.budget.spend("update")
-            self.conn.call(repo.put_record, models.ComAtprotoRepoPutRecord.Data(
-                repo=self.conn.did, collection=collection, rkey=rkey, record=record,
-                swap_record=existing.get("cid")))
-        else:
-            self.budget.spend("create")
-            self.conn.call(repo.create_record, models.ComAtprotoRepoCreateRecord.Data(
-                repo=self.conn.did, collection=collection, rkey=rkey, record=record))
+        self.records.write(collection, rkey, record, existing)
         return {"record_uri": gate_uri, "count": len(listed) + 1, "already": False}
 
     def _remove_from_gate(self, collection: str, post_uri: str, key: str, uri: str) -> dict[str, Any]:
@@ -106,17 +85,14 @@ class Actions:
         gate (another hidden reply) makes this fail and retry rather than lose it.
         """
         rkey = rkey_of(post_uri)
-        gate_uri = f"at://{self.conn.did}/{collection}/{rkey}"
-        existing = self._get_record(collection, rkey)
+        gate_uri = self.records.uri(collection, rkey)
+        existing = self.records.read(collection, rkey)
         listed = list((existing or {}).get("value", {}).get(key) or [])
         if existing is None or uri not in listed:
             return {"record_uri": gate_uri, "count": len(listed), "already": True}
         record = dict(existing["value"])
         record[key] = [u for u in listed if u != uri]
-        self.budget.spend("update")
-        self.conn.call(self.conn.client.com.atproto.repo.put_record, models.ComAtprotoRepoPutRecord.Data(
-            repo=self.conn.did, collection=collection, rkey=rkey, record=record,
-            swap_record=existing.get("cid")))
+        self.records.write(collection, rkey, record, existing)
         return {"record_uri": gate_uri, "count": len(record[key]), "already": False}
 
     def unhide_reply(self, order: ActionOrder) -> dict[str, Any]:
@@ -183,7 +159,7 @@ class Actions:
             self.conn.client.com.atproto.repo.create_record,
             models.ComAtprotoRepoCreateRecord.Data(
                 repo=self.conn.did, collection=BLOCK,
-                record={"$type": BLOCK, "subject": did, "createdAt": _now()}))
+                record={"$type": BLOCK, "subject": did, "createdAt": now_stamp()}))
         return {"block_uri": created.uri, "block_rkey": rkey_of(created.uri), "already": False}
 
     def mute(self, order: ActionOrder) -> dict[str, Any]:

@@ -5,22 +5,21 @@ two things: ``allow`` (no key: anyone may reply; an empty list: nobody; otherwis
 rules ``#followerRule``, ``#mentionRule``, ``#followingRule``, ``#listRule``) and
 ``hiddenReplies`` (the clerk's hidden replies). Everything here changes ``allow`` only
 and writes the rest of the record back as it found it, so hidden replies are never lost.
-Writes use ``swapRecord`` so a change made meanwhile (the clerk in the app) is not
-overwritten: the SDK error becomes a transient error and the core retries.
+Writes use ``swapRecord`` (``adapters.bluesky.gate_records``, shared with the hide and
+detach actions) so a change made meanwhile (the clerk in the app) is not overwritten:
+the SDK error becomes a transient error and the core retries.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
-from atproto_client import models
-
+from adapters.bluesky.gate_records import GateRecords, new_gate
 from adapters.bluesky.parse import repo_of, rkey_of
 from adapters.bluesky.session import Connection
 from adapters.bluesky.store import WriteBudget
 from bot.domain import ReplyPolicy
-from bot.errors import PermanentError, TargetGone
+from bot.errors import PermanentError
 
 THREADGATE = "app.bsky.feed.threadgate"
 FOLLOWER_RULE = {"$type": "app.bsky.feed.threadgate#followerRule"}
@@ -38,10 +37,6 @@ ALLOW: dict[str, list[dict[str, str]] | None] = {
 NOT_OWN_POST = "Bluesky only lets the author of a thread's first post limit replies to it."
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 def narrowed(current: list[dict[str, Any]] | None, limit: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The stricter of the gate already on the post and the limit: a limit never opens replies up."""
     if current is None:
@@ -54,30 +49,16 @@ def narrowed(current: list[dict[str, Any]] | None, limit: list[dict[str, Any]]) 
 class Gates:
     def __init__(self, conn: Connection, budget: WriteBudget):
         self.conn, self.budget = conn, budget
+        self.records = GateRecords(conn, budget)
 
     def _read(self, rkey: str) -> dict[str, Any] | None:
-        params = models.ComAtprotoRepoGetRecord.Params(repo=self.conn.did, collection=THREADGATE, rkey=rkey)
-        try:
-            return self.conn.query("com.atproto.repo.getRecord", params)
-        except TargetGone:
-            return None
+        return self.records.read(THREADGATE, rkey)
 
     def _write(self, post_uri: str, record: dict[str, Any], existing: dict[str, Any] | None) -> None:
-        repo, rkey = self.conn.client.com.atproto.repo, rkey_of(post_uri)
-        if existing:
-            self.budget.spend("update")
-            self.conn.call(repo.put_record, models.ComAtprotoRepoPutRecord.Data(
-                repo=self.conn.did, collection=THREADGATE, rkey=rkey, record=record,
-                swap_record=existing.get("cid")))
-        else:
-            self.budget.spend("create")
-            self.conn.call(repo.create_record, models.ComAtprotoRepoCreateRecord.Data(
-                repo=self.conn.did, collection=THREADGATE, rkey=rkey, record=record))
+        self.records.write(THREADGATE, rkey_of(post_uri), record, existing)
 
     def _delete(self, post_uri: str, existing: dict[str, Any]) -> None:
-        self.budget.spend("delete")
-        self.conn.call(self.conn.client.com.atproto.repo.delete_record, models.ComAtprotoRepoDeleteRecord.Data(
-            repo=self.conn.did, collection=THREADGATE, rkey=rkey_of(post_uri), swap_record=existing.get("cid")))
+        self.records.delete(THREADGATE, rkey_of(post_uri), existing)
 
     def _own(self, post_uri: str) -> None:
         if not post_uri.startswith("at://") or repo_of(post_uri) != self.conn.did:
@@ -90,9 +71,9 @@ class Gates:
 
     def _apply(self, post_uri: str, existing: dict[str, Any] | None,
                allow: list[dict[str, Any]] | None) -> dict[str, Any]:
-        record = dict(existing["value"]) if existing else {"$type": THREADGATE, "post": post_uri, "createdAt": _now()}
+        record = dict(existing["value"]) if existing else new_gate(THREADGATE, post_uri)
         previous = record.get("allow")
-        outcome = {"record_uri": f"at://{self.conn.did}/{THREADGATE}/{rkey_of(post_uri)}",
+        outcome = {"record_uri": self.records.uri(THREADGATE, rkey_of(post_uri)),
                    "previous_allow": previous, "had_record": existing is not None, "allow": allow}
         if previous == allow and (existing or allow is None):
             return {**outcome, "already": True}
