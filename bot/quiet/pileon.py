@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from bot import audit
 from bot.domain import ActionKind, ActionState, Finding, Ground, Item, ItemKind, Severity
-from bot.quiet.records import CouncilItem, queue_council_item
+from bot.quiet.records import council_item, queue_council_item
 from bot.storage import models as m
 from bot.storage import quiet_models as q
 from bot.storage.db import transaction
@@ -110,12 +110,13 @@ def _raise(s: Session, ctx: IngestContext, root: str, replies: int, newcomers: i
     finding = Finding(rule_id=RULE_ID, ground=Ground.PILE_ON, severity=Severity.HIGH,
                       clauses=settings.policy.clauses(Ground.PILE_ON),
                       explanation=explanation, proposed_actions=(ActionKind.LIMIT_REPLIES,) if can_limit else ())
-    ci = CouncilItem(kind=ItemKind.PILE_ON, remote_id=f"pile-on:{root}:{ctx.now.isoformat(timespec='seconds')}",
-                     text=text, created_at=ctx.now, url=post.url if post else "",
-                     context_text=post.text if post else "", thread_root_id=root,
-                     meta={"pile_on": True, "root_uri": root, "root_is_council": True},
-                     raw={"post": root, "window_minutes": minutes, "replies": replies, "newcomers": newcomers,
-                          "limit_hours": hours, "limit_to": limit_to, "reply_ids": ids})
+    ci = council_item(ctx.account, kind=ItemKind.PILE_ON,
+                      remote_id=f"pile-on:{root}:{ctx.now.isoformat(timespec='seconds')}", text=text,
+                      created_at=ctx.now, url=post.url if post else "",
+                      context_text=post.text if post else "", thread_root_id=root,
+                      meta={"pile_on": True, "root_uri": root, "root_is_council": True},
+                      raw={"post": root, "window_minutes": minutes, "replies": replies, "newcomers": newcomers,
+                           "limit_hours": hours, "limit_to": limit_to, "reply_ids": ids})
     actions = [(ActionKind.LIMIT_REPLIES, {"hours": hours, "limit_to": limit_to})] if can_limit else []
     review = queue_council_item(s, ctx.account, ctx.now, ci, [finding], actions)
     s.add(q.PileOn(account_id=ctx.account.id, post_remote_id=root, detected_at=ctx.now, window_minutes=minutes,

@@ -26,7 +26,7 @@ from bot.domain import ItemKind, OwnPost, ReplyControls, ReplyPolicy
 from bot.errors import PermanentError, PlatformError
 from bot.execution import backoff
 from bot.quiet import election
-from bot.quiet.records import CouncilItem, queue_council_item
+from bot.quiet.records import council_item, queue_council_item
 from bot.storage import models as m
 from bot.storage import quiet_models as q
 from bot.storage.db import transaction
@@ -145,10 +145,10 @@ def _check_election(mod: Moderator, s: Session, account: m.Account, row: q.Counc
     finding = election.check_post(post.text, mod.settings, period)
     if finding is None:
         return False
-    ci = CouncilItem(kind=ItemKind.POST, remote_id=post.remote_id, text=post.text, created_at=post.created_at,
-                     url=post.url, meta={**post.meta, "council_post": True},
-                     raw={"remote_id": post.remote_id, "text": post.text, "url": post.url,
-                          "created_at": post.created_at.isoformat(), "is_root": post.is_root})
+    ci = council_item(account, kind=ItemKind.POST, remote_id=post.remote_id, text=post.text,
+                      created_at=post.created_at, url=post.url, meta={**post.meta, "council_post": True},
+                      raw={"remote_id": post.remote_id, "text": post.text, "url": post.url,
+                           "created_at": post.created_at.isoformat(), "is_root": post.is_root})
     review = queue_council_item(s, account, mod.clock(), ci, [finding], [])
     row.election_review_id = review.id
     return True

@@ -8,7 +8,6 @@ a ``ReviewItem``, its ``Finding`` and any proposed ``Action``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -16,22 +15,14 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from bot import audit
-from bot.domain import ActionKind, Author, Finding, Item, ItemKind
+from bot.domain import ActionKind, Author, Finding, Item
 from bot.evidence import capture_evidence_batch
 from bot.storage import models as m
 
 
-@dataclass(frozen=True)
-class CouncilItem:
-    kind: ItemKind
-    remote_id: str
-    text: str
-    created_at: datetime
-    raw: dict[str, Any]
-    url: str = ""
-    context_text: str = ""
-    thread_root_id: str | None = None
-    meta: dict[str, Any] = field(default_factory=dict)
+def council_item(account: m.Account, **fields: Any) -> Item:
+    """An ``Item`` whose author is the council's own account (it wrote the post the item is about)."""
+    return Item(author=Author(remote_id=account.remote_id or account.handle, handle=account.handle), **fields)
 
 
 def council_author(s: Session, account: m.Account, now: datetime) -> m.Author:
@@ -47,7 +38,7 @@ def council_author(s: Session, account: m.Account, now: datetime) -> m.Author:
     return row
 
 
-def queue_council_item(s: Session, account: m.Account, now: datetime, ci: CouncilItem,
+def queue_council_item(s: Session, account: m.Account, now: datetime, ci: Item,
                        findings: list[Finding], actions: list[tuple[ActionKind, dict[str, Any]]]) -> m.ReviewItem:
     """Store the item, its finding(s), proposed actions and evidence; return the review item."""
     author = council_author(s, account, now)
@@ -76,7 +67,5 @@ def queue_council_item(s: Session, account: m.Account, now: datetime, ci: Counci
                        created_at=now, updated_at=now))
     audit.record(s, "bot", "review.created", "review_item", review.id,
                  {"item_id": row.id, "rules": sorted({f.rule_id for f in findings}), "severity": severity}, at=now)
-    domain = Item(remote_id=ci.remote_id, kind=ci.kind, author=Author(remote_id=author.remote_id, handle=author.handle),
-                  text=ci.text, created_at=ci.created_at, raw=ci.raw, url=ci.url, meta=ci.meta)
-    capture_evidence_batch(s, [(row, domain)])
+    capture_evidence_batch(s, [(row, ci)])
     return review
