@@ -18,7 +18,13 @@ from functools import lru_cache
 from typing import Any
 
 from bot.policy.analysis import Analysis, Hit
-from bot.policy.detectors.harm import HARM_WORDS, VEILED_WORDS, structural_threat, structure_needs
+from bot.policy.detectors.harm import (
+    HARM_WORDS,
+    VEILED_WORDS,
+    harm_branches,
+    structural_threat,
+    structure_needs,
+)
 from bot.policy.detectors.threat_forms import forms_for
 from bot.policy.leetspeak import decode_leet
 from bot.policy.lexicon import LEET_PAIR, WORD_RE
@@ -226,7 +232,8 @@ def threat_of_violence(a: Analysis, params: dict[str, Any]) -> Hit | None:
             labels.append(label)
     if not labels and (not a.gated or (not words.isdisjoint(STRUCTURE_WORDS) and any(
             a.may_match(pattern, text) for pattern in structure_needs(people)))):
-        found = structural_threat(text, people)
+        branches = harm_branches(people)[1].mask  # the harm alternatives that could match
+        found = structural_threat(text, people, a.literal_bits(text, branches) if a.gated else None)
         if found is not None:
             spans.append(a.span(*found[0]))
             labels.append(found[1])
