@@ -1,7 +1,7 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-22 00:57:04.065414
 """
 
@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from alembic import op
 
 import bot.storage.models
-
 
 revision: str = '0001'
 down_revision: str | None = None
@@ -129,7 +128,8 @@ def upgrade() -> None:
     sa.Column('handle', sa.String(length=255), nullable=False),
     sa.Column('display_name', sa.Text(), nullable=False),
     sa.Column('first_seen_at', bot.storage.models.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['author_id'], ['authors.id'], name=op.f('fk_author_aliases_author_id_authors'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['author_id'], ['authors.id'], name=op.f('fk_author_aliases_author_id_authors'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_author_aliases')),
     sa.UniqueConstraint('author_id', 'handle', 'display_name', name=op.f('uq_author_aliases_author_id'))
     )
@@ -142,7 +142,8 @@ def upgrade() -> None:
     sa.Column('stream', sa.String(length=40), nullable=False),
     sa.Column('value', sa.Text(), nullable=True),
     sa.Column('updated_at', bot.storage.models.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_cursors_account_id_accounts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_cursors_account_id_accounts'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('account_id', 'stream', name=op.f('pk_cursors'))
     )
     op.create_table('items',
@@ -169,7 +170,8 @@ def upgrade() -> None:
     sa.Column('legal_hold', sa.Boolean(), nullable=False),
     sa.Column('legal_hold_reason', sa.Text(), nullable=True),
     sa.Column('minimised_at', bot.storage.models.UTCDateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_items_account_id_accounts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_items_account_id_accounts'),
+                            ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['author_id'], ['authors.id'], name=op.f('fk_items_author_id_authors')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_items')),
     sa.UniqueConstraint('account_id', 'remote_id', name=op.f('uq_items_account_id'))
@@ -230,7 +232,8 @@ def upgrade() -> None:
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.Column('created_at', bot.storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('sent_at', bot.storage.models.UTCDateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_outbox_account_id_accounts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_outbox_account_id_accounts'),
+                            ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['item_id'], ['items.id'], name=op.f('fk_outbox_item_id_items'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox')),
     sa.UniqueConstraint('idempotency_key', name=op.f('uq_outbox_idempotency_key')),
@@ -275,8 +278,10 @@ def upgrade() -> None:
     sa.Column('updated_at', bot.storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('approved_by', sa.String(length=80), nullable=True),
     sa.Column('done_at', bot.storage.models.UTCDateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_actions_account_id_accounts'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['review_item_id'], ['review_items.id'], name=op.f('fk_actions_review_item_id_review_items'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_actions_account_id_accounts'),
+                            ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['review_item_id'], ['review_items.id'],
+                            name=op.f('fk_actions_review_item_id_review_items'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_actions')),
     sa.UniqueConstraint('idempotency_key', name=op.f('uq_actions_idempotency_key'))
     )
