@@ -99,6 +99,9 @@ def test_a_middling_score_alone_is_not_spam_but_adds_up(engine):
     # the real NHS site is not a look-alike link, so a middling score has nothing to add up with
     assert verdict("Free flu jab info here https://www.nhs.uk/vaccinations/flu-vaccine/", 0.8) is None
     assert verdict("Book your jab at https://nhs-booking-uk.example/claim", 0.8) is not None
+    # a shortened link (2 points) and a middling score do not add up: Twitter shortens every link
+    assert verdict("Photo check for the bonfire night http://t.co/Hx1wghJAzy", 0.79) is None
+    assert verdict("Photo check for the bonfire night http://t.co/Hx1wghJAzy", 0.9) is not None
     assert verdict("Sub me if you like the song", 0.3) is None   # a phrase alone: 2 points
     hit = verdict("Sub me if you like the song", 0.7)            # phrase 2 + middling score 2
     assert hit is not None and "statistical spam score of 0.70" in hit.detail

@@ -142,6 +142,7 @@ BORROWED_NAMES = re.compile(
 OFFICIAL_DOMAINS = ("gov.uk", "nhs.uk", "nhs.scot", "gov.scot", "gov.wales", "llyw.cymru",
                     "police.uk", "parliament.uk", "nidirect.gov.uk")
 MAX_WORD_SIGNALS = 3
+WORDED = frozenset({"spam_word", "spam_phrase", "premium_number"})
 
 
 def _untrusted_links(a: Analysis, params: dict[str, Any]) -> list:
@@ -172,7 +173,9 @@ def _signals(a: Analysis, params: dict[str, Any]) -> list[tuple[str, str]]:
         signals.append(("premium_number", f"the premium-rate number {number}"))
     if params.get("use_classifier", True):
         points = classifier_points(a.scores.get("spam", 0.0), params)
-        if points:
+        # A middling score adds up only with what the post says (an offer word, a phrase, a
+        # charged number), not with a shortened link alone (Twitter wraps every link in t.co).
+        if points and (points >= 3 or any(k in WORDED for k, _ in signals)):
             signals.append(("classifier" if points >= 3 else f"classifier_{points}",
                             f"a statistical spam score of {a.scores['spam']:.2f}"))
     kinds = [kind for kind, _ in signals]
@@ -193,8 +196,8 @@ def _signals(a: Analysis, params: dict[str, Any]) -> list[tuple[str, str]]:
 def classifier_points(score: float, params: dict[str, Any]) -> int:
     """Points for the statistical spam score: the full ``classifier`` points at
     ``classifier_threshold``, fewer for a middling score (``classifier_tiers``,
-    e.g. ``[[0.65, 2], [0.45, 1]]``): a middling score never makes spam alone, but it
-    adds up with an offer word or a phrase."""
+    e.g. ``[[0.65, 2], [0.45, 1]]``): a middling score never makes spam alone, and it
+    adds up only with an offer word, a phrase or a charged number (see ``_signals``)."""
     if score >= float(params.get("classifier_threshold", 0.9)):
         return int({**DEFAULT_POINTS, **params.get("points", {})}["classifier"])
     for tier in sorted(params.get("classifier_tiers", ()), key=lambda t: -float(t[0])):
