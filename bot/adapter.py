@@ -16,8 +16,10 @@ from bot.domain import AccountInfo, ActionKind, ActionOrder, Batch, Item, OwnPos
 @runtime_checkable
 class Adapter(Protocol):
     platform: Platform
-    #: What this platform can really do for a non-admin account.
-    capabilities: frozenset[ActionKind]
+    @property
+    def capabilities(self) -> frozenset[ActionKind]:
+        """What this platform can really do for a non-admin account (an attribute or a property)."""
+        ...
 
     def check(self) -> AccountInfo:
         """Verify credentials; raise ``AuthFailed`` if they do not work."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -54,7 +54,7 @@ class App:
         self.db.dispose()
 
 
-def build_app(settings: Settings, *, adapters: dict[str, Adapter] | None = None, run_migrations: bool = True,
+def build_app(settings: Settings, *, adapters: Mapping[str, Adapter] | None = None, run_migrations: bool = True,
               clock: Callable[[], datetime] = utcnow, create_dirs: bool = True) -> App:
     """``create_dirs=False`` for commands that only look (``status``): nothing is created on disk."""
     if create_dirs:

@@ -28,13 +28,17 @@ Job = tuple[str, Callable[[], Any], dict[str, Any]]
 
 
 class _Moderator(Protocol):
-    clock: Callable[[], Any]
+    @property
+    def clock(self) -> Callable[[], Any]: ...
 
 
-class AppLike(Protocol):
-    settings: Settings
-    sessions: sessionmaker[Session]
-    moderator: _Moderator
+class AppLike(Protocol):  # read-only members, so the real App (with more precise types) fits
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def sessions(self) -> sessionmaker[Session]: ...
+    @property
+    def moderator(self) -> _Moderator: ...
 
 
 def schedule_jobs(app: AppLike) -> tuple[Job, ...]:
