@@ -104,7 +104,9 @@ class Prefilter:
     """Registered patterns and one automaton over their required strings."""
 
     def __init__(self) -> None:
-        self._bits: dict[re.Pattern[str], int] = {}
+        # By id: hashing a compiled pattern hashes its whole program, every time.
+        # The pattern is kept with its bit, so its id stays its own.
+        self._bits: dict[int, tuple[re.Pattern[str], int]] = {}
         self._keys: dict[str, int] = {}
         self._always = 0
         # The automaton, the always-run bits and the bits registered when it was built.
@@ -113,11 +115,11 @@ class Prefilter:
 
     def bit(self, pattern: re.Pattern[str]) -> int:
         """The bit ``scan`` sets when ``pattern`` could match (registered on first use)."""
-        known = self._bits.get(pattern)
+        known = self._bits.get(id(pattern))
         if known is not None:
-            return known
+            return known[1]
         with self._lock:
-            if pattern not in self._bits:
+            if id(pattern) not in self._bits:
                 bit = 1 << len(self._bits)
                 lits = required_literals(pattern)
                 if lits is None:
@@ -125,9 +127,9 @@ class Prefilter:
                 else:
                     for lit in lits:
                         self._keys[lit] = self._keys.get(lit, 0) | bit
-                self._bits[pattern] = bit
+                self._bits[id(pattern)] = (pattern, bit)
                 self._built = None
-            return self._bits[pattern]
+            return self._bits[id(pattern)][1]
 
     def group(self, patterns: list[re.Pattern[str]] | tuple[re.Pattern[str], ...]) -> PatternGroup:
         """Patterns a detector tries in turn (see ``PatternGroup``)."""
