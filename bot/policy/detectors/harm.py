@@ -94,7 +94,8 @@ _MEANS = (
 _IDIOM = (
     r"hang(?:s|ing)?\s+out|hung\s+out|hurt\s+(?:\w+\s+)?feelings|(?:wouldn'?t|won'?t|doesn'?t|never)\s+hurt\s+to|"
     r"(?:kill|hurt|harm)\s+(?:\w+\s+)?to\s+(?:say|admit|ask|try|be|listen|read|apologi[sz]e|check|have|smile)|"
-    r"twist\s+the\s+knife|shoot(?:ing)?\s+(?:\w+\s+)?mouth\s+off|kill\s+it\s+(?:at|in|on|tonight)|"
+    r"twist\s+the\s+knife|stab(?:s|bed|bing)?\s+(?:\w+\s+){0,2}in\s+the\s+back|knock(?:s|ed)?\s+(?:\w+\s+)?out\s+(?:in|of)\s+the\s+"
+    r"(?:first|second|third|final|\w+th)|knock\s+(?:\w+\s+)?socks\s+off|shoot(?:ing)?\s+(?:\w+\s+)?mouth\s+off|kill\s+it\s+(?:at|in|on|tonight)|"
     r"killing\s+me|kill\s+for|killed\s+it|kill\s+(?:two|time|the\s+(?:lights|engine|floodlights))|"
     r"murder\s+an?\s+(?:\w+\s+)?(?:roll|curry|pint|tea|coffee|cuppa|brew|sandwich|pie|kebab|burger|chippy)|"
     r"my\s+(?:\w+\s+)?will\s+kill\s+me|(?:mum|mam|wife|husband|dad)\s+(?:will|would|'?ll)\s+kill\s+me|"
@@ -249,7 +250,7 @@ def _compiled(people: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     active = rf"(?:{_VERB_ING})\s+(?:[a-z']+\s+){{0,3}}?(?:{target})"
     # Verbs that are violent only with a direction: "push her under", "run him off the road".
     directed = (rf"(?:push|shove|throw|chuck|run|mow|knock|kick|beat)(?:s|es|ed|ing|ning)?\s+(?:{target})\s+"
-                r"(?:[a-z']+\s+)?(?:under|off|in\s+front\s+of|over|down|out|senseless|black\s+and\s+blue|"
+                r"(?:[a-z']+\s+)?(?:under|off|in\s+front\s+of|over|out\s+cold|senseless|black\s+and\s+blue|"
                 r"to\s+(?:death|a\s+pulp)|into\s+(?:the|a)\s+(?:river|brook|canal|pond|ditch|road|traffic))")
     passive = (rf"(?:{target})\s+(?:[a-z']+\s+){{0,6}}?(?:be|get|gets|got|getting|been|being)\s+"
                rf"(?:[a-z']+\s+)?(?:{_VERB_ED})")
