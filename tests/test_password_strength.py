@@ -45,4 +45,4 @@ def test_user_names_cannot_hide_direction_controls() -> None:
     from bot.users import create_user
 
     with pytest.raises(UserError, match="invisible"):
-        create_user(None, "jo\u202eevil", "clerk")  # type: ignore[arg-type] - refused before any database work
+        create_user(None, "jo\u202eevil", "clerk")  # type: ignore[arg-type]  # refused before any database work

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pyotp
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from werkzeug.test import TestResponse
 
 from bot.bootstrap import App
 from bot.storage import models as m
@@ -17,11 +18,11 @@ from tests.support import FakeClock
 from tests.web.conftest import Person, add_person, csrf_of, sign_in
 
 
-def post_password(client: FlaskClient, name: str, password: str) -> object:
+def post_password(client: FlaskClient, name: str, password: str) -> TestResponse:
     return client.post("/sign-in", data={"name": name, "password": password, "csrf_token": csrf_of(client)})
 
 
-def post_code(client: FlaskClient, **fields: str) -> object:
+def post_code(client: FlaskClient, **fields: str) -> TestResponse:
     return client.post("/sign-in/code", data={"csrf_token": csrf_of(client, "/sign-in/code"), **fields})
 
 
@@ -76,7 +77,8 @@ def test_lockout_grows_after_repeated_failures(app: App, client: FlaskClient, cl
     r = post_password(client, clerk.name, clerk.password)  # the right password while locked: refused
     assert r.status_code == 401 and "was not right, or signing in has been paused" in r.get_data(as_text=True)
     post_password(client, clerk.name, "wrong password!")
-    assert user(app, clerk.name).locked_until - clock.now > first_lock  # the delay grows
+    relocked = user(app, clerk.name).locked_until
+    assert relocked is not None and relocked - clock.now > first_lock  # the delay grows
     clock.advance(hours=2)
     assert post_password(client, clerk.name, clerk.password).status_code == 302
     assert len(audit_events(app, "login.failed")) == 6

@@ -9,6 +9,7 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
+from werkzeug.test import TestResponse
 
 from bot.bootstrap import App
 from bot.storage import models as m
@@ -46,7 +47,7 @@ def session_rows(app: App, name: str) -> int:
                    .scalar_one())
 
 
-def change_password(client: FlaskClient, person: Person, new: str) -> object:
+def change_password(client: FlaskClient, person: Person, new: str) -> TestResponse:
     return client.post("/my-sign-in", data={"csrf_token": csrf_of(client, "/my-sign-in"), "what": "password",
                                             "current_password": person.password, "new_password": new,
                                             "confirm_password": new})
