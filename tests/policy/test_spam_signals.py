@@ -52,6 +52,7 @@ SIGNALS = [
     ("I'll check with the clerk and add my name to the list", ()),
     ("We watched the new video of the bypass plans at the meeting", ()),
     ("Text me when the bin lorry has been, thanks", ()),
+    ("Follow us on Facebook for the fete updates, and check us out at the Christmas market", ()),
 ]
 
 

@@ -65,10 +65,11 @@ SPAM_PHRASES = re.compile(
     r"your\s+(?:account|payment|parcel|licence|vehicle\s+tax)\s+(?:has|is|was)\s+(?:been\s+)?"
     r"(?:suspended|failed|expired|locked|on\s+hold|in\s+arrears|overdue)|"
     # Self-promotion as it is written under videos and posts: "sub me", "check me out",
-    # "follow me on instagram", "my new song", "like 4 like", "sorry for the spam".
-    r"follow\s+(?:me|us|him|her)\s+on\s+(?:twitter|instagram|insta|ig|twitch|facebook|tumblr|"
+    # "follow me on instagram", "my new song", "like 4 like", "sorry for the spam". Not "follow
+    # us on Facebook" or "check us out at the fete": community groups write that.
+    r"follow\s+me\s+on\s+(?:twitter|instagram|insta|ig|twitch|facebook|tumblr|"
     r"soundcloud|tiktok|youtube)|(?:sub|subscribe|sucscribe|subscribing)\s+(?:to\s+)?me|add\s+me\s+(?:on|here)|"
-    r"check\s+(?:me|us|him|her)\s+out|(?:check\s+out|listen\s+to|watch)\s+my\s+(?:new(?:est)?\s+|latest\s+)?"
+    r"check\s+me\s+out|(?:check\s+out|listen\s+to|watch)\s+my\s+(?:new(?:est)?\s+|latest\s+)?"
     r"(?:music|songs?|sound|tracks?|mixtape|videos?|vids?|covers?|blog|band|vlogs?|rap|beats?)|"
     r"my\s+(?:new(?:est)?|latest)\s+(?:songs?|sound|track|single|mixtape|video|vid|cover|vlog)|"
     r"(?:like|follow|sub)\s*(?:4|for)\s*(?:like|follow|sub)|l4l|"
