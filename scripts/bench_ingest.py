@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -121,8 +121,10 @@ def wait_for_polls(port: int, proc: subprocess.Popen[bytes]) -> dict:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as resp:  # noqa: S310
                 doc = json.load(resp)
-        except OSError as exc:
-            doc = getattr(exc, "fp", None) and json.load(exc.fp)  # 503 still carries the report
+        except urllib.error.HTTPError as exc:
+            doc = json.load(exc.fp) if exc.fp else None  # 503 still carries the report
+        except OSError:
+            doc = None
         if doc and all(a["last_successful_poll"] for a in doc.get("accounts", [])) and doc.get("accounts"):
             return doc
         time.sleep(0.5)
@@ -142,7 +144,7 @@ def main() -> None:
     if not args.skip_rss:
         rss = bench_idle_rss(args.settle)
         print(f"modbot run idle with {rss['accounts']} accounts: RSS {rss['idle_rss_mb']} MB (target <= 150)")
-    os.sys.stdout.flush()
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":

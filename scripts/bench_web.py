@@ -30,6 +30,7 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -90,6 +91,13 @@ def _finding(item_id: int, now: datetime) -> dict[str, object]:
             "explanation": "A benchmark finding.", "proposed_actions": ["block", "report"], "created_at": now}
 
 
+def _csrf(client: Any, path: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).get_data(as_text=True))
+    if found is None:
+        raise SystemExit(f"no CSRF token on {path}")
+    return found.group(1)
+
+
 def session_cookie(app: object) -> str:
     """Sign the benchmark clerk in through the real sign-in flow; return the session cookie."""
     import pyotp
@@ -101,10 +109,9 @@ def session_cookie(app: object) -> str:
         new = create_user(s, "bench", "clerk", created_by="bench")
         s.query(m.User).filter(m.User.name == "bench").one().totp_confirmed = True
     client = create_web_app(app).test_client()  # type: ignore[arg-type]
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/sign-in").get_data(as_text=True))
-    client.post("/sign-in", data={"name": "bench", "password": new.password, "csrf_token": token.group(1)})
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/sign-in/code").get_data(as_text=True))
-    client.post("/sign-in/code", data={"code": pyotp.TOTP(new.totp_secret).now(), "csrf_token": token.group(1)})
+    client.post("/sign-in", data={"name": "bench", "password": new.password, "csrf_token": _csrf(client, "/sign-in")})
+    client.post("/sign-in/code", data={"code": pyotp.TOTP(new.totp_secret).now(),
+                                       "csrf_token": _csrf(client, "/sign-in/code")})
     cookie = client.get_cookie("modbot_session")
     assert cookie is not None and client.get("/").status_code == 200, "sign-in failed"
     return f"modbot_session={cookie.value}"

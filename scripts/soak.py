@@ -18,6 +18,7 @@ Exit status: 0 when there are no invariant violations, 1 otherwise.
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import logging
 import os
@@ -272,7 +273,7 @@ class Soak:
             approve = self.rng.random() < 0.7
             decision = Decision(review_id, approve, "clerk", "" if approve else "fair comment, no action",
                                 no_action_reason=NoActionReason.RECORD_ONLY if approve else None)
-            self.job("decide", lambda d=decision: self.mod.decide(d))
+            self.job("decide", functools.partial(self.mod.decide, decision))
             self.figures.decisions += 1
 
     # -- SIGKILL of a real process ----------------------------------------------------------------------
@@ -330,7 +331,7 @@ class Soak:
             self.mod.send_outbox(limit=1000)
             with self.app.sessions() as s:  # type: ignore[union-attr]
                 busy = s.execute(select(func.count()).select_from(m.Action)
-                                 .where(m.Action.state.in_(("approved", "executing")))).scalar()
+                                 .where(m.Action.state.in_(("approved", "executing")))).scalar() or 0
                 busy += s.execute(select(func.count()).select_from(m.OutboxMessage)
                                   .where(m.OutboxMessage.state == "pending")).scalar() or 0
             if not busy:
