@@ -41,7 +41,8 @@ def test_the_check_page_says_what_happens_on_that_platform(platform: str, kind: 
 
 
 def test_a_report_is_checked_before_it_is_approved(app: App, signed_in: FlaskClient) -> None:
-    app.moderator.adapters["masto"] = FakePlatform("mastodon", frozenset({ActionKind.REPORT, ActionKind.BLOCK}))
+    app.moderator.adapters["masto"] = FakePlatform(
+        "mastodon", frozenset({ActionKind.REPORT, ActionKind.BLOCK})).as_adapter()
     rid = insert_review(app, account="masto", platform="mastodon", actions=("report",))
     item = item_of(app, rid)
     page = post(signed_in, f"/items/{item}/decide", decision="approve", actions="report", reason="abuse",
@@ -49,11 +50,11 @@ def test_a_report_is_checked_before_it_is_approved(app: App, signed_in: FlaskCli
     assert f"Check what will happen: item {item}" in page and "moderators of the council&#39;s Mastodon server" in page
     assert 'name="confirmed" value="yes"' in page and 'name="actions" value="report"' in page
     with app.sessions() as s:
-        assert s.get(m.ReviewItem, rid).status == "pending"  # nothing decided until confirmed
+        assert s.get_one(m.ReviewItem, rid).status == "pending"  # nothing decided until confirmed
     post(signed_in, f"/items/{item}/decide", decision="approve", actions="report", reason="abuse", back="/",
          confirmed="yes")
     with app.sessions() as s:
-        assert s.get(m.ReviewItem, rid).status == "approved"
+        assert s.get_one(m.ReviewItem, rid).status == "approved"
 
 
 def test_a_mute_needs_no_check_page(app: App, signed_in: FlaskClient) -> None:

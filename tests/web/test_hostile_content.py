@@ -19,7 +19,8 @@ def main_part(html: str) -> str:
 
 
 def test_every_payload_is_escaped_in_the_queue_and_item_page(app: App, signed_in: FlaskClient) -> None:
-    app.moderator.adapters["masto"] = FakePlatform("mastodon", frozenset({ActionKind.BLOCK, ActionKind.REPORT}))
+    app.moderator.adapters["masto"] = FakePlatform(
+        "mastodon", frozenset({ActionKind.BLOCK, ActionKind.REPORT})).as_adapter()
     ids = []
     for payload in PAYLOADS:
         ids.append(insert_review(app, account="masto", platform="mastodon", text=payload, html=payload,
@@ -78,7 +79,7 @@ def test_bluesky_links_come_from_facets_and_only_http() -> None:
 
 
 def test_bluesky_post_rendered_with_facet_link(app: App, signed_in: FlaskClient) -> None:
-    app.moderator.adapters["sky"] = FakePlatform("bluesky", frozenset({ActionKind.BLOCK}))
+    app.moderator.adapters["sky"] = FakePlatform("bluesky", frozenset({ActionKind.BLOCK})).as_adapter()
     text = "read <script>this</script> at link"
     raw = json.dumps({"record": {"text": text, "facets": [{"index": {"byteStart": 30, "byteEnd": 34},
                       "features": [{"$type": "app.bsky.richtext.facet#link", "uri": "https://ok.example/a"}]}]}})

@@ -22,7 +22,7 @@ from tests.web.conftest import add_person, csrf_of, insert_review, sign_in
 
 def item_of(app: App, review_id: int) -> int:
     with app.sessions() as s:
-        return s.get(m.ReviewItem, review_id).item_id
+        return s.get_one(m.ReviewItem, review_id).item_id
 
 
 def unflagged_item(app: App) -> m.Item:
@@ -41,7 +41,7 @@ def audit_events(app: App, prefix: str) -> list[m.AuditEvent]:
 
 def held(app: App, item_id: int) -> tuple[bool, str | None]:
     with app.sessions() as s:
-        item = s.get(m.Item, item_id)
+        item = s.get_one(m.Item, item_id)
         return item.legal_hold, item.legal_hold_reason
 
 
@@ -82,7 +82,7 @@ def test_flagged_item_page_has_the_decision_form_and_the_old_address_redirects(a
 def test_the_alert_e_mail_link_opens_the_item(app: App, signed_in: FlaskClient) -> None:
     rid = insert_review(app, severity=3, ground="threat", text="I know where you live")
     with app.sessions() as s:
-        draft = urgent_item(app.settings, s.get(m.ReviewItem, rid))
+        draft = urgent_item(app.settings, s.get_one(m.ReviewItem, rid))
     link = next(line for line in draft.body.splitlines() if "/items/" in line)
     path = link.removeprefix(str(app.settings.get("web.public_url")).rstrip("/"))
     page = signed_in.get(path).get_data(as_text=True)

@@ -63,7 +63,7 @@ def test_queue_shows_author_context_and_policy(app: App, signed_in: FlaskClient)
 
 
 def test_filters(app: App, signed_in: FlaskClient) -> None:
-    app.moderator.adapters["masto"] = FakePlatform("mastodon", frozenset({ActionKind.BLOCK}))
+    app.moderator.adapters["masto"] = FakePlatform("mastodon", frozenset({ActionKind.BLOCK})).as_adapter()
     spam = insert_review(app, text="buy cheap pills", ground="spam")
     masto = insert_review(app, account="masto", platform="mastodon", text="rude words")
     assert f"Item {masto}:" not in signed_in.get("/?ground=spam").get_data(as_text=True)
@@ -78,7 +78,7 @@ def test_approve_the_proposed_actions_and_see_the_audit_entry(app: App, signed_i
     app.moderator.poll("sim")
     with app.sessions() as s:
         first = s.execute(select(m.ReviewItem).where(m.ReviewItem.status == "pending")
-                          .order_by(m.ReviewItem.id)).scalars().first()
+                          .order_by(m.ReviewItem.id).limit(1)).scalar_one()
         proposed = [a.kind for a in first.actions]
     r = decide(signed_in, first.id, decision="approve", actions=proposed, reason="clear breach")
     assert r.status_code == 302
@@ -145,7 +145,8 @@ def test_deciding_twice_is_refused(app: App, signed_in: FlaskClient) -> None:
 
 
 def test_unsupported_action_is_refused(app: App, signed_in: FlaskClient) -> None:
-    app.moderator.adapters["masto"] = FakePlatform("mastodon", frozenset({ActionKind.BLOCK, ActionKind.REPORT}))
+    app.moderator.adapters["masto"] = FakePlatform(
+        "mastodon", frozenset({ActionKind.BLOCK, ActionKind.REPORT})).as_adapter()
     rid = insert_review(app, account="masto", platform="mastodon")
     decide(signed_in, rid, decision="approve", actions=["hide_reply"])
     assert review(app, rid).status == "pending"
@@ -166,7 +167,7 @@ def test_bulk_decisions(app: App, signed_in: FlaskClient) -> None:
 
 def test_mastodon_caveat_and_only_real_actions(app: App, signed_in: FlaskClient) -> None:
     caps = frozenset({ActionKind.BLOCK, ActionKind.MUTE, ActionKind.REPORT, ActionKind.REMOVE_FOLLOWER})
-    app.moderator.adapters["masto"] = FakePlatform("mastodon", caps)
+    app.moderator.adapters["masto"] = FakePlatform("mastodon", caps).as_adapter()
     rid = insert_review(app, account="masto", platform="mastodon")
     page = signed_in.get(f"/review/{rid}", follow_redirects=True).get_data(as_text=True)
     assert "only changes what the council" in page and "Reporting it to the server" in page
@@ -176,7 +177,7 @@ def test_mastodon_caveat_and_only_real_actions(app: App, signed_in: FlaskClient)
 
 def test_bluesky_hide_offered_only_under_the_councils_own_thread(app: App, signed_in: FlaskClient) -> None:
     caps = frozenset({ActionKind.HIDE_REPLY, ActionKind.BLOCK})
-    app.moderator.adapters["sky"] = FakePlatform("bluesky", caps)
+    app.moderator.adapters["sky"] = FakePlatform("bluesky", caps).as_adapter()
     theirs = insert_review(app, account="sky", platform="bluesky", meta={"root_is_council": False})
     ours = insert_review(app, account="sky", platform="bluesky", meta={"root_is_council": True})
     assert 'value="hide_reply"' not in signed_in.get(f"/review/{theirs}", follow_redirects=True).get_data(as_text=True)
@@ -186,7 +187,7 @@ def test_bluesky_hide_offered_only_under_the_councils_own_thread(app: App, signe
 def test_item_page_shows_evidence_actions_and_history(app: App, signed_in: FlaskClient) -> None:
     app.moderator.poll("sim")
     with app.sessions() as s:
-        first = s.execute(select(m.ReviewItem).order_by(m.ReviewItem.id)).scalars().first()
+        first = s.execute(select(m.ReviewItem).order_by(m.ReviewItem.id).limit(1)).scalar_one()
         sha = first.item.raw_sha256
     page = signed_in.get(f"/review/{first.id}", follow_redirects=True).get_data(as_text=True)
     assert sha in page and "Raw payload as received" in page

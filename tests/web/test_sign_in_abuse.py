@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from argon2 import PasswordHasher
@@ -51,9 +52,9 @@ def verify_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
 
     class Counting(PasswordHasher):
-        def verify(self, hash: str | bytes, password: str | bytes) -> bool:  # noqa: A002 - argon2's name
+        def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:  # noqa: A002 - argon2's name
             calls.append("dummy" if hash == bot.users._DUMMY_HASH else "real")
-            return bool(super().verify(hash, password))
+            return super().verify(hash, password)
 
     monkeypatch.setattr(bot.users, "_hasher", Counting(time_cost=1, memory_cost=1024, parallelism=1))
     return calls
