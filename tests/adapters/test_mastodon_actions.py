@@ -241,7 +241,7 @@ def test_a_token_revoked_mid_run_stops_the_poll_and_loses_nothing(fake: FakeMast
                 return 401, {"error": "The access token was revoked"}
         return real_route(method, path, *args)
 
-    fake._route = revoke_after_first_page  # type: ignore[method-assign]
+    fake._route = revoke_after_first_page  # type: ignore[method-assign,assignment]
     with pytest.raises(AuthFailed):
         adapter.fetch(first.cursor)
     fake._route = real_route  # type: ignore[method-assign]

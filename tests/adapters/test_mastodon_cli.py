@@ -5,6 +5,7 @@ from __future__ import annotations
 import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import responses
@@ -55,12 +56,12 @@ def test_account_check_names_missing_permissions(fake: FakeMastodon, config: str
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     real_route = fake._route
 
-    def narrow(method: str, path: str, *args: object) -> object:
+    def narrow(method: str, path: str, *args: Any) -> tuple[int, Any]:
         if path == "/api/v1/apps/verify_credentials":
             return 200, {"id": "12", "name": "council-modbot", "scopes": ["read", "write:statuses"]}
         return real_route(method, path, *args)
 
-    fake._route = narrow  # type: ignore[method-assign]
+    fake._route = narrow  # type: ignore[method-assign,assignment]
     assert main(["--config", config, "account", "check"]) == 1
     out = capsys.readouterr().out
     assert "MISSING permissions: write:blocks write:mutes write:reports write:follows" in out
@@ -71,12 +72,12 @@ def test_account_check_reports_a_revoked_token(fake: FakeMastodon, config: str,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     real_route = fake._route
 
-    def revoked(method: str, path: str, *args: object) -> object:
+    def revoked(method: str, path: str, *args: Any) -> tuple[int, Any]:
         if path == "/api/v1/accounts/verify_credentials":
             return 401, {"error": "The access token was revoked"}
         return real_route(method, path, *args)
 
-    fake._route = revoked  # type: ignore[method-assign]
+    fake._route = revoked  # type: ignore[method-assign,assignment]
     assert main(["--config", config, "account", "check"]) == 1
     assert "FAILED: The account's login or token no longer works." in capsys.readouterr().out
 

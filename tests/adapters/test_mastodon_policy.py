@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 import requests
@@ -88,12 +89,12 @@ def test_a_token_without_write_notifications_falls_back_to_reading_requests(fake
     adapter.server_version  # noqa: B018 - learn the version before the failure is armed
     real_route = fake._route
 
-    def refuse_patch(method: str, path: str, *args: object) -> object:
+    def refuse_patch(method: str, path: str, *args: Any) -> tuple[int, Any]:
         if method == "PATCH":
             return 403, {"error": "This action is outside the authorized scopes"}
         return real_route(method, path, *args)
 
-    fake._route = refuse_patch  # type: ignore[method-assign]
+    fake._route = refuse_patch  # type: ignore[method-assign,assignment]
     warnings = adapter.prepare(live=True)
     assert any("write:notifications" in w for w in warnings)
     assert [i.remote_id for i in adapter.fetch(None).items] == [dm_id]

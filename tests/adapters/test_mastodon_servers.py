@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -133,12 +134,12 @@ def test_one_failing_check_does_not_hide_the_others(rsps: responses.RequestsMock
     fake = FakeMastodon(rsps, software="mastodon")
     real_route = fake._route
 
-    def broken_apps(method: str, path: str, *args: object) -> object:
+    def broken_apps(method: str, path: str, *args: Any) -> tuple[int, Any]:
         if path == "/api/v1/apps/verify_credentials":
             return 503, {"error": "Service Unavailable"}
         return real_route(method, path, *args)
 
-    fake._route = broken_apps  # type: ignore[method-assign]
+    fake._route = broken_apps  # type: ignore[method-assign,assignment]
     assert main(["--config", config, "account", "check"]) == 1
     out = capsys.readouterr().out
     assert "server runs Mastodon 4.5.0" in out and "signed in as @thornburytc" in out
@@ -151,12 +152,12 @@ def test_a_revoked_token_still_shows_the_server(rsps: responses.RequestsMock, co
     fake = FakeMastodon(rsps, software="gotosocial")
     real_route = fake._route
 
-    def revoked(method: str, path: str, *args: object) -> object:
+    def revoked(method: str, path: str, *args: Any) -> tuple[int, Any]:
         if path == "/api/v1/accounts/verify_credentials":
             return 401, {"error": "Unauthorized: token not supplied"}
         return real_route(method, path, *args)
 
-    fake._route = revoked  # type: ignore[method-assign]
+    fake._route = revoked  # type: ignore[method-assign,assignment]
     assert main(["--config", config, "account", "check"]) == 1
     out = capsys.readouterr().out
     assert "server runs GoToSocial 0.19.2" in out
