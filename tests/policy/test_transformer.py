@@ -102,8 +102,10 @@ FIXED = {
     "When is the next parish council meeting?": set(),
     "The potholes on Castle Street are a bloody disgrace": set(),
     "Immigrants are a disease and this town should get rid of them.": {"offensive", "hate"},
-    "I hope someone burns your house down with you in it": {"offensive", "threat"},
-    "Shut up you stupid cow": {"offensive", "abuse", "obscene"},
+    # The 2026-12-01 13:56 model also puts this threat over its hate and obscene
+    # thresholds (no rule reads those heads alone; hate_second_opinion gives way to a threat).
+    "I hope someone burns your house down with you in it": {"offensive", "abuse", "threat", "hate", "obscene"},
+    "Shut up you stupid cow": {"offensive", "obscene"},  # abuse 0.93, under its 0.95
     "WIN a FREE iPhone!!! Click the link in my bio to claim your prize now": {"spam"},
 }
 
@@ -123,7 +125,7 @@ def test_batch_scores_equal_one_by_one_scores(model, tmp_path):
         assert model.scores(text) == scores  # one post per run: its neighbours do not matter
         assert scores.keys() == set(MANIFEST_DOC["heads"])
     grouped = TransformerClassifier.load(MODEL_DIR, batch_size=8).scores_batch(texts)
-    # Several posts per run: close, not equal (up to 0.054 on these posts with the
+    # Several posts per run: close, not equal (up to 0.046 on these posts with the
     # shipped model), which is why batch_size defaults to 1.
     for alone, together in zip(batched, grouped, strict=True):
         assert all(abs(alone[h] - together[h]) < 0.1 for h in alone)
