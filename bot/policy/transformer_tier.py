@@ -3,8 +3,9 @@
 ``standard``: the word and letter n-gram model (``bot/policy/classifier.py``),
 pure Python, a few MB of memory; the fallback for the smallest machines.
 ``transformer``: the fine-tuned MiniLM encoder (``bot/policy/transformer.py``):
-better on the council corpora and on hate without slurs, worse on OLID, about
-90 MB more memory and over ten times the CPU per post (docs/transformer.md).
+better on the council corpora, on OLID and on hate without slurs, but with
+about twice the civil false alarms, about 90 MB more memory and about nine
+times the CPU per post (docs/transformer.md).
 
 Other keys of the ``classifier`` section: ``enabled`` (false: no second opinion),
 ``model`` (the standard tier's ``.json.gz`` file, or the transformer tier's
