@@ -31,7 +31,7 @@ sys.path.insert(0, {root!r})
 before = psutil.Process().memory_info().rss
 from bot.policy import load_engine
 from bot.policy.evaluation import example_context, text_item
-engine = load_engine(classifier={classifier})
+engine = load_engine(classifier={classifier}, tier="standard")
 engine.evaluate(text_item("warm up you numpty 07911 123456"), example_context())
 after = psutil.Process().memory_info().rss
 print(json.dumps({{"before": before, "after": after}}))
@@ -51,7 +51,7 @@ def throughput(classifier: bool, texts: list[str]) -> tuple[float, float]:
     from bot.policy import load_engine
     from bot.policy.evaluation import example_context, text_item
 
-    engine = load_engine(classifier=classifier)
+    engine = load_engine(classifier=classifier, tier="standard")  # the transformer: bench_transformer.py
     ctx = example_context()
     items = [text_item(t, i) for i, t in enumerate(texts)]
     for item in items[:200]:

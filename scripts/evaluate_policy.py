@@ -145,6 +145,8 @@ def main() -> int:
                         help="the council corpora's fresh files (*.fresh.yaml) instead of tune/held-out, "
                              "public sets' held-out parts (final figures; never tune on what this shows)")
     parser.add_argument("--rules-only", action="store_true", help="without the statistical model")
+    parser.add_argument("--tier", choices=["standard", "transformer"], default=None,
+                        help="which second opinion (default: the rules file's, else the transformer)")
     parser.add_argument("--show", action="store_true",
                         help="list the tuning part's misses and false alarms (refused with --heldout, --fresh)")
     parser.add_argument("--batch", type=int, action="append", default=None, metavar="N",
@@ -159,10 +161,11 @@ def main() -> int:
     if args.batch and args.fresh:
         parser.error("the fresh files have no batches; --batch is for the split corpora")
     public_heldout = args.heldout or args.fresh
-    engine = load_engine(path=args.rules, classifier=False if args.rules_only else None)
+    engine = load_engine(path=args.rules, classifier=False if args.rules_only else None, tier=args.tier)
     part = ("fresh (council corpora) and held-out (public sets)" if args.fresh
             else "held-out" if args.heldout else "tuning (training)")
-    model = "rules only" if engine.classifier is None else "rules + classifier"
+    model = ("rules only" if engine.classifier is None
+             else f"rules + classifier ({getattr(engine.classifier, 'tier', 'standard')} tier)")
     print(f"## Evaluation, {part} parts, {model}\n")
     if "corpus" in args.sets:
         print("\n".join(evaluate_corpora(engine, corpus_part(args.heldout, args.fresh), args.show,

@@ -1,11 +1,11 @@
 """Which second opinion the rules file asks for: ``classifier: {tier: standard | transformer}``.
 
+``transformer`` (the default): the fine-tuned MiniLM encoder
+(``bot/policy/transformer.py``): better on the council corpora, on OLID and on
+hate without slurs, but with about twice the civil false alarms, about 90 MB
+more memory and about nine times the CPU per post (docs/transformer.md).
 ``standard``: the word and letter n-gram model (``bot/policy/classifier.py``),
 pure Python, a few MB of memory; the fallback for the smallest machines.
-``transformer``: the fine-tuned MiniLM encoder (``bot/policy/transformer.py``):
-better on the council corpora, on OLID and on hate without slurs, but with
-about twice the civil false alarms, about 90 MB more memory and about nine
-times the CPU per post (docs/transformer.md).
 
 Other keys of the ``classifier`` section: ``enabled`` (false: no second opinion),
 ``model`` (the standard tier's ``.json.gz`` file, or the transformer tier's
@@ -31,7 +31,7 @@ from bot.policy.transformer import DEFAULT_BATCH, MODEL_DIR, TransformerClassifi
 
 log = logging.getLogger(__name__)
 TIERS = ("standard", "transformer")
-DEFAULT_TIER = "standard"
+DEFAULT_TIER = "transformer"
 KEYS = frozenset({"enabled", "tier", "model", "threads", "batch_size"})
 
 SecondOpinion = Classifier | TransformerClassifier

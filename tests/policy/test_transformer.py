@@ -136,8 +136,11 @@ def test_mentions_and_links_are_masked_as_in_the_training_data():
     assert model_text("@bob look https://x.example/a [url] [user]") == "@user look url url @user"
 
 
-def test_default_tier_is_standard_and_the_switch_loads_the_transformer(tmp_path):
-    assert load_engine().classifier.tier == "standard"
+def test_default_tier_is_the_transformer_and_the_switch_loads_the_standard_model(tmp_path):
+    default = load_engine()
+    assert default.classifier.tier == "transformer" and default.classifier.sha256 == SHIPPED_SHA
+    assert load_engine(path=rules_with(tmp_path, {})).classifier.tier == "transformer"  # no tier key
+    assert load_engine(path=rules_with(tmp_path, {"tier": "standard"})).classifier.tier == "standard"
     engine = load_engine(path=rules_with(tmp_path, {"tier": "transformer"}))
     assert engine.classifier.tier == "transformer" and engine.classifier.sha256 == SHIPPED_SHA
     assert load_engine(path=rules_with(tmp_path, {"tier": "transformer"}), tier="standard").classifier.tier \
@@ -179,7 +182,7 @@ def test_batch_evaluation_equals_item_by_item_on_both_tiers():
 def test_cli_shows_which_tier_scored(capsys):
     from bot.cli import main
 
-    assert main(["rules", "test", "--tier", "transformer", "When is the next meeting?"]) == 0
-    assert f"transformer tier, model {SHIPPED_SHA[:12]}" in capsys.readouterr().out
-    assert main(["rules", "test", "--format", "jsonl", "When is the next meeting?"]) == 0
-    assert json.loads(capsys.readouterr().out)["scored_by"].startswith("standard tier, model ")
+    assert main(["rules", "test", "--tier", "standard", "When is the next meeting?"]) == 0
+    assert "standard tier, model " in capsys.readouterr().out
+    assert main(["rules", "test", "--format", "jsonl", "When is the next meeting?"]) == 0  # the default
+    assert json.loads(capsys.readouterr().out)["scored_by"] == f"transformer tier, model {SHIPPED_SHA[:12]}"
