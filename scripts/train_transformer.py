@@ -232,38 +232,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--save-checkpoint", type=Path, default=None, help="torch weights, for a second stage")
     parser.add_argument("--init", type=Path, default=None, help="start from a first stage's checkpoint")
     parser.add_argument("--no-train", action="store_true", help="only export and threshold --init")
-    parser.add_argument("--thresholds-only", action="store_true",
-                        help="re-choose the thresholds of the model in --out as it is (same --scale and "
-                             "--fold as its training run): no training, the model file is not touched")
     parser.add_argument("--replay", type=float, default=1.0,
                         help="second stage: fraction of the shared sets' training posts to revisit")
     return parser.parse_args()
-
-
-def rethreshold(args: argparse.Namespace) -> int:
-    """``--thresholds-only``: score the training run's validation fold again with the
-    shipped file (checked against its SHA-256 on load) and choose the thresholds anew;
-    the manifest's other entries and the card's held-out section are kept."""
-    doc = json.loads((args.out / MANIFEST).read_text(encoding="utf-8"))
-    posts, hashes = gather(args)
-    if hashes != doc["data_sha256"]:
-        raise SystemExit("refusing: the training data differ from the ones the model was trained on")
-    _, fold = transformer_data.validation_fold(posts, args.fold, SEED)
-    counts = transformer_data.composition([], fold)["counts"]["fold"]
-    if counts != doc["sample"]["counts"]["fold"]:
-        raise SystemExit("refusing: this is not the model's validation fold (same --scale and --fold?)")
-    shipped = TransformerClassifier.load(args.out, threads=2)
-    fold_texts = prepare_texts(fold)
-    thresholds, metrics = choose_thresholds(fold, fold_texts, shipped.scores_batch(fold_texts), shipped)
-    doc["thresholds"], doc["out_of_fold"] = thresholds, metrics
-    doc["thresholds_chosen_at"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    write_manifest(args.out, doc)
-    card = (args.out / "MODEL_CARD.md").read_text(encoding="utf-8")
-    held_out = card.split("## Held-out figures\n", 1)[1].split("\n## ", 1)[0].strip() \
-        if "## Held-out figures\n" in card else ""
-    transformer_card.write(args.out, doc, held_out)
-    print(json.dumps({"thresholds": thresholds, "out_of_fold": metrics}, indent=2), flush=True)
-    return 0
 
 
 def main() -> int:
@@ -272,8 +243,6 @@ def main() -> int:
     np.random.seed(SEED % 2**32)
     torch.manual_seed(SEED)
     torch.set_num_threads(2)
-    if args.thresholds_only:
-        return rethreshold(args)
     base = args.base or find_base()
     check_base(base)
     posts, hashes = gather(args)
@@ -327,7 +296,7 @@ def main() -> int:
     shipped = TransformerClassifier.load(args.out, threads=2)
     fold_texts = prepare_texts(fold)
     scores = shipped.scores_batch(fold_texts)
-    thresholds, metrics = choose_thresholds(fold, fold_texts, scores, shipped)
+    thresholds, metrics = choose_thresholds(fold, fold_texts, scores)
     doc["thresholds"], doc["out_of_fold"] = thresholds, metrics
     write_manifest(args.out, doc)
     transformer_card.write(args.out, doc)

@@ -56,14 +56,6 @@ def write(out: Path, doc: dict, held_out: str = "") -> None:
               "offensive score reached the threshold).", ""]
     lines += _table({k: v for k, v in doc["out_of_fold"].items() if "precision" in v})
     lines += ["", f"Thresholds: {', '.join(f'{k} {v}' for k, v in sorted(doc['thresholds'].items()))}.", ""]
-    joint = doc["out_of_fold"].get("joint_civil_alarms (corpus, whole engine)")
-    if joint:
-        lines += [f"`offensive`, `hate` and `threat` were chosen together so that the whole engine (every rule "
-                  f"and all three second opinions) flags at most 2% of the corpora's civil fold posts: it flags "
-                  f"{round(joint['rate'] * joint['posts'])} of {joint['posts']} ({joint['rules_alone']} by the "
-                  f"rules alone)"
-                  + (f"; thresholds re-chosen {doc['thresholds_chosen_at']} on the same fold, model unchanged"
-                     if doc.get("thresholds_chosen_at") else "") + ".", ""]
     if held_out:
         lines += ["## Held-out figures", "", held_out, ""]
     lines += ["## Licences of the training data", "", LICENCES.read_text(encoding="utf-8")]
