@@ -53,23 +53,11 @@ _WISH_HARM = (
     r"(?:hospital|a\s+wheelchair|a\s+box|the\s+ground)|never\s+wakes?\s+up|"
     r"(?:would|will|'?d)\s+(?:put|run|hit|stab|shoot|kill|hurt|burn|drown|knock))"
 )
-FORM_WORDS = frozenset(
-    "kill murder stab shoot strangle throttle drown poison torch burn batter glass knife blade "
-    "smash break hang lynch hurt harm maim cripple bury gut slit petrol firebomb run reverse drive "
-    "set stick put teach give sort deal do knock push throw chuck slip finish take battered "
-    "stabbed shot harmed killed beaten glassed knifed burnt burned torched smashed kicking beating "
-    "hiding coming dies die died drowns burns rots chokes suffers crash crashes gets grow grows "
-    "breaks ends wakes shame hate accidents accident happen happens happened safe security "
-    "watching watch watched careful checking memories know found saw seen last floats wall "
-    "matters bring torches heavy ambulance box bag dead deed name lesson bricks brick windows "
-    "window flames fire bomb blow gun shotgun bat baseball crowbar hammer machete acid ram mow block "
-    "slash slashed tie waiting wait looking forgets forget eggs inside accidents glass breaks bonfire "
-    "eats eat tyres brake sugar weedkiller like ur".split()
-)
+
 
 
 @lru_cache(maxsize=64)
-def forms_for(people: tuple[str, ...]) -> tuple[tuple[frozenset[str], re.Pattern[str], str], ...]:
+def forms_for(people: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], str], ...]:
     """The compiled forms for a council with these named people."""
     person = _person_ref(people)
     obj = rf"(?:{person}|{_OWNER}\s+(?:[a-z]+\s+)?{_THINGS}|the\s+council\s+(?:offices?|building|chamber)|"
@@ -152,20 +140,10 @@ def forms_for(people: tuple[str, ...]) -> tuple[tuple[frozenset[str], re.Pattern
          r"|(?:with|and)\s+(?:the\s+)?(?:whole\s+lot\s+of\s+them|all\s+of\s+them|them\s+all|them)\s+inside",
          "a threat to attack people or the council's buildings"),
     )
-    shared = set(_literal_words(person + _W + _OWNER + _THINGS + _INTENT + obj)) | _COMMON
-    compiled: list[tuple[frozenset[str], re.Pattern[str], str]] = []
-    for pattern, label in forms:
-        for branch in split_branches(pattern):
-            needs = frozenset(w for w in _literal_words(branch) if w not in shared)
-            compiled.append((needs, re.compile(r"(?<![a-z])(?:" + branch + ")"), label))
-    return tuple(compiled)
-
-
-# Words too common to tell whether a form could match.
-_COMMON = frozenset("the and for with that this have will would could should might your their what "
-                    "when then than them they there were been being into just like are is was get got "
-                    "put she he his her him you all one can not but out off end come goes well right "
-                    "wrong say said see has had our who how any its".split())
+    # One compiled pattern per top-level alternative, so the literal pre-filter
+    # (bot.policy.prefilter, via threats.py) can pick the alternatives a post could match.
+    return tuple((re.compile(r"(?<![a-z])(?:" + branch + ")"), label)
+                 for pattern, label in forms for branch in split_branches(pattern))
 
 
 def split_branches(pattern: str) -> list[str]:
@@ -190,15 +168,6 @@ def split_branches(pattern: str) -> list[str]:
         i += 1
     branches.append(pattern[start:])
     return [b for b in branches if b]
-
-
-def _literal_words(branch: str) -> list[str]:
-    """Words of three letters or more written in a branch. Those not shared with the person,
-    intent and object parts are the branch's own: a match contains one of them, so a post
-    with none of them (a substring test) skips the branch."""
-    plain = re.sub(r"\(\?!\\s\+\(\?:[^()]*\)\)", " ", branch)  # words a negative lookahead excludes
-    plain = re.sub(r"\[[^\]]*\]|\\.|\(\?[:!=<]+", " ", plain)
-    return re.findall(r"[a-z]{3,}", plain)
 
 
 def _person_ref(people: tuple[str, ...]) -> str:

@@ -172,7 +172,7 @@ _GROUP = PREFILTER.group([pattern for _, _, pattern, _ in PATTERNS])
 
 @lru_cache(maxsize=64)
 def _forms_group(people: tuple[str, ...]) -> PatternGroup:
-    return PREFILTER.group([pattern for _, pattern, _ in forms_for(people)])
+    return PREFILTER.group([pattern for pattern, _ in forms_for(people)])
 
 
 # Knife, fire, bomb, pistol, coffin: aimed at a person they read as threats.
@@ -221,12 +221,12 @@ def threat_of_violence(a: Analysis, params: dict[str, Any]) -> Hit | None:
         for m in pattern.finditer(text):
             spans.append(a.span(m.start(), m.end()))
             labels.append(label)
-    # The forms are picked by the strings they need alone: their hand-listed words
-    # (FORM_WORDS, each form's ``needs``) missed "your house would go up a treat".
+    # The forms are picked by the strings they need alone (hand-listed trigger words
+    # once missed "your house would go up a treat").
     people = tuple(a.ctx.council.people)
     forms, group = forms_for(people), _forms_group(people)
     for index in group.candidates(a.literal_bits(text, group.mask)):
-        _, pattern, label = forms[index]
+        pattern, label = forms[index]
         for m in pattern.finditer(text):
             spans.append(a.span(m.start(), m.end()))
             labels.append(label)
