@@ -11,9 +11,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
+from alembic import command
 
 from bot.settings import Settings, parse_settings
+from bot.storage.db import alembic_config
 
 REPO = Path(__file__).resolve().parents[1]
 PG_ADMIN_URL = os.environ.get("MODBOT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -87,3 +90,29 @@ def fresh_postgres_database() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@contextmanager
+def migration_database(kind: str, tmp_path: Path, revision: str | None = None) -> Iterator[str]:
+    """An empty database of ``kind`` ("sqlite" or "postgres"), migrated to ``revision`` if
+    given, for migration tests. A PostgreSQL that does not answer fails the test in CI and
+    skips it elsewhere."""
+    if kind == "sqlite":
+        url = f"sqlite:///{tmp_path / 'migration.db'}"
+        if revision:
+            command.upgrade(alembic_config(url), revision)
+        yield url
+        return
+    if not postgres_available():
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not answering in CI")
+        pytest.skip("PostgreSQL at 127.0.0.1:5432 is not answering")
+    with fresh_postgres_database() as url:
+        if revision:
+            command.upgrade(alembic_config(url), revision)
+        yield url
+
+
+def insert_row(conn: sa.Connection, table: str, **values: Any) -> None:
+    """Insert into ``table`` as the database has it now (rows written before a migration)."""
+    conn.execute(sa.Table(table, sa.MetaData(), autoload_with=conn).insert().values(**values))

@@ -5,20 +5,17 @@ approval with no action; the move that changes a decision's meaning is audited o
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 from sqlalchemy.orm import Session
 
 from bot.audit import GENESIS, verify_chain
-from bot.storage.db import alembic_config, migrate
-from tests.support import fresh_postgres_database, postgres_available
+from bot.storage.db import migrate
+from tests.support import insert_row, migration_database
 
 T0 = datetime(2026, 10, 5, 9, 30, tzinfo=UTC)
 #: review id -> (status, police referral, states of its actions)
@@ -33,51 +30,36 @@ OLD = {
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_at_0002(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-        command.upgrade(alembic_config(url), "0002")
+    with migration_database(request.param, tmp_path, "0002") as url:
         yield url
-        return
-    if not postgres_available():
-        if os.environ.get("CI"):
-            pytest.fail("PostgreSQL is not answering in CI")
-        pytest.skip("PostgreSQL at 127.0.0.1:5432 is not answering")
-    with fresh_postgres_database() as url:
-        command.upgrade(alembic_config(url), "0002")
-        yield url
-
-
-def _insert(conn: sa.Connection, table: str, **values: Any) -> None:
-    meta = sa.MetaData()
-    conn.execute(sa.Table(table, meta, autoload_with=conn).insert().values(**values))
 
 
 def _seed(conn: sa.Connection) -> None:
     from bot.audit import _content, sha256_hex
 
-    _insert(conn, "accounts", id=1, name="sim", platform="simulated", handle="@council", server_url="",
-            created_at=T0, consecutive_failures=0, auth_failed=False, warnings=[], last_poll_requests=0)
-    _insert(conn, "authors", id=1, platform="simulated", remote_id="a1", handle="resident", display_name="",
-            is_bot=False, first_seen_at=T0, last_seen_at=T0)
+    insert_row(conn, "accounts", id=1, name="sim", platform="simulated", handle="@council", server_url="",
+               created_at=T0, consecutive_failures=0, auth_failed=False, warnings=[], last_poll_requests=0)
+    insert_row(conn, "authors", id=1, platform="simulated", remote_id="a1", handle="resident", display_name="",
+               is_bot=False, first_seen_at=T0, last_seen_at=T0)
     prev = GENESIS
     for rid, (status, police, states) in OLD.items():
         item_id = rid + 10  # item numbers differ from review numbers, as in a real database
-        _insert(conn, "items", id=item_id, account_id=1, remote_id=f"p{rid}", kind="reply", author_id=1,
-                author_snapshot={}, text="post", html="", url="", created_at=T0, captured_at=T0,
-                context_text="", meta={}, raw="{}", raw_sha256="0" * 64, flagged=True, legal_hold=False)
-        _insert(conn, "findings", item_id=item_id, rule_id="threat_violence", ground="threat", severity=3,
-                clauses=[], spans=[], explanation="x", proposed_actions=["block"], police_referral=police,
-                created_at=T0, upheld={"approved": True, "rejected": False}.get(status))
-        _insert(conn, "review_items", id=rid, item_id=item_id, status=status, severity=3,
-                police_referral_suggested=police, police_referral=police, created_at=T0,
-                decided_at=None if status == "pending" else T0, decided_by=None if status == "pending" else "clerk")
+        insert_row(conn, "items", id=item_id, account_id=1, remote_id=f"p{rid}", kind="reply", author_id=1,
+                   author_snapshot={}, text="post", html="", url="", created_at=T0, captured_at=T0,
+                   context_text="", meta={}, raw="{}", raw_sha256="0" * 64, flagged=True, legal_hold=False)
+        insert_row(conn, "findings", item_id=item_id, rule_id="threat_violence", ground="threat", severity=3,
+                   clauses=[], spans=[], explanation="x", proposed_actions=["block"], police_referral=police,
+                   created_at=T0, upheld={"approved": True, "rejected": False}.get(status))
+        insert_row(conn, "review_items", id=rid, item_id=item_id, status=status, severity=3,
+                   police_referral_suggested=police, police_referral=police, created_at=T0,
+                   decided_at=None if status == "pending" else T0, decided_by=None if status == "pending" else "clerk")
         for n, state in enumerate(states):
-            _insert(conn, "actions", review_item_id=rid, account_id=1, kind="block", params={}, state=state,
-                    idempotency_key=f"act-{rid}-{n}", attempts=0, created_at=T0, updated_at=T0)
+            insert_row(conn, "actions", review_item_id=rid, account_id=1, kind="block", params={}, state=state,
+                       idempotency_key=f"act-{rid}-{n}", attempts=0, created_at=T0, updated_at=T0)
         details = {"item_id": item_id}
         row_hash = sha256_hex(prev + _content(T0, "clerk", f"review.{status}", "review_item", str(rid), details))
-        _insert(conn, "audit_log", at=T0, actor="clerk", event=f"review.{status}", subject_type="review_item",
-                subject_id=str(rid), details=details, prev_hash=prev, row_hash=row_hash)
+        insert_row(conn, "audit_log", at=T0, actor="clerk", event=f"review.{status}", subject_type="review_item",
+                   subject_id=str(rid), details=details, prev_hash=prev, row_hash=row_hash)
         prev = row_hash
 
 

@@ -3,7 +3,6 @@ models exactly (``alembic check``), and a newer database is refused, not touched
 
 from __future__ import annotations
 
-import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,19 +12,12 @@ import sqlalchemy as sa
 from alembic import command
 
 from bot.storage.db import DatabaseTooNew, alembic_config, current_revision, head_revision, migrate
-from tests.support import fresh_postgres_database, postgres_available
+from tests.support import migration_database
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def empty_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'empty.db'}"
-        return
-    if not postgres_available():
-        if os.environ.get("CI"):
-            pytest.fail("PostgreSQL is not answering in CI")
-        pytest.skip("PostgreSQL at 127.0.0.1:5432 is not answering")
-    with fresh_postgres_database() as url:
+    with migration_database(request.param, tmp_path) as url:
         yield url
 
 
