@@ -2,13 +2,14 @@
 """Standard tier, transformer tier and alt-profanity-check side by side, in one run.
 
     .venv/bin/python scripts/bench_transformer.py [--profanity-python .venv-train/bin/python]
-                                                  [--skip-rss] [--skip-quality] [--fresh]
+                                                  [--skip-rss] [--skip-quality] [--fresh | --fresh2]
 
 Quality (held-out parts only, read here at reporting time and nowhere else):
 "flagged" is any finding at all, as the clerk's queue sees it.
   * OLID held-out split: offensive vs not (precision, recall, F1, macro-F1).
   * council corpora held-out parts: breaches (any ground) vs civil posts; with
-    ``--fresh`` the fresh files (``*.fresh.yaml``: never split, never tuned on) instead.
+    ``--fresh`` the fresh files (``*.fresh.yaml``: never split, never tuned on) instead,
+    with ``--fresh2`` the second fresh set (``*.fresh2.yaml``, the same rule).
   * civil false-alarm rate: the corpora's civil held-out (or fresh) posts that get flagged.
   * hate on group-hate data (Stormfront, ToxiGen held-out; EDOS test split):
     share of the hateful posts with a finding on the hate ground, and flagged at all.
@@ -47,6 +48,7 @@ from scripts.bench_ingest import free_port, wait_for_polls  # noqa: E402
 from scripts.transformer_thresholds import prf  # noqa: E402
 
 TIERS = ("standard", "transformer")
+QUALITY_PARTS = ("heldout", "fresh", "fresh2")  # what the quality figures may read: never "tune"
 PROFANITY = ("import sys, json\nfrom profanity_check import predict\n"
              "print(json.dumps([int(x) for x in predict(json.load(sys.stdin))]))\n")
 
@@ -60,10 +62,17 @@ def held_out(name: str) -> list[td.Post]:
     return split(posts, name)[1]  # type: ignore[arg-type]
 
 
+def corpus_files(part: str = "heldout") -> list[Path]:
+    """The council corpus files of one part: ``heldout``, ``fresh`` or ``fresh2``."""
+    if part not in QUALITY_PARTS:
+        raise ValueError(f"not a reporting part: {part!r} (one of {', '.join(QUALITY_PARTS)})")
+    return sorted(CORPUS_DIR.glob(f"*.{part}.yaml"))
+
+
 def corpus_held_out(part: str = "heldout") -> list[Case]:
-    """The council corpora's held-out parts, or with ``part="fresh"`` the fresh files."""
+    """The council corpora's held-out parts, or with ``part="fresh"``/``"fresh2"`` a fresh set."""
     cases: list[Case] = []
-    for path in sorted(CORPUS_DIR.glob(f"*.{part}.yaml")):
+    for path in corpus_files(part):
         cases.extend(load_corpus(path))
     return cases
 
@@ -103,7 +112,7 @@ def quality(engines: dict, python: str | None, part: str = "heldout") -> None:
     olid = held_out("olid")
     texts, gold = [p.text for p in olid], [p.labels[0] for p in olid]
     cases = corpus_held_out(part)
-    corpora = "corpora fresh" if part == "fresh" else "corpora held-out"
+    corpora = f"corpora {part}" if part.startswith("fresh") else "corpora held-out"
     print("| data set | system | precision | recall | F1 | macro-F1 |\n|---|---|---|---|---|---|")
     rows, civil_rows = [], []
     for tier, engine in engines.items():
@@ -222,14 +231,22 @@ def service_rss(tier: str, tmp: Path, watch: float, settle: float) -> str:
             f"(peak over {watch:.0f} s) {peak / 2**20:.0f} MB, idle {idle / 2**20:.0f} MB")
 
 
+def quality_part(fresh: bool, fresh2: bool) -> str:
+    """Which council corpus files the quality figures read."""
+    return "fresh2" if fresh2 else "fresh" if fresh else "heldout"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Compare the second-opinion tiers.")
     parser.add_argument("--profanity-python", default=str(REPO / ".venv-train" / "bin" / "python"),
                         help="a Python with alt-profanity-check installed ('' to skip it)")
     parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument("--skip-rss", action="store_true")
-    parser.add_argument("--fresh", action="store_true",
-                        help="the council corpora's fresh files instead of their held-out parts")
+    fresh = parser.add_mutually_exclusive_group()
+    fresh.add_argument("--fresh", action="store_true",
+                       help="the council corpora's fresh files instead of their held-out parts")
+    fresh.add_argument("--fresh2", action="store_true",
+                       help="the council corpora's second fresh set (*.fresh2.yaml) instead")
     parser.add_argument("--rounds", type=int, default=10)
     args = parser.parse_args()
     python = args.profanity_python if args.profanity_python and Path(args.profanity_python).exists() else None
@@ -238,7 +255,7 @@ def main() -> int:
     for tier, engine in engines.items():
         print(f"{tier} tier: model SHA-256 {engine.classifier.sha256}")
     if not args.skip_quality:
-        quality(engines, python, "fresh" if args.fresh else "heldout")
+        quality(engines, python, quality_part(args.fresh, args.fresh2))
     texts = sample_texts(800)
     print("\n".join(model_alone(texts[:80], args.rounds)))
     print("\n".join(whole_engine(engines, texts)))

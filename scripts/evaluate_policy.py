@@ -4,6 +4,7 @@
     .venv/bin/python scripts/evaluate_policy.py             # tuning parts (what tuning may look at)
     .venv/bin/python scripts/evaluate_policy.py --heldout   # held-out parts (final figures only)
     .venv/bin/python scripts/evaluate_policy.py --fresh     # the fresh set (final figures only)
+    .venv/bin/python scripts/evaluate_policy.py --fresh2    # the second fresh set (final figures only)
     .venv/bin/python scripts/evaluate_policy.py --sets corpus olid --rules-only
 
 *Flagged* is any finding at all (what puts a post in the clerk's queue); *right
@@ -11,7 +12,8 @@ ground* means a finding on one of the grounds the set's label stands for. Sets:
 the council corpora in tests/policy/corpus (civil and breaches; ``*.tune.yaml`` by
 default, ``*.heldout.yaml`` with ``--heldout``, ``*.fresh.yaml`` with ``--fresh``: the
 fresh set, written later by someone who had not seen the detectors, never split and
-never tuned on; the public sets then give their held-out parts, as with
+never tuned on; ``*.fresh2.yaml`` with ``--fresh2``: a second such set, written
+blind later still; with either, the public sets give their held-out parts, as with
 ``--heldout``) and the public sets in
 ../shared/datasets, each split once into a training and a held-out part
 (bot/policy/datasets.py: fixed seed, EDOS by its official split). Without
@@ -86,9 +88,9 @@ def evaluate_public(engine, name: str, heldout: bool) -> list[str]:
     return lines
 
 
-def corpus_part(heldout: bool, fresh: bool) -> str:
-    """The suffix of the council corpus files to read: tune, heldout or fresh."""
-    return "fresh" if fresh else "heldout" if heldout else "tune"
+def corpus_part(heldout: bool, fresh: bool, fresh2: bool = False) -> str:
+    """The suffix of the council corpus files to read: tune, heldout, fresh or fresh2."""
+    return "fresh2" if fresh2 else "fresh" if fresh else "heldout" if heldout else "tune"
 
 
 def evaluate_corpora(engine, part: str, show: bool = False,
@@ -103,7 +105,7 @@ def evaluate_corpora(engine, part: str, show: bool = False,
     if batches:
         names += ", batch " + ", ".join(map(str, sorted(batches)))
     lines = corpus_tables(f"Council corpus, {part} part ({names})", report)
-    if show and part == "tune":  # never for the held-out or fresh files: nobody may tune on them
+    if show and part == "tune":  # never for the held-out or fresh(2) files: nobody may tune on them
         lines += ["", "Missed or on a wrong ground (tuning part):"]
         lines += [f"- [{c.ground}] {c.text!r}" for c in report.missed]
         lines += ["", "Civil posts flagged (tuning part):"]
@@ -144,31 +146,37 @@ def main() -> int:
     parser.add_argument("--fresh", action="store_true",
                         help="the council corpora's fresh files (*.fresh.yaml) instead of tune/held-out, "
                              "public sets' held-out parts (final figures; never tune on what this shows)")
+    parser.add_argument("--fresh2", action="store_true",
+                        help="the council corpora's second fresh set (*.fresh2.yaml), public sets' "
+                             "held-out parts (final figures; never tune on what this shows)")
     parser.add_argument("--rules-only", action="store_true", help="without the statistical model")
     parser.add_argument("--tier", choices=["standard", "transformer"], default=None,
                         help="which second opinion (default: the rules file's, else the transformer)")
     parser.add_argument("--show", action="store_true",
-                        help="list the tuning part's misses and false alarms (refused with --heldout, --fresh)")
+                        help="list the tuning part's misses and false alarms "
+                             "(refused with --heldout, --fresh, --fresh2)")
     parser.add_argument("--batch", type=int, action="append", default=None, metavar="N",
                         help="only the council corpus posts of batch N (repeatable)")
     parser.add_argument("--sets", nargs="*", default=["corpus", *PUBLIC_SETS, "cases"],
                         choices=["corpus", *PUBLIC_SETS, "cases"])
     args = parser.parse_args()
-    if args.show and (args.heldout or args.fresh):
+    if args.show and (args.heldout or args.fresh or args.fresh2):
         parser.error("--show lists posts for tuning; it is not available for the held-out or fresh files")
-    if args.heldout and args.fresh:
-        parser.error("--fresh already uses the public sets' held-out parts; give one of --heldout, --fresh")
-    if args.batch and args.fresh:
+    if args.heldout + args.fresh + args.fresh2 > 1:
+        parser.error("--fresh and --fresh2 already use the public sets' held-out parts; "
+                     "give one of --heldout, --fresh, --fresh2")
+    if args.batch and (args.fresh or args.fresh2):
         parser.error("the fresh files have no batches; --batch is for the split corpora")
-    public_heldout = args.heldout or args.fresh
+    public_heldout = args.heldout or args.fresh or args.fresh2
     engine = load_engine(path=args.rules, classifier=False if args.rules_only else None, tier=args.tier)
-    part = ("fresh (council corpora) and held-out (public sets)" if args.fresh
+    part = ("fresh2 (council corpora) and held-out (public sets)" if args.fresh2
+            else "fresh (council corpora) and held-out (public sets)" if args.fresh
             else "held-out" if args.heldout else "tuning (training)")
     model = ("rules only" if engine.classifier is None
              else f"rules + classifier ({getattr(engine.classifier, 'tier', 'standard')} tier)")
     print(f"## Evaluation, {part} parts, {model}\n")
     if "corpus" in args.sets:
-        print("\n".join(evaluate_corpora(engine, corpus_part(args.heldout, args.fresh), args.show,
+        print("\n".join(evaluate_corpora(engine, corpus_part(args.heldout, args.fresh, args.fresh2), args.show,
                                           args.batch)) + "\n")
     public = [s for s in args.sets if s in PUBLIC_SETS]
     if public:

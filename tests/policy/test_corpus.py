@@ -3,9 +3,9 @@
 These tests never run the engine: they check that the corpora are well formed, big
 and varied enough, and that the tuning and held-out parts are the ones
 scripts/split_corpus.py makes from the sources, with no post (or near copy of one)
-on both sides. The fresh files (``*.fresh.yaml``, never split, never tuned on) get
-the same schema and reserved-range checks, ids unique across every file, and no
-post that is a near copy of one in the sources.
+on both sides. The fresh sets (``*.fresh.yaml`` and ``*.fresh2.yaml``, never split,
+never tuned on) each get the same schema and reserved-range checks, ids unique across
+every file, and no post that is a near copy of one in the sources or another fresh set.
 """
 
 from __future__ import annotations
@@ -43,14 +43,27 @@ def _load(name: str) -> list[dict]:
 
 SOURCES = {name: _load(name) for name in split_corpus.SOURCES}
 PARTS = {(name, part): _load(f"{name}.{part}") for name in SOURCES for part in split_corpus.PARTS}
-# The fresh held-out set: written later, by someone who had not seen the detectors.
-# These tests read it for its form only; they never print a post's text.
-FRESH = {name: _load(f"{name}.fresh") for name in split_corpus.SOURCES}
+# The fresh held-out sets: each written later, by someone who had not seen the detectors
+# (fresh2 after fresh, by someone else). These tests read them for their form only; they
+# never print a post's text. A set's ids start with its name and a dash.
+FRESH_SETS = ("fresh", "fresh2")
+FRESH = {s: {name: _load(f"{name}.{s}") for name in split_corpus.SOURCES} for s in FRESH_SETS}
 FRESH_MINIMUM_PER_GROUND = {
-    "threat": 25, "hate": 25, "harassment": 25, "defamation": 25, "personal_data": 25,
-    "spam": 25, "obscene": 10, "impersonation": 10,
+    "fresh": {"threat": 25, "hate": 25, "harassment": 25, "defamation": 25, "personal_data": 25,
+              "spam": 25, "obscene": 10, "impersonation": 10},
+    "fresh2": {"threat": 40, "hate": 40, "harassment": 35, "personal_data": 30, "defamation": 25,
+               "spam": 25, "obscene": 12, "impersonation": 12, "off_topic": 12},
 }
-FRESH_MINIMUM = 260
+FRESH_MINIMUM = {"fresh": {"civil": 260, "breaches": 260}, "fresh2": {"civil": 320, "breaches": 260}}
+FRESH_CIVIL_TAGS = {
+    "fresh": {"own_contact": 15, "link": 15, "same_text": 8, "idiom": 20, "reporting_abuse": 15,
+              "protected_group": 12, "rude_string": 10, "lookalike": 30, "sarcasm": 10, "hyperbole": 10},
+    "fresh2": {"own_contact": 15, "link": 15, "same_text": 10, "idiom": 20, "reporting_abuse": 15,
+               "protected_group": 20, "rude_string": 10, "lookalike": 30, "sarcasm": 10,
+               "hyperbole": 10, "councillor_criticism": 15, "crime_news": 10, "complaint": 50,
+               "dialect": 10, "textspeak": 15},
+}
+FRESH_SAME_TEXT = {"fresh": 8, "fresh2": 10}  # civil posts with same_text_authors
 
 
 def _shingles(text: str) -> frozenset[str]:
@@ -65,7 +78,7 @@ def _common_problems(post: dict, keys: set[str]) -> list[str]:
     checks = {
         "unknown keys": set(post) <= keys,
         "id": isinstance(post.get("id"), str)
-        and re.fullmatch(r"[a-z]+(-[a-z]+)*-\d{3}", post["id"]) is not None,
+        and re.fullmatch(r"[a-z]+\d?(-[a-z]+)*-\d{3}", post["id"]) is not None,
         "text": isinstance(post.get("text"), str) and post["text"].strip() == post["text"] != "",
         "kind": post.get("kind", "reply") in KINDS,
         "tags": isinstance(tags, list) and bool(tags) and len(tags) == len(set(tags))
@@ -115,58 +128,75 @@ def test_a_malformed_post_is_reported_by_name():
         assert f"Bad Id: {name}" in problems
 
 
+def _fresh_posts(*sets: str) -> list[dict]:
+    return [p for s in sets or FRESH_SETS for posts in FRESH[s].values() for p in posts]
+
+
 def test_ids_unique_across_every_file():
-    ids = [p["id"] for posts in [*SOURCES.values(), *FRESH.values()] for p in posts]
+    ids = [p["id"] for posts in SOURCES.values() for p in posts] + [p["id"] for p in _fresh_posts()]
     assert len(ids) == len(set(ids)), [i for i, n in Counter(ids).items() if n > 1]
 
 
-def test_fresh_posts_are_well_formed():
-    problems = [m for p in FRESH["civil"] for m in _common_problems(p, COMMON_KEYS)]
-    problems += [f"{p['id']}: civil posts have no ground" for p in FRESH["civil"]
+def test_every_fresh_set_has_both_files():
+    for fresh_set in FRESH_SETS:
+        for name in split_corpus.SOURCES:
+            assert (CORPUS / f"{name}.{fresh_set}.yaml").is_file(), (fresh_set, name)
+            assert FRESH[fresh_set][name], (fresh_set, name)
+
+
+@pytest.mark.parametrize("fresh_set", FRESH_SETS)
+def test_fresh_posts_are_well_formed(fresh_set):
+    posts = FRESH[fresh_set]
+    problems = [m for p in posts["civil"] for m in _common_problems(p, COMMON_KEYS)]
+    problems += [f"{p['id']}: civil posts have no ground" for p in posts["civil"]
                  if "ground" in p or "also" in p]
-    problems += [m for p in FRESH["breaches"]
+    problems += [m for p in posts["breaches"]
                  for m in _common_problems(p, BREACH_KEYS) + _breach_problems(p)]
-    problems += [f"{p.get('id')}: a fresh post's id starts with fresh-"
-                 for posts in FRESH.values() for p in posts
-                 if not str(p.get("id", "")).startswith("fresh-")]
+    problems += [f"{p.get('id')}: a {fresh_set} post's id starts with {fresh_set}-"
+                 for p in _fresh_posts(fresh_set)
+                 if not str(p.get("id", "")).startswith(f"{fresh_set}-")]
+    problems += [f"{p.get('id')}: a fresh set has no batches" for p in _fresh_posts(fresh_set)
+                 if "batch" in p]
     assert not problems, problems
 
 
-def test_fresh_posts_are_never_in_a_split_part():
+@pytest.mark.parametrize("fresh_set", FRESH_SETS)
+def test_fresh_posts_are_never_in_a_split_part(fresh_set):
     split_ids = {p["id"] for posts in PARTS.values() for p in posts}
-    assert not split_ids & {p["id"] for posts in FRESH.values() for p in posts}
+    assert not split_ids & {p["id"] for p in _fresh_posts(fresh_set)}
 
 
-def test_split_ignores_the_fresh_files(tmp_path):
-    """The split script reads only the two sources: a fresh file beside them changes nothing."""
+@pytest.mark.parametrize("fresh_set", FRESH_SETS)
+def test_split_ignores_the_fresh_files(tmp_path, fresh_set):
+    """The split script reads only the two sources: a fresh set beside them changes nothing."""
     for name in split_corpus.SOURCES:
         (tmp_path / f"{name}.yaml").write_text(
             (CORPUS / f"{name}.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     before = {p.name: t for p, t in split_corpus.expected_files(tmp_path).items()}
     for name in split_corpus.SOURCES:
-        (tmp_path / f"{name}.fresh.yaml").write_text(
-            (CORPUS / f"{name}.fresh.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+        (tmp_path / f"{name}.{fresh_set}.yaml").write_text(
+            (CORPUS / f"{name}.{fresh_set}.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     after = {p.name: t for p, t in split_corpus.expected_files(tmp_path).items()}
     assert after == before
     assert sorted(before) == sorted(f"{n}.{part}.yaml" for n in split_corpus.SOURCES
                                     for part in split_corpus.PARTS)
 
 
-def test_fresh_set_is_big_and_varied_enough():
-    assert len(FRESH["civil"]) >= FRESH_MINIMUM
-    assert len(FRESH["breaches"]) >= FRESH_MINIMUM
-    counts = Counter(p["ground"] for p in FRESH["breaches"])
-    short = {g: counts[g] for g, n in FRESH_MINIMUM_PER_GROUND.items() if counts[g] < n}
+@pytest.mark.parametrize("fresh_set", FRESH_SETS)
+def test_fresh_set_is_big_and_varied_enough(fresh_set):
+    posts = FRESH[fresh_set]
+    for name, least in FRESH_MINIMUM[fresh_set].items():
+        assert len(posts[name]) >= least, (name, len(posts[name]))
+    counts = Counter(p["ground"] for p in posts["breaches"])
+    short = {g: counts[g] for g, n in FRESH_MINIMUM_PER_GROUND[fresh_set].items() if counts[g] < n}
     assert not short, short
     assert set(counts) >= set(MINIMUM_PER_GROUND), set(MINIMUM_PER_GROUND) - set(counts)
-    tags = Counter(t for p in FRESH["civil"] for t in p["tags"])
-    for tag, least in {"own_contact": 15, "link": 15, "same_text": 8, "idiom": 20,
-                       "reporting_abuse": 15, "protected_group": 12, "rude_string": 10,
-                       "lookalike": 30, "sarcasm": 10, "hyperbole": 10}.items():
+    tags = Counter(t for p in posts["civil"] for t in p["tags"])
+    for tag, least in FRESH_CIVIL_TAGS[fresh_set].items():
         assert tags[tag] >= least, (tag, tags[tag])
-    assert sum(1 for p in FRESH["civil"] if "same_text_authors" in p) >= 8
-    for posts in FRESH.values():
-        assert {p.get("kind", "reply") for p in posts} == KINDS
+    assert sum(1 for p in posts["civil"] if "same_text_authors" in p) >= FRESH_SAME_TEXT[fresh_set]
+    for name in split_corpus.SOURCES:
+        assert {p.get("kind", "reply") for p in posts[name]} == KINDS, name
 
 
 def test_enough_posts_of_every_ground():
@@ -265,10 +295,12 @@ def test_no_post_is_a_template_copy_of_another():
     assert not _close_pairs(posts, posts)
 
 
-def test_no_fresh_post_is_a_copy_of_another_or_of_a_source_post():
-    fresh = [p for posts in FRESH.values() for p in posts]
+@pytest.mark.parametrize("fresh_set", FRESH_SETS)
+def test_no_fresh_post_is_a_copy_of_another_or_of_a_source_post(fresh_set):
+    """Nor of a post in another fresh set, nor of another in its own set."""
+    fresh = _fresh_posts(fresh_set)
     sources = [p for posts in SOURCES.values() for p in posts]
-    close = _close_pairs(fresh, fresh + sources)  # ids only: never print a post's text
+    close = _close_pairs(fresh, _fresh_posts() + sources)  # ids only: never print a post's text
     assert not close, close
 
 
@@ -340,9 +372,10 @@ def _fresh_data_problems(posts: list[dict]) -> list[tuple[str, str]]:
     return wrong
 
 
-def test_fresh_personal_data_uses_only_reserved_or_fictional_ranges():
-    """Phones, NI numbers, e-mails, links and registrations in the fresh files, civil and breaches."""
-    wrong = _fresh_data_problems(FRESH["civil"] + FRESH["breaches"])
+@pytest.mark.parametrize("fresh_set", FRESH_SETS)
+def test_fresh_personal_data_uses_only_reserved_or_fictional_ranges(fresh_set):
+    """Phones, NI numbers, e-mails, links and registrations in a fresh set, civil and breaches."""
+    wrong = _fresh_data_problems(_fresh_posts(fresh_set))
     assert not wrong, wrong
 
 

@@ -1,20 +1,71 @@
-"""scripts/evaluate_policy.py's choice of council corpus files and its refusals (no engine run)."""
+"""scripts/evaluate_policy.py's and bench_transformer.py's choice of council corpus files, and the
+refusals (no engine run; no post of a held-out or fresh file is read or printed)."""
 
 from __future__ import annotations
 
 import pytest
 
-from scripts import evaluate_policy
+from scripts import bench_transformer, evaluate_policy, split_corpus, transformer_data
+from scripts.evaluate_policy import CORPUS_DIR
 
 
 def test_each_option_reads_its_own_corpus_files():
     assert evaluate_policy.corpus_part(heldout=False, fresh=False) == "tune"
     assert evaluate_policy.corpus_part(heldout=True, fresh=False) == "heldout"
     assert evaluate_policy.corpus_part(heldout=False, fresh=True) == "fresh"
+    assert evaluate_policy.corpus_part(heldout=False, fresh=False, fresh2=True) == "fresh2"
+
+
+def test_fresh2_reads_the_fresh2_files_and_fresh_does_not():
+    """The glob evaluate_policy builds from the part (``*.<part>.yaml``) keeps the two sets apart."""
+    def names(part):
+        return sorted(p.name for p in CORPUS_DIR.glob(f"*.{part}.yaml"))
+    fresh2 = evaluate_policy.corpus_part(heldout=False, fresh=False, fresh2=True)
+    assert names(fresh2) == ["breaches.fresh2.yaml", "civil.fresh2.yaml"]
+    assert names(evaluate_policy.corpus_part(heldout=False, fresh=True)) == [
+        "breaches.fresh.yaml", "civil.fresh.yaml"]
+
+
+def test_bench_transformer_reads_the_fresh2_files_with_fresh2():
+    part = bench_transformer.quality_part(fresh=False, fresh2=True)
+    assert [p.name for p in bench_transformer.corpus_files(part)] == [
+        "breaches.fresh2.yaml", "civil.fresh2.yaml"]
+    assert bench_transformer.quality_part(fresh=True, fresh2=False) == "fresh"
+    assert [p.name for p in bench_transformer.corpus_files("fresh")] == [
+        "breaches.fresh.yaml", "civil.fresh.yaml"]
+    assert bench_transformer.quality_part(fresh=False, fresh2=False) == "heldout"
+    assert [p.name for p in bench_transformer.corpus_files("heldout")] == [
+        "breaches.heldout.yaml", "civil.heldout.yaml"]
+    with pytest.raises(ValueError):
+        bench_transformer.corpus_files("tune")  # quality figures never come from the tuning part
+
+
+def test_bench_transformer_refuses_both_fresh_sets_before_the_engine_loads(monkeypatch, capsys):
+    def no_engine(**_kwargs):
+        raise AssertionError("the engine must not load for a refused command")
+
+    monkeypatch.setattr(bench_transformer, "load_engine", no_engine)
+    monkeypatch.setattr("sys.argv", ["bench_transformer.py", "--fresh", "--fresh2"])
+    with pytest.raises(SystemExit) as exit_:
+        bench_transformer.main()
+    assert exit_.value.code == 2
+    assert "not allowed with" in capsys.readouterr().err
+
+
+def test_no_training_or_split_script_reads_a_fresh_set():
+    """Training reads only the tuning parts; the split reads only the two sources."""
+    tune = transformer_data.corpus_tune_files(CORPUS_DIR)
+    assert tune and all(p.name.endswith(".tune.yaml") for p in tune)
+    assert sorted(CORPUS_DIR.glob("civil*.tune.yaml")) == [CORPUS_DIR / "civil.tune.yaml"]
+    assert sorted(split_corpus.SOURCES) == ["breaches", "civil"]
+    assert {p.name for p in split_corpus.expected_files(CORPUS_DIR)} == {
+        f"{n}.{part}.yaml" for n in split_corpus.SOURCES for part in split_corpus.PARTS}
 
 
 @pytest.mark.parametrize("argv", [["--fresh", "--show"], ["--heldout", "--show"],
-                                  ["--fresh", "--heldout"], ["--fresh", "--batch", "2"]])
+                                  ["--fresh", "--heldout"], ["--fresh", "--batch", "2"],
+                                  ["--fresh2", "--show"], ["--fresh2", "--batch", "2"],
+                                  ["--fresh2", "--heldout"], ["--fresh2", "--fresh"]])
 def test_listing_posts_or_mixing_parts_is_refused_before_the_engine_loads(monkeypatch, capsys, argv):
     def no_engine(**_kwargs):
         raise AssertionError("the engine must not load for a refused command")
