@@ -31,7 +31,7 @@ test-fast: $(STAMP) ## the tests without PostgreSQL, browser and slow ones
 test-e2e: $(STAMP) ## end-to-end tests against real local platform servers
 	$(BIN)/python -m pytest -m e2e -p no:cacheprovider
 
-lint: $(STAMP) ## ruff and mypy
+lint: $(STAMP) ## ruff and mypy over bot, adapters, tests and scripts (the packages in pyproject.toml)
 	$(BIN)/ruff check bot adapters tests scripts
 	$(BIN)/mypy
 

@@ -39,7 +39,7 @@ sys.path.insert(0, str(REPO))
 
 from bot.domain import Ground  # noqa: E402
 from bot.policy import load_engine  # noqa: E402
-from bot.policy.datasets import datasets_dir, split  # noqa: E402
+from bot.policy.datasets import datasets_dir  # noqa: E402
 from bot.policy.evaluation import example_context, text_item  # noqa: E402
 from bot.policy.measure import CORPUS_DIR, Case, case_item, corpus_report, load_corpus  # noqa: E402
 from bot.policy.transformer import TransformerClassifier  # noqa: E402
@@ -59,7 +59,7 @@ def held_out(name: str) -> list[td.Post]:
     posts = [label(r) for r in td._rows(file, datasets_dir(), delimiter)]
     if name == "edos":
         return [p for p in posts if p.official_split == "test"]
-    return split(posts, name)[1]  # type: ignore[arg-type]
+    return td.split_posts(posts, name)[1]
 
 
 def corpus_files(part: str = "heldout") -> list[Path]:
@@ -253,6 +253,7 @@ def main() -> int:
     print(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     engines = {tier: load_engine(tier=tier) for tier in TIERS}
     for tier, engine in engines.items():
+        assert engine.classifier is not None, f"the {tier} tier loads a model"
         print(f"{tier} tier: model SHA-256 {engine.classifier.sha256}")
     if not args.skip_quality:
         quality(engines, python, quality_part(args.fresh, args.fresh2))

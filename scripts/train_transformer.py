@@ -105,7 +105,7 @@ def batches(lengths: list[int], size: int, rng: random.Random) -> list[list[int]
     """Shuffled batches of similar length (little padding), in a fixed-seed order."""
     order = list(range(len(lengths)))
     rng.shuffle(order)
-    out = []
+    out: list[list[int]] = []
     for start in range(0, len(order), size * 50):
         pool = sorted(order[start:start + size * 50], key=lambda i: lengths[i])
         out.extend(pool[i:i + size] for i in range(0, len(pool), size))

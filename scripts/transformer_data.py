@@ -45,7 +45,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.policy.datasets import SEED, datasets_dir, split  # noqa: E402
+from bot.policy.datasets import SEED, Example, datasets_dir, split  # noqa: E402
 
 HEADS = ("offensive", "abuse", "threat", "hate", "obscene", "spam")
 CORPUS_DIR = Path(__file__).resolve().parents[1] / "tests" / "policy" / "corpus"
@@ -133,7 +133,16 @@ def training_part(name: str, root: Path | None = None) -> list[Post]:
     posts = [label(r) for r in _rows(file, root or datasets_dir(), delimiter)]
     if name == "edos":  # the official split: train and dev are ours, test is held out
         return [p for p in posts if p.official_split != "test"]
-    return split(posts, name)[0]  # type: ignore[arg-type]  # split only indexes the list
+    return split_posts(posts, name)[0]
+
+
+def split_posts(posts: list[Post], name: str) -> tuple[list[Post], list[Post]]:
+    """(training part, held-out part) of ``posts``, by ``bot.policy.datasets.split`` itself. It
+    reads only each example's official split and its place in the list, so it is handed stand-ins
+    carrying just those (a post's place as its text) and the posts are picked out by place."""
+    stand_ins = [Example(text=str(i), label=0, official_split=p.official_split) for i, p in enumerate(posts)]
+    train, held = split(stand_ins, name)
+    return [posts[int(e.text)] for e in train], [posts[int(e.text)] for e in held]
 
 
 def corpus_tune_files(directory: Path = CORPUS_DIR) -> list[Path]:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, insert
 
 from bot.storage import models as m
 from tests.support import REPO
@@ -48,12 +48,9 @@ def _env(crashpoint: str | None, marker: Path | None) -> dict[str, str]:
     return env
 
 
-def modbot(
-    config: Path, *args: str, crashpoint: str | None = None, marker: Path | None = None, check: bool = True
-) -> subprocess.CompletedProcess[str] | subprocess.Popen[str]:
+def modbot(config: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run one modbot command to the end (``start`` runs one in the background)."""
     cmd = [sys.executable, "-m", "bot", "--config", str(config), *args]
-    if crashpoint:
-        return start(config, *args, crashpoint=crashpoint, marker=marker)
     return subprocess.run(cmd, env=_env(None, None), cwd=REPO, capture_output=True, text=True, check=check, timeout=120)
 
 
@@ -101,7 +98,7 @@ def kill_at(config: Path, tmp: Path, crashpoint: str, *args: str) -> None:
 def add_clerk(db_url: str, name: str = "clerk") -> None:
     engine = create_engine(db_url)
     with engine.begin() as c:
-        c.execute(m.User.__table__.insert().values(
+        c.execute(insert(m.User).values(
             name=name, role="clerk", password_hash="-", active=True, created_at=m.utcnow(), created_by="test",
             recovery_codes=[], failed_logins=0, totp_confirmed=False, totp_last_step=0, email=""))
     engine.dispose()

@@ -1,4 +1,4 @@
-"""Test helpers: settings built from dicts, a controllable clock, database URLs."""
+"""Test helpers: settings built from dicts, a controllable clock, database URLs, row counts."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import sqlalchemy as sa
@@ -17,6 +17,12 @@ from alembic import command
 
 from bot.settings import Settings, parse_settings
 from bot.storage.db import alembic_config
+
+if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement
+
+    from bot.bootstrap import App
+    from bot.storage.models import Base
 
 REPO = Path(__file__).resolve().parents[1]
 PG_ADMIN_URL = os.environ.get("MODBOT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -36,7 +42,7 @@ BASE_CONFIG: dict[str, Any] = {
 }
 
 
-def make_settings(data_dir: Path, database_url: str = "", **overrides: Any) -> Settings:
+def make_settings(data_dir: Path, database_url: str = "", /, **overrides: Any) -> Settings:
     """Settings for a test; ``overrides`` are merged into BASE_CONFIG (dotted keys allowed)."""
     doc = copy.deepcopy(BASE_CONFIG)
     doc["data_dir"] = str(data_dir)
@@ -49,6 +55,11 @@ def make_settings(data_dir: Path, database_url: str = "", **overrides: Any) -> S
             node = node.setdefault(part, {})
         node[parts[-1]] = value
     return parse_settings(doc, REPO / "config")
+
+
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
+    """An aware UTC datetime, for writing test moments briefly."""
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 class FakeClock:
@@ -111,6 +122,12 @@ def migration_database(kind: str, tmp_path: Path, revision: str | None = None) -
         if revision:
             command.upgrade(alembic_config(url), revision)
         yield url
+
+
+def count(app: App, model: type[Base], *where: ColumnElement[bool]) -> int:
+    """How many rows of ``model`` there are (that match ``where``)."""
+    with app.sessions() as s:
+        return int(s.execute(sa.select(sa.func.count()).select_from(model).where(*where)).scalar() or 0)
 
 
 def insert_row(conn: sa.Connection, table: str, **values: Any) -> None:

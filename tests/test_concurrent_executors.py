@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, insert, select
 
 from bot.storage import models as m
 from tests.processes import add_clerk, freeze_at, kill, modbot, start, write_config
@@ -120,7 +120,7 @@ def test_a_dm_reply_frozen_after_sending_is_not_sent_again_beside_it(db_url: str
             select(m.Item.id, m.Item.account_id, m.Author.remote_id).join(m.Author, m.Author.id == m.Item.author_id)
             .where(m.Item.id.not_in(select(m.OutboxMessage.item_id))).order_by(m.Item.id.desc()).limit(1)).one()
         key = f"dm-{account_id}-{item_id}"
-        c.execute(m.OutboxMessage.__table__.insert().values(
+        c.execute(insert(m.OutboxMessage).values(
             account_id=account_id, item_id=item_id, recipient_remote_id=sender, text="Please contact the office.",
             state="pending", idempotency_key=key, attempts=0, created_at=m.utcnow()))
     engine.dispose()
@@ -198,7 +198,7 @@ def two_services(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) ->
     with engine.connect() as c:
         acc = c.execute(select(m.Account.consecutive_failures, m.Account.last_error)).one()
     engine.dispose()
-    yield TwoServices(ids, platform(tmp), [(tmp / f"service-{n}.log").read_text() for n in range(2)], tuple(acc))
+    yield TwoServices(ids, platform(tmp), [(tmp / f"service-{n}.log").read_text() for n in range(2)], acc.tuple())
     _truncate(postgres_url)
 
 

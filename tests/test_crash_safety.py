@@ -19,7 +19,7 @@ def db_counts(db_url: str) -> dict[str, object]:
     engine = create_engine(db_url)
     with engine.connect() as c:
         ids = c.execute(select(m.Item.remote_id)).scalars().all()
-        out = {
+        out: dict[str, object] = {
             "items": len(ids),
             "distinct": len(set(ids)),
             "cursor": c.execute(select(m.Cursor.value).where(m.Cursor.stream == "main")).scalar(),

@@ -13,7 +13,8 @@ from bot.decisions import Decision, rule_on
 from bot.domain import ActionKind, NoActionReason
 from bot.errors import DecisionProblem, InvalidTransition
 from bot.storage import models as m
-from tests.test_moderator import add_user, count, first_pending
+from tests.support import count
+from tests.test_moderator import add_user, first_pending
 
 ALL = frozenset(ActionKind)
 PROPOSED = frozenset({ActionKind.HIDE_REPLY})

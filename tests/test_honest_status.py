@@ -102,7 +102,8 @@ def test_failed_polls_show_as_degraded_long_before_the_alert(app: App, clock: Fa
         "account sim: the last 3 polls failed (the latest at 10:06am: The platform could not be reached; "
         "the bot will try again. 502 Bad Gateway)"]
     alert_after = timedelta(minutes=int(app.settings.get("alerts.poll_failure_minutes")))
-    assert clock.now - account(app).last_poll_ok_at < alert_after  # well before the e-mail alert
+    last_ok = account(app).last_poll_ok_at
+    assert last_ok is not None and clock.now - last_ok < alert_after  # well before the e-mail alert
     clock.advance(minutes=2)
     assert app.moderator.poll("sim").ok
     assert account(app).last_error is None and problems(app, clock) == []

@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from adapters.simulated import SimulatedAdapter
 from bot import leases
@@ -96,7 +96,7 @@ def test_only_an_expired_lease_from_another_host_is_recovered(app: App, clock: F
     review_id = approve_block(app)
     with transaction(app.sessions) as s:
         s.execute(
-            m.Action.__table__.update()
+            update(m.Action)
             .where(m.Action.review_item_id == review_id, m.Action.kind == "block")
             .values(state="executing", lease_owner=OTHER_HOST, lease_expires_at=clock.now + timedelta(seconds=60))
         )
@@ -115,7 +115,7 @@ def test_an_owner_on_this_host_that_has_exited_is_recovered_at_once(app: App, cl
     dead = leases.Owner(leases.me().host, gone_pid, "2026-11-02T09:00:00Z").key
     with transaction(app.sessions) as s:
         s.execute(
-            m.Action.__table__.update()
+            update(m.Action)
             .where(m.Action.review_item_id == review_id, m.Action.kind == "block")
             .values(state="executing", lease_owner=dead, lease_expires_at=clock.now + timedelta(minutes=2))
         )

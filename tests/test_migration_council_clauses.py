@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -50,7 +51,7 @@ def test_cross_council_clauses_are_forgotten_and_the_councils_own_kept(db_at_000
     migrate(db_at_0008)
     engine = sa.create_engine(db_at_0008)
     with engine.connect() as conn:
-        rows = dict(conn.execute(sa.text("SELECT id, clauses FROM findings ORDER BY id")).all())
+        rows: dict[int, Any] = dict(conn.execute(sa.text("SELECT id, clauses FROM findings ORDER BY id")).all())
     engine.dispose()
     after = {n: c if isinstance(c, list) else json.loads(c) for n, c in rows.items()}
     assert after == {1: [], 2: [], 3: [], 4: ["9.2", "9.3"], 5: ["Thornbury 7.4", "our 4.1"], 6: []}

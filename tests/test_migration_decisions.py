@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -73,7 +74,7 @@ def test_existing_decisions_migrate_truthfully(db_at_0002: str) -> None:
     with engine.connect() as conn:
         reviews = {r.id: r for r in conn.execute(sa.text(
             "SELECT id, status, no_action_reason FROM review_items ORDER BY id"))}
-        upheld = dict(conn.execute(sa.text("SELECT item_id, upheld FROM findings")).all())
+        upheld: dict[int, Any] = dict(conn.execute(sa.text("SELECT item_id, upheld FROM findings")).all())
         moved = conn.execute(sa.text("SELECT subject_id, actor, details FROM audit_log "
                                      "WHERE event = 'review.reclassified' ORDER BY id")).all()
     assert {i: (r.status, r.no_action_reason) for i, r in reviews.items()} == {

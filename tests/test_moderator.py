@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.bootstrap import App
 from bot.decisions import Decision
@@ -11,17 +11,12 @@ from bot.domain import ActionKind
 from bot.errors import InvalidTransition, TransientError
 from bot.storage import models as m
 from bot.storage.db import transaction
-from tests.support import FakeClock
+from tests.support import FakeClock, count
 
 
 def add_user(app: App, name: str = "clerk", role: str = "clerk", active: bool = True) -> None:
     with transaction(app.sessions) as s:
         s.add(m.User(name=name, role=role, password_hash="-", active=active))
-
-
-def count(app: App, model: type, *where: object) -> int:
-    with app.sessions() as s:
-        return int(s.execute(select(func.count()).select_from(model).where(*where)).scalar() or 0)
 
 
 def first_pending(app: App) -> m.ReviewItem:
@@ -51,7 +46,7 @@ def test_poll_stores_items_findings_and_cursor(app: App) -> None:
 def test_repolling_the_same_page_is_idempotent(app: App) -> None:
     app.moderator.poll("sim")
     with transaction(app.sessions) as s:  # the cursor is lost, as if the commit had not happened
-        s.execute(m.Cursor.__table__.update().values(value=None))
+        s.execute(update(m.Cursor).values(value=None))
     again = app.moderator.poll("sim")
     assert again.stored == 0 and again.duplicates == 40
     assert count(app, m.Item) == 40

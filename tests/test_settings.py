@@ -19,7 +19,7 @@ from tests.support import BASE_CONFIG, REPO
 def doc(**changes: Any) -> dict[str, Any]:
     d = copy.deepcopy(BASE_CONFIG)
     for key, value in changes.items():
-        node = d
+        node: Any = d  # nested dicts and lists, as the YAML has them
         parts = key.split(".")
         for p in parts[:-1]:
             node = node[int(p)] if p.isdigit() else node.setdefault(p, {})

@@ -6,7 +6,7 @@ ends at 01:00 UTC on Sunday 25 October 2026 (clocks go back to 01:00).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -19,10 +19,7 @@ from bot.uk_time import (
     uk_time_today,
     uk_weekday_date,
 )
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+from tests.support import utc
 
 
 @pytest.mark.parametrize(("moment", "expected"), [

@@ -5,6 +5,7 @@ real XRPC answers: threadgate ``allow`` changes only, ``hiddenReplies`` written 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -114,8 +115,8 @@ def test_a_restore_keeps_replies_hidden_meanwhile(tmp_path, fake):
     assert "allow" not in record and record["hiddenReplies"] == HIDDEN
 
 
-def _record(rkey: str, text: str, created: str, reply: bool = False) -> dict:
-    value = {"$type": "app.bsky.feed.post", "text": text, "createdAt": created, "langs": ["en"]}
+def _record(rkey: str, text: str, created: str, reply: bool = False) -> dict[str, Any]:
+    value: dict[str, Any] = {"$type": "app.bsky.feed.post", "text": text, "createdAt": created, "langs": ["en"]}
     if reply:
         value["reply"] = {"root": {"uri": COUNCIL_POST, "cid": "c"}, "parent": {"uri": COUNCIL_POST, "cid": "c"}}
     return {"uri": f"at://{COUNCIL_DID}/app.bsky.feed.post/{rkey}", "cid": f"bafy{rkey}", "value": value}

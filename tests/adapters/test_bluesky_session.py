@@ -23,7 +23,7 @@ from tests.adapters.fixtures.bluesky.fake_pds import (
     xrpc_error,
 )
 
-EMPTY = {"notifications": []}
+EMPTY: dict[str, list[object]] = {"notifications": []}
 
 
 @pytest.fixture

@@ -26,6 +26,13 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def body_text(msg: Message) -> str:
+    """The decoded text of a delivered single-part message."""
+    payload = msg.get_payload(decode=True)
+    assert isinstance(payload, bytes), "expected a single-part message"
+    return payload.decode()
+
+
 @dataclass
 class Inbox:
     """Collects delivered messages; ``refuse_rcpt`` makes RCPT TO answer 550."""

@@ -16,7 +16,7 @@ from bot.report.jobs import alerts_tick, ensure_last_month_summary, schedule_job
 from bot.scheduler import Heartbeat, build_scheduler
 from bot.storage import models as m
 from tests.alerts.conftest import RECIPIENTS, alert_settings
-from tests.alerts.smtp_servers import Inbox, smtp_server
+from tests.alerts.smtp_servers import Inbox, body_text, smtp_server
 from tests.support import FakeClock
 
 
@@ -47,7 +47,7 @@ def test_a_threat_is_emailed_within_one_poll_cycle(mail_app: App, inbox: Inbox) 
         texts = [r.item.text for r in urgent]
         item_ids = [r.item_id for r in urgent]
     assert urgent, "the simulated script has threats and hate among its first 60 posts"
-    bodies = [msg.get_payload(decode=True).decode() for _, _, msg in inbox.messages]
+    bodies = [body_text(msg) for _, _, msg in inbox.messages]
     for item_id in item_ids:
         assert any(re.search(rf"https://modbot\.example\.gov\.uk/items/{item_id}\s", b) for b in bodies), item_id
     assert all(rcpts == RECIPIENTS for _, rcpts, _ in inbox.messages)

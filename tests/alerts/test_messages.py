@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from types import SimpleNamespace
 
 from bot.alerts.messages import digest, outage
+from bot.storage import models as m
 from tests.alerts.conftest import alert_settings
 
 
 def test_outage_times_are_uk_time_in_summer_and_winter(tmp_path) -> None:
     settings = alert_settings(tmp_path, "sqlite://")
-    account = SimpleNamespace(platform="mastodon", handle="@council@mastodon.example", auth_failed=False,
-                              last_error="timed out", id=1)
+    account = m.Account(id=1, name="main", platform="mastodon", handle="@council@mastodon.example",
+                        auth_failed=False, last_error="timed out")
     summer = outage(settings, account, datetime(2026, 7, 1, 8, 5, tzinfo=UTC),
                     datetime(2026, 7, 1, 9, 35, tzinfo=UTC))
     assert "Last successful check: Wednesday 1 July 2026 at 9:05am (UK time); now " \

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -96,6 +97,7 @@ def test_daily_digest_only_when_the_queue_is_not_empty(alert_env: AlertEnv) -> N
 
 
 def test_nothing_is_queued_without_smtp_or_recipients(alert_env: AlertEnv, tmp_path, db_url: str) -> None:
+    overrides: dict[str, Any]
     for overrides in ({"smtp.host": ""}, {"alerts.recipients": []}):
         settings = alert_settings(tmp_path / "d", db_url, **overrides)
         assert not email_configured(settings)

@@ -11,6 +11,7 @@ from typing import Any
 
 import pyotp
 import pytest
+from playwright.sync_api import Dialog
 
 from bot.storage import models as m
 from bot.storage.db import transaction
@@ -135,7 +136,12 @@ def test_hostile_posts_do_not_run(browser: Any, axe_source: str, site: Site) -> 
     outside: list[str] = []
     context = new_context(browser, axe_source, DESKTOP, bypass_csp=True)
     page = context.new_page()
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def on_dialog(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(site.url) else None)
     sign_in_and_enrol(page, site, "hostile")
     page.goto(site.url + "/?status=pending")

@@ -119,6 +119,7 @@ def test_a_limit_on_an_untouched_post_leaves_no_gate_behind(network: devenv.DevE
     app, council = council_app(network, tmp_path, "plain.test", "open", clock)
     post = council.send_post("Bins: no change this week.", profile_identify=did_of(council))
     adapter = app.moderator.adapters["plain"]
+    assert isinstance(adapter, BlueskyAdapter)
     limit = adapter.gates.limit(post.uri, [FOLLOWER])
     assert threadgate(council, post.uri)["allow"] == [FOLLOWER]
     adapter.gates.restore(post.uri, limit["previous_allow"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import audit
@@ -70,11 +70,6 @@ def add_item(app: App, n: int, captured: datetime, *, flagged: bool = False, hol
             if review != "pending":  # decided as the clerk would: the decision is in the chain
                 audit.record(s, "clerk", f"review.{review}", "review_item", rev.id, {"item_id": row.id}, at=captured)
         return row.id
-
-
-def count(app: App, model: type, *where: object) -> int:
-    with app.sessions() as s:
-        return int(s.execute(select(func.count()).select_from(model).where(*where)).scalar() or 0)
 
 
 def flagged_item_ids(app: App) -> list[int]:

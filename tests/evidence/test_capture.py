@@ -13,8 +13,8 @@ from bot.evidence.capture import CAPTURED
 from bot.evidence.record import attachment_urls, evidence_digest, evidence_document
 from bot.storage import models as m
 from bot.storage.db import transaction
-from tests.evidence.helpers import account, count, domain_item, flagged_item_ids, ingest
-from tests.support import FakeClock
+from tests.evidence.helpers import account, domain_item, flagged_item_ids, ingest
+from tests.support import FakeClock, count
 
 MASTODON_NOTIFICATION = {
     "id": "9", "type": "mention",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from bot.bootstrap import App
 from bot.evidence import verify_all
@@ -75,7 +75,7 @@ def test_changed_audit_row_is_named(polled: App) -> None:
 def test_deleted_audit_row_breaks_the_next_link(polled: App) -> None:
     ids = audit_ids(polled)
     with transaction(polled.sessions) as s:
-        s.execute(m.AuditEvent.__table__.delete().where(m.AuditEvent.id == ids[3]))
+        s.execute(delete(m.AuditEvent).where(m.AuditEvent.id == ids[3]))
     report = verify(polled)
     assert report.first is not None and report.first.subject == f"audit row {ids[4]}"
     assert "deleted, inserted or reordered" in report.first.message
@@ -94,7 +94,7 @@ def test_reordered_audit_rows_are_detected(polled: App) -> None:
 def test_deleted_evidence_row_is_detected(polled: App) -> None:
     target = flagged_item_ids(polled)[0]
     with transaction(polled.sessions) as s:
-        s.execute(m.Item.__table__.delete().where(m.Item.id == target))
+        s.execute(delete(m.Item).where(m.Item.id == target))
     report = verify(polled)
     assert report.first is not None and f"item {target}" in report.first.subject
     assert "without a record of retention or erasure" in report.first.message

@@ -62,7 +62,8 @@ def test_manifest_hashes_match_the_files(app: App, clock: FakeClock, evidence: l
         for path, entry in listed.items():
             data = zf.read(path)
             assert audit.sha256_hex(data) == entry["sha256"] and len(data) == entry["size"], path
-        sums = dict(reversed(line.split("  ", 1)) for line in zf.read("SHA256SUMS").decode().splitlines())
+        sums = {name: digest for digest, name in
+                (line.split("  ", 1) for line in zf.read("SHA256SUMS").decode().splitlines())}
         assert sums["manifest.json"] == audit.sha256_hex(zf.read("manifest.json"))
         assert all(sums[p] == e["sha256"] for p, e in listed.items())
         for item_id in evidence:

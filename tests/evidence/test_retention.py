@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from bot import audit
 from bot.bootstrap import App
@@ -15,7 +15,8 @@ from bot.evidence import release_legal_hold, verify_all
 from bot.retention import run_retention
 from bot.storage import models as m
 from bot.storage.db import transaction
-from tests.evidence.helpers import add_item, count
+from tests.evidence.helpers import add_item
+from tests.support import count
 
 
 def at(text: str) -> datetime:
@@ -117,7 +118,7 @@ def test_old_audit_entries_are_pruned_but_the_chain_still_verifies(app: App) -> 
         assert verify_all(s).ok
         oldest = s.execute(select(m.AuditEvent.id).order_by(m.AuditEvent.id)).scalars().first()
     with transaction(app.sessions) as s:  # removing the oldest remaining entry by hand is still caught
-        s.execute(m.AuditEvent.__table__.delete().where(m.AuditEvent.id == oldest))
+        s.execute(delete(m.AuditEvent).where(m.AuditEvent.id == oldest))
     with app.sessions() as s:
         assert not verify_all(s).ok
 

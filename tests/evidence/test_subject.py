@@ -16,8 +16,8 @@ from bot.evidence import set_legal_hold, verify_all
 from bot.storage import models as m
 from bot.storage.db import transaction
 from bot.subject import erase_subject, export_subject, find_authors
-from tests.evidence.helpers import count, domain_item, ingest
-from tests.support import FakeClock
+from tests.evidence.helpers import domain_item, ingest
+from tests.support import FakeClock, count
 
 THREAT = "If Cllr Brown shows up at the meeting I will kill you, I know where you live"
 

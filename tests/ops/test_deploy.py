@@ -3,6 +3,7 @@ the systemd unit, the compose file, the Dockerfile and the secrets example."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import shutil
@@ -210,7 +211,8 @@ def test_install_guide_refers_only_to_files_and_commands_that_exist() -> None:
     assert guide.index("<!-- END README TEXT -->") < guide.index("## A. systemd")
     for path in set(re.findall(r"\b((?:deploy|config|scripts|tests/ops)/[\w./-]+\.\w+)", guide)):
         assert (REPO / path).exists(), path
-    subcommands = set(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    [commands] = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    subcommands = set(commands.choices)
     code = "\n".join(re.findall(r"```sh\n(.*?)```", guide, re.S) + re.findall(r"`([^`\n]+)`", guide))
     used = set(re.findall(r"(?=(?<![\w-])modbot(?: --config \S+)? ([a-z][a-z-]+))", code)) - {"modbot"}
     assert used and used <= subcommands, used - subcommands

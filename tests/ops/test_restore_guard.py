@@ -152,7 +152,8 @@ def test_a_backup_whose_record_does_not_verify_leaves_the_database_as_it_was(
     config, url = live
     engine = sa.create_engine(url)
     with engine.begin() as conn:  # tamper with the record, then back it up
-        first, actor = conn.execute(sa.select(m.AuditEvent.id, m.AuditEvent.actor).order_by(m.AuditEvent.id)).first()
+        first, actor = conn.execute(
+            sa.select(m.AuditEvent.id, m.AuditEvent.actor).order_by(m.AuditEvent.id).limit(1)).one()
         conn.execute(sa.update(m.AuditEvent).where(m.AuditEvent.id == first).values(actor="someone-else"))
     backup = backup_name(url, tmp_path, "tampered")
     take_backup(config, backup)

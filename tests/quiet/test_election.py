@@ -5,6 +5,7 @@ the period nothing is flagged; ``modbot election set`` sets a period, audited.""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -17,7 +18,8 @@ from bot.storage import quiet_models as q
 from tests.quiet.helpers import audit_events, quiet_app
 from tests.support import BASE_CONFIG, FakeClock, make_settings
 
-PERIOD = {"election.from": "2026-10-20", "election.to": "2026-11-05", "election.candidates": ["Priya Patel"]}
+PERIOD: dict[str, Any] = {"election.from": "2026-10-20", "election.to": "2026-11-05",
+                          "election.candidates": ["Priya Patel"]}
 
 
 def _warnings(app) -> list[m.ReviewItem]:

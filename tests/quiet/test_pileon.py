@@ -5,10 +5,13 @@ automatic undo when the hours are up (previous gate back, hidden replies kept)."
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
+from adapters.simulated import SimulatedAdapter
 from bot.alerts.scan import scan
+from bot.bootstrap import App
 from bot.decisions import Decision
 from bot.storage import models as m
 from bot.storage import quiet_models as q
@@ -16,7 +19,8 @@ from bot.users import create_user
 from tests.quiet.helpers import audit_events, quiet_app
 from tests.support import FakeClock
 
-SMTP = {"smtp.host": "127.0.0.1", "smtp.sender": "bot@example.gov.uk", "alerts.recipients": ["clerk@example.gov.uk"]}
+SMTP: dict[str, Any] = {"smtp.host": "127.0.0.1", "smtp.sender": "bot@example.gov.uk",
+                        "alerts.recipients": ["clerk@example.gov.uk"]}
 
 
 def _pile_ons(app) -> list[q.PileOn]:
@@ -24,7 +28,15 @@ def _pile_ons(app) -> list[q.PileOn]:
         return list(s.execute(select(q.PileOn)).scalars())
 
 
-def _setup(tmp_path: Path, simulates: str = "bluesky", **overrides):
+def allowed(sim: SimulatedAdapter, post: str) -> list[str] | None:
+    """Who may reply to ``post`` now, as its gate says (None: anyone)."""
+    gate = sim.gate(post)
+    assert gate is not None, "the post has a gate record"
+    return gate["allow"]
+
+
+def _setup(tmp_path: Path, simulates: str = "bluesky", /,
+           **overrides: Any) -> tuple[FakeClock, App, SimulatedAdapter, str]:
     clock = FakeClock()
     app, sim = quiet_app(tmp_path, clock, simulates=simulates, **overrides)
     app.moderator.scan_posts("sim")
@@ -79,7 +91,7 @@ def test_a_pile_on_is_queued_once_with_one_proposed_limit_and_an_alert(tmp_path:
     [pile] = _pile_ons(app)
     assert (pile.replies, pile.newcomers, pile.post_remote_id) == (25, 25, post)
     with app.sessions() as s:
-        review = s.get(m.ReviewItem, pile.review_item_id)
+        review = s.get_one(m.ReviewItem, pile.review_item_id)
         assert review.severity == 3 and review.item.kind == "pile_on"
         assert [(a.kind, a.state, a.params) for a in review.actions] == [
             ("limit_replies", "proposed", {"hours": 24, "limit_to": "followers_and_mentioned"})]
@@ -106,7 +118,7 @@ def test_approved_limit_runs_once_and_is_undone_when_it_expires(tmp_path: Path) 
     assert app.moderator.execute_due().done == 1
     assert app.moderator.execute_due().done == 0  # exactly once
     # The clerk's own gate was followers only; the limit never opens replies up.
-    assert sim.gate(post)["allow"] == ["followers"]
+    assert allowed(sim, post) == ["followers"]
     sim._state = sim._load()
     sim._state["gates"][post]["hidden"].append(ids[0])  # the clerk hides a reply meanwhile
     sim._save()
@@ -131,20 +143,20 @@ def test_a_limit_on_an_open_post_is_lifted_completely(tmp_path: Path) -> None:
         s.commit()
     app.moderator.decide(Decision(review_id=pile.review_item_id, approve=True, user="clerk"))
     app.moderator.execute_due()
-    assert sim.gate(post)["allow"] == ["followers", "mentioned"]
+    assert allowed(sim, post) == ["followers", "mentioned"]
     clock.advance(hours=24)
     app.moderator.expire_reply_limits()
     app.moderator.execute_due()
-    assert sim.gate(post)["allow"] is None
+    assert allowed(sim, post) is None
 
 
 def test_on_mastodon_the_pile_on_is_reported_without_an_action(tmp_path: Path) -> None:
-    clock, app, sim, post = _setup(tmp_path, simulates="mastodon")
+    clock, app, sim, post = _setup(tmp_path, "mastodon")
     sim.reply_burst(post, 20, new_accounts=True)
     app.moderator.poll("sim")
     [pile] = _pile_ons(app)
     with app.sessions() as s:
-        review = s.get(m.ReviewItem, pile.review_item_id)
+        review = s.get_one(m.ReviewItem, pile.review_item_id)
         assert review.actions == []
         assert "cannot limit who replies" in review.item.findings[0].explanation
 
@@ -164,6 +176,6 @@ def test_the_clerk_can_lift_a_limit_early_and_the_expiry_then_does_nothing(tmp_p
         limit = s.execute(select(m.Action).where(m.Action.kind == "limit_replies")).scalar_one()
     app.moderator.request_undo(limit.id, "clerk", "the thread has calmed down")
     assert app.moderator.execute_due().done == 1
-    assert sim.gate(post)["allow"] == ["mentioned"]  # the account's own policy, as before the limit
+    assert allowed(sim, post) == ["mentioned"]  # the account's own policy, as before the limit
     clock.advance(hours=25)
     assert app.moderator.expire_reply_limits() == 0  # already undone: not put back twice

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.settings import Settings
 from bot.storage.db import make_engine, make_session_factory, migrate, transaction
 from tests.report.seed import Decision, Flag, Seeder
-from tests.support import make_settings
+from tests.support import make_settings, utc
 
 THREAT_TEXT = "If you show up at the meeting I will kill you, I know where you live"
 HATE_TEXT = "Send them all back, they are vermin"
@@ -22,10 +21,6 @@ FLAGGED_TEXTS = (THREAT_TEXT, HATE_TEXT, INSULT_TEXT, "What a plonker", "Cheap s
 DM_TEXT = "My name is Ann Jones, 07700 900456, please call me about the grave plot"
 OFFENDERS = ("angry_andy", "resident_bob", "spamdeals_ltd", "troll_tom")
 CIVIL_AUTHORS = ("resident_ann", "carol_k", "dave1972", "emma_walks", "frank_b", "gill_m")
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
 
 
 def seed_september(sd: Seeder) -> None:
