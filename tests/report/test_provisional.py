@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -65,11 +66,20 @@ def test_a_provisional_summary_does_not_stop_the_month_end_run(sqlite_report_env
     assert ensure_last_month_summary(app) is None  # and only once
 
 
-def test_cli_refuses_the_current_month_without_provisional(tmp_path: Path, capsys) -> None:
+@pytest.mark.parametrize(("now", "current"), [
+    (MID_OCTOBER, "2026-10"),
+    (datetime(2026, 8, 31, 23, 30, tzinfo=UTC), "2026-09"),  # 12:30am BST on 1 September: August is over
+])
+def test_cli_refuses_the_current_month_without_provisional(now: datetime, current: str, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    import bot.report
+
+    # the command has no clock of its own: the summary it builds reads this test's clock instead of the wall clock
+    monkeypatch.setattr(bot.report, "build_summary", functools.partial(bot.report.build_summary, clock=lambda: now))
     config = tmp_path / "modbot.yaml"
     config.write_text(yaml.safe_dump(dict(BASE_CONFIG, data_dir=str(tmp_path / "data"))), encoding="utf-8")
     assert main(["--config", str(config), "migrate"]) == 0
-    current = str(Month.containing(datetime.now(UTC)))
+    assert str(Month.containing(now)) == current
     assert main(["--config", str(config), "report", "--month", current]) == 2
     assert "is not over yet" in capsys.readouterr().err
 
