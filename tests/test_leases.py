@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +62,16 @@ def action_row(app: App, review_id: int) -> m.Action:
         return row
 
 
+def claimed_by(app: App, review_id: int, owner: str, expires_at: datetime) -> None:
+    """The block of ``review_id`` left executing under ``owner``'s lease, as a crashed process leaves it."""
+    with transaction(app.sessions) as s:
+        s.execute(
+            update(m.Action)
+            .where(m.Action.review_item_id == review_id, m.Action.kind == "block")
+            .values(state="executing", lease_owner=owner, lease_expires_at=expires_at)
+        )
+
+
 def calls(adapter: SimulatedAdapter) -> dict[str, int]:
     return dict(adapter._load().get("calls", {}))
 
@@ -94,12 +104,7 @@ def test_a_live_executors_action_is_not_run_again_and_its_late_finish_does_not_c
 
 def test_only_an_expired_lease_from_another_host_is_recovered(app: App, clock: FakeClock) -> None:
     review_id = approve_block(app)
-    with transaction(app.sessions) as s:
-        s.execute(
-            update(m.Action)
-            .where(m.Action.review_item_id == review_id, m.Action.kind == "block")
-            .values(state="executing", lease_owner=OTHER_HOST, lease_expires_at=clock.now + timedelta(seconds=60))
-        )
+    claimed_by(app, review_id, OTHER_HOST, clock.now + timedelta(seconds=60))
     assert app.moderator.execute_due().done == 0
     assert calls(app.moderator.adapters["sim"]) == {}  # type: ignore[arg-type]
     clock.advance(seconds=61)
@@ -113,12 +118,7 @@ def test_an_owner_on_this_host_that_has_exited_is_recovered_at_once(app: App, cl
     child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     gone_pid = int(child.stdout)
     dead = leases.Owner(leases.me().host, gone_pid, "2026-11-02T09:00:00Z").key
-    with transaction(app.sessions) as s:
-        s.execute(
-            update(m.Action)
-            .where(m.Action.review_item_id == review_id, m.Action.kind == "block")
-            .values(state="executing", lease_owner=dead, lease_expires_at=clock.now + timedelta(minutes=2))
-        )
+    claimed_by(app, review_id, dead, clock.now + timedelta(minutes=2))
     assert app.moderator.execute_due().done == 1
 
 

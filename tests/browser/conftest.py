@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,24 +63,33 @@ class Site:
     url: str
 
 
+@contextmanager
+def serving(app: App) -> Iterator[Site]:
+    """``app``'s clerk's page on a free port for as long as the block runs; ``app`` is closed after."""
+    from bot.web import create_web_app
+    from bot.web.server import create_server
+
+    server = create_server(create_web_app(app), "127.0.0.1", 0)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield Site(app, f"http://127.0.0.1:{server.effective_port}")
+    finally:
+        server.close()
+        thread.join(timeout=5)
+        app.close()
+
+
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[Site]:
     """The whole service on the simulated platform (SQLite), its page on a free port."""
     from adapters.simulated import SimulatedAdapter
-    from bot.web import create_web_app
-    from bot.web.server import create_server
 
     settings = make_settings(tmp_path / "data", f"sqlite:///{tmp_path / 'modbot.db'}")
     adapter = SimulatedAdapter("@council@social.example", tmp_path / "sim.json",
                                council_name=settings.council.name, initial=60, total=60)
-    app = build_app(settings, adapters={"sim": adapter})
-    server = create_server(create_web_app(app), "127.0.0.1", 0)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield Site(app, f"http://127.0.0.1:{server.effective_port}")
-    server.close()
-    thread.join(timeout=5)
-    app.close()
+    with serving(build_app(settings, adapters={"sim": adapter})) as served:
+        yield served
 
 
 def screenshot(page: Any, name: str) -> None:

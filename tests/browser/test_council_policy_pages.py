@@ -5,7 +5,6 @@ summaries page marks a provisional summary."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +16,7 @@ from adapters.simulated import SimulatedAdapter
 from bot.bootstrap import build_app
 from bot.storage import models as m
 from bot.storage.db import transaction
-from tests.browser.conftest import DESKTOP, PHONE, Site
+from tests.browser.conftest import DESKTOP, PHONE, Site, serving
 from tests.browser.test_clerk_journey import check_page, new_context, sign_in_and_enrol
 from tests.support import make_settings
 
@@ -30,23 +29,14 @@ ACCOUNTS = [{"name": "sim-mastodon", "platform": "simulated", "handle": "@counci
 
 @pytest.fixture
 def council_site(tmp_path: Path) -> Iterator[Site]:
-    from bot.web import create_web_app
-    from bot.web.server import create_server
-
     settings = make_settings(tmp_path / "data", f"sqlite:///{tmp_path / 'modbot.db'}", accounts=ACCOUNTS,
                              **{"council.policy": "thornbury",
                                 "council.policy_url": "https://www.thornburytowncouncil.gov.uk"})
     adapters = {a["name"]: SimulatedAdapter(a["handle"], tmp_path / f"{a['name']}.json", initial=40, total=40,
                                             seed=2 if "bluesky" in a["name"] else 1, simulates=a["simulates"],
                                             council_name=settings.council.name) for a in ACCOUNTS}
-    app = build_app(settings, adapters=adapters)
-    server = create_server(create_web_app(app), "127.0.0.1", 0)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield Site(app, f"http://127.0.0.1:{server.effective_port}")
-    server.close()
-    thread.join(timeout=5)
-    app.close()
+    with serving(build_app(settings, adapters=adapters)) as served:
+        yield served
 
 
 def fits(page: Any, viewport: dict[str, int]) -> None:

@@ -7,9 +7,7 @@ Direct messages are not covered here: the chat service is not open source.
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,18 +21,6 @@ from tests.e2e import bluesky_devenv as devenv
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "resident-password-1"
-
-
-@pytest.fixture(scope="module")
-def network() -> Iterator[devenv.DevEnv]:
-    try:
-        devenv.install()
-        with devenv.running() as net:
-            yield net
-    except devenv.Unavailable as exc:
-        if os.environ.get("CI"):  # CI must not pass by skipping the end-to-end suite
-            pytest.fail(f"Bluesky e2e could not start in CI: {exc}")
-        pytest.skip(f"Bluesky e2e: {exc}")
 
 
 def account(pds: str, handle: str) -> Client:

@@ -6,8 +6,6 @@ clock jumps the hours), keeping a reply the clerk hid meanwhile.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,18 +28,6 @@ from tests.support import FakeClock, make_settings
 pytestmark = pytest.mark.e2e
 FOLLOWER = {"$type": "app.bsky.feed.threadgate#followerRule"}
 MENTION = {"$type": "app.bsky.feed.threadgate#mentionRule"}
-
-
-@pytest.fixture(scope="module")
-def network() -> Iterator[devenv.DevEnv]:
-    try:
-        devenv.install()
-        with devenv.running() as net:
-            yield net
-    except devenv.Unavailable as exc:
-        if os.environ.get("CI"):  # CI must not pass by skipping the end-to-end suite
-            pytest.fail(f"Bluesky e2e could not start in CI: {exc}")
-        pytest.skip(f"Bluesky e2e: {exc}")
 
 
 def council_app(network: devenv.DevEnv, tmp_path: Path, handle: str, policy: str,

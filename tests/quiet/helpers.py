@@ -9,7 +9,9 @@ from sqlalchemy import select
 
 from adapters.simulated import SimulatedAdapter
 from bot.bootstrap import App, build_app
+from bot.decisions import Decision
 from bot.storage import models as m
+from bot.users import create_user
 from tests.support import FakeClock, make_settings
 
 
@@ -28,3 +30,11 @@ def audit_events(app: App, event: str) -> list[m.AuditEvent]:
     with app.sessions() as s:
         return list(s.execute(select(m.AuditEvent).where(m.AuditEvent.event == event)
                               .order_by(m.AuditEvent.id)).scalars())
+
+
+def approve_as_clerk(app: App, review_id: int) -> None:
+    """A clerk (whose account is made now) approves what the review item proposes."""
+    with app.sessions() as s:
+        create_user(s, "clerk", "clerk", "a long enough password 1", created_by="test")
+        s.commit()
+    app.moderator.decide(Decision(review_id=review_id, approve=True, user="clerk"))

@@ -12,11 +12,9 @@ from sqlalchemy import select
 from adapters.simulated import SimulatedAdapter
 from bot.alerts.scan import scan
 from bot.bootstrap import App
-from bot.decisions import Decision
 from bot.storage import models as m
 from bot.storage import quiet_models as q
-from bot.users import create_user
-from tests.quiet.helpers import audit_events, quiet_app
+from tests.quiet.helpers import approve_as_clerk, audit_events, quiet_app
 from tests.support import FakeClock
 
 SMTP: dict[str, Any] = {"smtp.host": "127.0.0.1", "smtp.sender": "bot@example.gov.uk",
@@ -111,10 +109,7 @@ def test_approved_limit_runs_once_and_is_undone_when_it_expires(tmp_path: Path) 
     ids = sim.reply_burst(post, 30, new_accounts=True)
     app.moderator.poll("sim")
     [pile] = _pile_ons(app)
-    with app.sessions() as s:
-        create_user(s, "clerk", "clerk", "a long enough password 1", created_by="test")
-        s.commit()
-    app.moderator.decide(Decision(review_id=pile.review_item_id, approve=True, user="clerk"))
+    approve_as_clerk(app, pile.review_item_id)
     assert app.moderator.execute_due().done == 1
     assert app.moderator.execute_due().done == 0  # exactly once
     # The clerk's own gate was followers only; the limit never opens replies up.
@@ -138,10 +133,7 @@ def test_a_limit_on_an_open_post_is_lifted_completely(tmp_path: Path) -> None:
     sim.reply_burst(post, 20, new_accounts=True)
     app.moderator.poll("sim")
     [pile] = _pile_ons(app)
-    with app.sessions() as s:
-        create_user(s, "clerk", "clerk", "a long enough password 1", created_by="test")
-        s.commit()
-    app.moderator.decide(Decision(review_id=pile.review_item_id, approve=True, user="clerk"))
+    approve_as_clerk(app, pile.review_item_id)
     app.moderator.execute_due()
     assert allowed(sim, post) == ["followers", "mentioned"]
     clock.advance(hours=24)
@@ -167,10 +159,7 @@ def test_the_clerk_can_lift_a_limit_early_and_the_expiry_then_does_nothing(tmp_p
     sim.reply_burst(post, 20, new_accounts=True)
     app.moderator.poll("sim")
     [pile] = _pile_ons(app)
-    with app.sessions() as s:
-        create_user(s, "clerk", "clerk", "a long enough password 1", created_by="test")
-        s.commit()
-    app.moderator.decide(Decision(review_id=pile.review_item_id, approve=True, user="clerk"))
+    approve_as_clerk(app, pile.review_item_id)
     app.moderator.execute_due()
     with app.sessions() as s:
         limit = s.execute(select(m.Action).where(m.Action.kind == "limit_replies")).scalar_one()

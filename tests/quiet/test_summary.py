@@ -6,11 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.decisions import Decision
 from bot.report.build import build_summary
 from bot.storage import quiet_models as q
-from bot.users import create_user
-from tests.quiet.helpers import quiet_app
+from tests.quiet.helpers import approve_as_clerk, quiet_app
 from tests.report.tables import tables_of
 from tests.support import FakeClock
 
@@ -25,10 +23,8 @@ def test_summary_reports_pile_ons_limits_warnings_and_the_period(tmp_path: Path)
     sim.reply_burst(post, 21, new_accounts=True)
     app.moderator.poll("sim")
     with app.sessions() as s:
-        create_user(s, "clerk", "clerk", "a long enough password 1", created_by="test")
-        s.commit()
         review_id = s.query(q.PileOn).one().review_item_id
-    app.moderator.decide(Decision(review_id=review_id, approve=True, user="clerk"))
+    approve_as_clerk(app, review_id)
     app.moderator.execute_due()
     clock.now = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)  # the month-end run: November is over
     result = build_summary(app.settings, app.sessions, "2026-11", tmp_path / "out", clock=clock)
