@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.bootstrap import App
 from bot.cli import main
@@ -26,6 +26,25 @@ from tests.web.test_review import item_of
 def post(client: FlaskClient, path: str, **fields: object) -> str:
     r = client.post(path, data={"csrf_token": csrf_of(client, "/"), **fields}, follow_redirects=True)
     return r.get_data(as_text=True)
+
+
+def approved_block(app: App, client: FlaskClient) -> tuple[int, int]:
+    """A flagged item whose block the clerk approved (and confirmed) on its page: (review id, item id)."""
+    rid = insert_review(app, actions=("block",))
+    item = item_of(app, rid)
+    post(client, f"/items/{item}/decide", decision="approve", actions="block", back="/", confirmed="yes")
+    return rid, item
+
+
+def block_of(app: App, rid: int) -> m.Action:
+    with app.sessions() as s:
+        return s.execute(select(m.Action).where(m.Action.review_item_id == rid)).scalar_one()
+
+
+def set_block(app: App, rid: int, **values: str) -> None:
+    """The block's row as the executor would have left it (``state``, ``last_error``, ``outcome``)."""
+    with transaction(app.sessions) as s:
+        s.execute(update(m.Action).where(m.Action.review_item_id == rid).values(**values))
 
 
 @pytest.mark.parametrize(("platform", "kind", "words"), [
@@ -64,12 +83,8 @@ def test_a_mute_needs_no_check_page(app: App, signed_in: FlaskClient) -> None:
 
 
 def test_result_panel_failed_with_the_reason_and_no_raw_answer(app: App, signed_in: FlaskClient) -> None:
-    rid = insert_review(app, actions=("block",))
-    item = item_of(app, rid)
-    post(signed_in, f"/items/{item}/decide", decision="approve", actions="block", back="/", confirmed="yes")
-    with transaction(app.sessions) as s:
-        action = s.execute(select(m.Action).where(m.Action.review_item_id == rid)).scalar_one()
-        action.state, action.last_error = "failed", "The post or account no longer exists. account gone"
+    rid, item = approved_block(app, signed_in)
+    set_block(app, rid, state="failed", last_error="The post or account no longer exists. account gone")
     page = unisolated(signed_in.get(f"/items/{item}").get_data(as_text=True))
     assert "The bot could not block @someone@example.social" in page and "account gone" in page
     assert 'state-failed">Failed' in page and "Unblock" not in page
@@ -77,12 +92,9 @@ def test_result_panel_failed_with_the_reason_and_no_raw_answer(app: App, signed_
 
 
 def test_undo_goes_through_its_check_page_and_is_approved_once(app: App, signed_in: FlaskClient) -> None:
-    rid = insert_review(app, actions=("block",))
-    item = item_of(app, rid)
-    post(signed_in, f"/items/{item}/decide", decision="approve", actions="block", back="/", confirmed="yes")
+    rid, item = approved_block(app, signed_in)
     assert app.moderator.execute_due().done == 1
-    with app.sessions() as s:
-        block = s.execute(select(m.Action).where(m.Action.review_item_id == rid)).scalar_one()
+    block = block_of(app, rid)
     page = unisolated(signed_in.get(f"/items/{item}").get_data(as_text=True))
     assert "The bot blocked @someone@example.social" in page and ">Unblock the author</button>" in page
     missing = post(signed_in, f"/items/{item}/undo", action=block.id, reason="")
@@ -149,12 +161,8 @@ def test_cli_queue_uses_item_numbers(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 
 def test_an_action_not_needed_is_said_so_and_offers_no_undo(app: App, signed_in: FlaskClient) -> None:
-    rid = insert_review(app, actions=("block",))
-    item = item_of(app, rid)
-    post(signed_in, f"/items/{item}/decide", decision="approve", actions="block", back="/", confirmed="yes")
-    with transaction(app.sessions) as s:
-        action = s.execute(select(m.Action).where(m.Action.review_item_id == rid)).scalar_one()
-        action.state, action.outcome = "done", "Not needed: the account no longer exists."
+    rid, item = approved_block(app, signed_in)
+    set_block(app, rid, state="done", outcome="Not needed: the account no longer exists.")
     page = unisolated(signed_in.get(f"/items/{item}").get_data(as_text=True))
     assert "the bot did not need to block @someone@example.social" in page
     assert "the account no longer exists" in page and "Unblock the author" not in page
