@@ -87,7 +87,9 @@ _GENERAL = (
     r"|sold\s+(?:his|her|their)\s+(?:vote|seat)|(?:shredded|destroyed|deleted|hid)\s+(?:the\s+)?"
     r"(?:[a-z]+\s+)?(?:documents|evidence|records|files|emails|receipts)\s+to\s+(?:protect|cover|hide)"
 )
-ACCUSATION_RE = re.compile(r"(?<![a-z])(?:" + _GENERAL + r")(?![a-z])|" + ACCUSATION_RE.pattern)
+# Every form ends at a word's end: "burglar" is not found inside "burglary", nor
+# "is a fraud" inside "is a fraudulent claim" (the trigger words are whole words too).
+ACCUSATION_RE = re.compile(r"(?<![a-z])(?:" + _GENERAL + r")(?![a-z])|(?:" + ACCUSATION_RE.pattern + r")(?![a-z])")
 _TRIGGERS = frozenset(
     "fiddling fiddled fiddles skimming skimmed embezzled embezzling embezzlement stealing thieving pocketing "
     "siphoning stole steals helped falsified falsifies falsifying forged forging forges rigged rigging riged "
@@ -122,7 +124,8 @@ _NOT_NAMES = frozenset(
     "The This That These Those Castle Street High Street Town Council Parish County South North East West "
     "Thornbury Planning Committee Christmas Easter Monday Tuesday Wednesday Thursday Friday Saturday Sunday "
     "January February March April May June July August September October November December Road Lane "
-    "Hall Park Centre Green Way Close School Hospital Police British Legion".split()
+    "Hall Park Centre Green Way Close School Hospital Police British Legion Crown Court Courts Magistrates "
+    "Gazette News Daily Post".split()
 )
 
 
