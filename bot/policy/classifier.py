@@ -76,15 +76,19 @@ class Classifier:
     tier = "standard"
 
     def __init__(self, weights: dict[str, complex], heads: tuple[Head, Head], meta: dict,
-                 sha256: str = ""):
+                 sha256: str = "", only: tuple[str, ...] = ()):
         self.weights = weights
         self.heads = heads
         self.meta = meta
         self.sha256 = sha256  # of the model file, stored with the findings it scores
+        self.only = only  # the heads loaded, when not both (``load(only=...)``)
 
     @classmethod
-    def load(cls, path: Path = MODEL_FILE) -> Classifier:
-        """Read a model file, checking it against the SHA-256 written beside it when trained."""
+    def load(cls, path: Path = MODEL_FILE, only: tuple[str, ...] = ()) -> Classifier:
+        """Read a model file, checking it against the SHA-256 written beside it when trained.
+
+        ``only`` names the heads to keep (e.g. ``("spam",)`` for the transformer tier's spam
+        rule): the other head's weights are not loaded and ``scores`` leaves it out."""
         raw = Path(path).read_bytes()
         expected = checksum_file(Path(path))
         if expected.is_file():
@@ -103,13 +107,17 @@ class Classifier:
         if len(names) != 2:
             raise ValueError(f"{path} must have exactly two heads, not {names}")
         weights: dict[str, complex] = {}
+        if only and not set(only) <= set(names):
+            raise ValueError(f"{path} has no head {sorted(set(only) - set(names))}")
         for part, name in zip((1.0, 1j), names, strict=True):
+            if only and name not in only:
+                continue
             head = doc["heads"][name]
             for feature, weight in zip(head["features"], head["weights"], strict=True):
                 weights[feature] = weights.get(feature, 0) + part * weight
         heads = (Head(names[0], float(doc["heads"][names[0]]["bias"])),
                  Head(names[1], float(doc["heads"][names[1]]["bias"])))
-        return cls(weights, heads, doc.get("meta", {}), hashlib.sha256(raw).hexdigest())
+        return cls(weights, heads, doc.get("meta", {}), hashlib.sha256(raw).hexdigest(), tuple(only))
 
     def scores_batch(self, texts: list[str]) -> list[dict[str, float]]:
         """``scores`` for each text (the transformer tier batches; this one has no need)."""
@@ -121,8 +129,9 @@ class Classifier:
         total = sum(filter(None, map(self.weights.get, feats)), 0j)
         norm = 1.0 / math.sqrt(len(feats)) if feats else 0.0
         first, second = self.heads
-        return {first.name: _sigmoid(first.bias + norm * total.real),
-                second.name: _sigmoid(second.bias + norm * total.imag)}
+        out = {first.name: _sigmoid(first.bias + norm * total.real),
+               second.name: _sigmoid(second.bias + norm * total.imag)}
+        return {k: v for k, v in out.items() if k in self.only} if self.only else out
 
 
 def checksum_file(path: Path) -> Path:

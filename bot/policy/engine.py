@@ -66,8 +66,12 @@ class PolicyEngine:
             for rule in self.rules
         ]
         self._scorer = self._scores if classifier is not None else None
-        # Findings of these rules consulted the model: they carry its SHA-256.
-        self._model_rules = frozenset(r.id for r in self.rules if r.detector in NEEDS_CLASSIFIER)
+        # Findings of these rules consulted the model: they carry its SHA-256 (the spam
+        # rule's may be another file's: the transformer tier reads the standard spam head).
+        spam_sha = getattr(classifier, "spam_sha256", None) if classifier is not None else None
+        self._model_rules = {r.id: (spam_sha if r.detector == "spam" and spam_sha else
+                                    classifier.sha256 if classifier is not None else None)
+                             for r in self.rules if r.detector in NEEDS_CLASSIFIER}
         self._build_plan()
 
     def _build_plan(self) -> None:
@@ -147,8 +151,8 @@ class PolicyEngine:
         """Record which model file the rules that consulted it used (traceable evidence)."""
         if self.classifier is None or not self._model_rules:
             return findings
-        sha = self.classifier.sha256
-        return [replace(f, model_sha256=sha) if f.rule_id in self._model_rules else f for f in findings]
+        shas = self._model_rules
+        return [replace(f, model_sha256=shas[f.rule_id]) if f.rule_id in shas else f for f in findings]
 
     def evaluate_scored(self, item: Item, ctx: EvalContext,
                         head: str = "offensive") -> tuple[list[Finding], float | None]:

@@ -24,6 +24,8 @@ from bot.policy.transformer import (
 
 MANIFEST_DOC = json.loads((MODEL_DIR / MANIFEST).read_text(encoding="utf-8"))
 SHIPPED_SHA = MANIFEST_DOC["files"][MANIFEST_DOC["model_file"]]
+STANDARD_SHA = (Path(__file__).resolve().parents[2] / "bot" / "policy" / "data"
+                / "classifier.json.gz.sha256").read_text(encoding="utf-8").split()[0]
 
 
 @pytest.fixture(scope="module")
@@ -152,6 +154,7 @@ def test_default_tier_is_the_transformer_and_the_switch_loads_the_standard_model
     ({"tier": "gpt"}, "classifier.tier"),
     ({"tier": "transformer", "threads": 0}, "classifier.threads"),
     ({"teir": "transformer"}, "classifier.teir"),
+    ({"spam_model": "bayes"}, "classifier.spam_model"),
 ])
 def test_bad_classifier_settings_name_the_key(tmp_path, classifier, key):
     with pytest.raises(ConfigError) as err:
@@ -185,4 +188,49 @@ def test_cli_shows_which_tier_scored(capsys):
     assert main(["rules", "test", "--tier", "standard", "When is the next meeting?"]) == 0
     assert "standard tier, model " in capsys.readouterr().out
     assert main(["rules", "test", "--format", "jsonl", "When is the next meeting?"]) == 0  # the default
-    assert json.loads(capsys.readouterr().out)["scored_by"] == f"transformer tier, model {SHIPPED_SHA[:12]}"
+    assert json.loads(capsys.readouterr().out)["scored_by"] == (
+        f"transformer tier, model {SHIPPED_SHA[:12]} (spam score: with the standard model {STANDARD_SHA[:12]})")
+
+
+def test_the_spam_rule_reads_the_mean_of_both_spam_heads_by_default(tmp_path):
+    """``spam_model: both`` (the default): the encoder's and the standard model's spam scores
+    averaged, at the threshold chosen for the mean; ``standard`` and ``transformer`` alone."""
+    from bot.policy.classifier import Classifier
+    from bot.policy.transformer_tier import BOTH_SPAM_THRESHOLD
+
+    standard = Classifier.load()
+    text = "win a free iphone!!! click the link in my bio url"
+    encoder = load_shared()
+    expected = (encoder.scores(text)["spam"] + standard.scores(text)["spam"]) / 2
+    both = load_engine().classifier
+    scores = both.scores(text)
+    assert scores["spam"] == pytest.approx(expected)
+    assert scores["spam_transformer"] == encoder.scores(text)["spam"]
+    assert scores["spam_standard"] == pytest.approx(standard.scores(text)["spam"])
+    assert both.meta["thresholds"]["spam"] == BOTH_SPAM_THRESHOLD
+    assert both.scores_batch([text, "when is the next meeting?"])[0] == scores
+    assert "offensive" not in both.spam.scores(text)  # only the spam head of the standard file
+    alone = load_engine(path=rules_with(tmp_path, {"spam_model": "standard"})).classifier
+    assert alone.scores(text)["spam"] == pytest.approx(standard.scores(text)["spam"])
+    assert alone.meta["thresholds"]["spam"] == standard.meta["thresholds"]["spam"]
+    own = load_engine(path=rules_with(tmp_path, {"spam_model": "transformer"})).classifier
+    assert own is encoder and own.meta["thresholds"]["spam"] == MANIFEST_DOC["thresholds"]["spam"]
+
+
+def test_spam_findings_name_the_file_that_scored_them(tmp_path):
+    ctx = example_context()
+    text = "WIN a FREE iPhone!!! Click the link in my bio bit.ly/x"
+    for spam_model, sha in (("both", SHIPPED_SHA), ("standard", STANDARD_SHA), ("transformer", SHIPPED_SHA)):
+        engine = load_engine(path=rules_with(tmp_path, {"spam_model": spam_model}))
+        spam = [f for f in engine.evaluate(text_item(text), ctx) if f.rule_id == "spam"]
+        assert spam and spam[0].model_sha256 == sha, spam_model
+
+
+def test_a_damaged_standard_spam_model_leaves_the_encoder_s_spam_head(tmp_path, monkeypatch, caplog):
+    from bot.policy import transformer_tier
+
+    bad = tmp_path / "classifier.json.gz"
+    bad.write_bytes(b"not a model")
+    monkeypatch.setattr(transformer_tier, "MODEL_FILE", bad)
+    classifier = load_engine().classifier
+    assert classifier is load_shared() and "standard spam model" in caplog.text
