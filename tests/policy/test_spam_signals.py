@@ -106,3 +106,73 @@ def test_a_middling_score_alone_is_not_spam_but_adds_up(engine):
     assert verdict("Sub me if you like the song", 0.3) is None   # a phrase alone: 2 points
     hit = verdict("Sub me if you like the song", 0.7)            # phrase 2 + middling score 2
     assert hit is not None and "statistical spam score of 0.70" in hit.detail
+
+
+# Money-making, referral and sales forms that video-comment, SMS and today's social spam share,
+# each beside the civil post that looks like it: (text, the signal kinds it must include, or ()).
+SHARED_FORMS = [
+    ("How To Make A Lot Of Money Fast, join my team", ("spam_phrase",)),
+    ("Easy money!! I earn 4000 dollars a month from my phone", ("spam_phrase",)),
+    ("Sign up with my referral link and we both get a bonus", ("spam_phrase",)),
+    ("Use my code SAVE20 at checkout", ("spam_phrase",)),
+    ("iPad 4 Price: $200, Galaxy S4 Price: $250", ("spam_phrase",)),
+    ("Care to visit my blog? Loads of new designs", ("spam_phrase",)),
+    ("Earn with me https://www.swagbucks.example/refer/Nonturtle02", ("referral_link",)),
+    ("Join here http://hackfbaccount.example/?ref=4477063", ("referral_link",)),
+    # civil look-alikes
+    ("The car park could make some money if the council charged at weekends", ()),
+    ("The precept costs about 5 pounds a month more this year", ()),
+    ("Our team at the food bank needs volunteers on Saturday", ()),
+    ("I read your blog post about the bypass, very helpful", ()),
+    ("The page is here https://www.facebook.com/ThornburyFete/?ref=bookmarks", ()),
+    ("Minutes at https://www.thornbury.example/minutes?ref=newsletter", ()),
+    ("The book is on https://www.amazon.co.uk/dp/B00MPPQHRI/ref=sr_1_7", ()),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SHARED_FORMS)
+def test_shared_spam_forms(engine, text, expected):
+    found = kinds(engine, text)
+    if expected:
+        assert set(expected) <= set(found), found
+    else:
+        assert not {"spam_phrase", "referral_link", "premium_number"} & set(found), found
+        assert spam_module.spam(Analysis(text_item(text), example_context(), engine.lexicon),
+                                RULES_ONLY) is None
+
+
+def _verdict(engine, text: str, score: float):
+    a = Analysis(text_item(text), example_context(), engine.lexicon,
+                 lambda norm, words: {"spam": score, "offensive": 0.0})
+    return spam_module.spam(a, {"threshold": 3, **TIERS})
+
+
+# A resident warning others about a scam quotes the scam's words: not spam, unless the post
+# brings its own outside link or charged number. (text, score, spam?)
+SCAM_WARNINGS = [
+    ("Warning: people are getting messages saying 'claim your council tax rebate' with a link. "
+     "It's a scam, don't click.", 0.95, False),
+    ("Warning: scam texts are going round saying you owe council tax. Don't click the link, the "
+     "council never texts for payment.", 0.95, False),
+    ("Beware, phishing emails about parking fines: report it to https://www.ncsc.gov.uk", 0.95, False),
+    # the scam itself, even when it calls itself a warning
+    ("Warning: your council tax refund expires today, claim yours at https://council-refund.example",
+     0.95, True),
+    ("Beware of scams! Claim your prize safely: call 09061 234567 now", 0.5, True),
+    ("This is not a scam!! Claim your prize now, text WIN to 80085", 0.5, True),
+]
+
+
+@pytest.mark.parametrize(("text", "score", "is_spam"), SCAM_WARNINGS)
+def test_warnings_about_scams_are_not_spam(engine, text, score, is_spam):
+    assert (_verdict(engine, text, score) is not None) is is_spam
+
+
+def test_the_model_alone_does_not_make_a_post_with_only_official_links_spam(engine):
+    # a high score is worth middling points when every link goes to an official or trusted site
+    assert _verdict(engine, "Free flu jab info here https://www.nhs.uk/vaccinations/flu-vaccine/", 0.95) is None
+    assert _verdict(engine, "Check your band at https://www.gov.uk/council-tax-bands", 0.99) is None
+    # ... but it still adds up with what the post says, and an outside link keeps full points
+    assert _verdict(engine, "Claim your refund now at https://www.gov.uk/claim-tax-refund", 0.7) is not None
+    assert _verdict(engine, "Free flu jab info here https://flu-jabs.example/book", 0.95) is not None
+    assert _verdict(engine, "Free flu jab info at the surgery on Saturday", 0.95) is not None

@@ -80,7 +80,17 @@ SPAM_PHRASES = re.compile(
     r"(?:text|txt|send|reply)\s+[a-z0-9]+(?:\s+[a-z0-9]+)?\s+(?:to|2)\s+\d{5}|"
     r"reply\s+(?:end|stop|win|yes|ans)|\d{1,3}\s?p\s?(?:/|per\s+)\s?(?:min|minute|msg|text|wk|week)|"
     r"\(\d{1,3}\s?p\)|\d{2,3}\s?ppm|costs?\s+\d{1,3}\s?p\b|national\s+rate\s+call|"
-    r"to\s+claim\s+call|call\s+(?:free\s+)?now)(?![a-z])"
+    r"to\s+claim\s+call|call\s+(?:free\s+)?now|"
+    # Money-making, referral and sales forms shared by video-comment, SMS and today's social
+    # spam: "make a lot of money", "easy money", "4000 dollars a month", "use my referral
+    # link", "invite code", "Price: $390", "join our team". Not "the car park could make some
+    # money" (a 2-point phrase alone is never spam) nor "the precept costs 5 pounds a month".
+    r"make\s+(?:a\s+lot\s+of\s+|lots\s+of\s+|extra\s+|easy\s+|real\s+|serious\s+)?money(?:\s+(?:fast|online|from\s+home))?|"
+    r"(?:extra|easy|fast|quick)\s+money|money\s+fast|"
+    r"\d[\d,.]*\s?(?:k\s+)?(?:dollars|usd|bucks)\s+(?:a|per|every)\s+(?:day|week|month|hour)|"
+    r"(?:my|with\s+my|use\s+my)\s+(?:referral|invite|promo|affiliate)\s+(?:link|code)|use\s+my\s+code|"
+    r"price\s*:\s*(?:£|\$|€)\s?\d|join\s+(?:to\s+)?(?:our|my)\s+team|"
+    r"(?:visit|check\s+out|read)\s+my\s+blog)(?![a-z])"
 )
 # UK premium-rate and revenue-sharing numbers (09, 0870-0873, 0844-0845): a charged line is
 # a commercial signal. An ordinary phone number (a resident's, a business's) is not.
@@ -105,7 +115,8 @@ _PHRASE_TRIGGERS = frozenset(
     "spare before giving lucky reply first discreet qualify homeowners lines would help wipe debt "
     "confirm avoid pay renew shop order admin identified selected enter yours returns ask assistance "
     "funding best love unusual your follow sub subscribe sucscribe subscribing add listen watch my "
-    "like l4l reach get got hit sorry gift txt reply national to costs cost".split()
+    "like l4l reach get got hit sorry gift txt reply national to costs cost extra easy fast quick "
+    "dollars usd bucks use price join read".split()
 )
 
 
@@ -118,19 +129,23 @@ def maybe_spam(a: Analysis, params: dict[str, Any]) -> bool:
         a.maybe_links or a.ctx.same_text_authors > 0
         or (a.has_scorer and params.get("use_classifier", True))
         or not a.words.isdisjoint(_GATE_WORDS) or "$" in a.text or "%" in a.text
-        or "09" in a.text or "087" in a.text or "084" in a.text
+        or "09" in a.text or "087" in a.text or "084" in a.text or _glued_money(a.text)
     )
+
+
+def _glued_money(text: str) -> bool:  # "4000DOLLARS a month": one word, no trigger
+    return "dollar" in text or "bucks" in text or "usd" in text
 
 
 DEFAULT_POINTS = {
     "shortener": 2, "spam_word": 1, "spam_phrase": 2, "same_text": 3, "new_account_link": 2,
-    "many_links": 1, "classifier": 3, "lookalike": 2, "premium_number": 2,
+    "many_links": 1, "classifier": 3, "lookalike": 2, "premium_number": 2, "referral_link": 2,
 }
 # Signals that say "commercial or scam" by themselves: without one of these (or a
 # link outside the trusted sites) the same text from several accounts is a
 # petition or a shared question, and a new account's link to gov.uk is just a link.
 COMMERCIAL = frozenset({"shortener", "spam_word", "spam_phrase", "classifier", "lookalike",
-                        "premium_number"})
+                        "premium_number", "referral_link"})
 # An outside link whose name borrows an official or well-known name is a phishing sign
 # ("nhs-booking-uk.example", "southglos-payments.example", "secure-natwest-login.example").
 BORROWED_NAMES = re.compile(
@@ -142,6 +157,26 @@ BORROWED_NAMES = re.compile(
 # ("https://www.nhs.uk/vaccinations/..." borrows no name: it is the name).
 OFFICIAL_DOMAINS = ("gov.uk", "nhs.uk", "nhs.scot", "gov.scot", "gov.wales", "llyw.cymru",
                     "police.uk", "parliament.uk", "nidirect.gov.uk")
+# A referral or affiliate code in a link outside the trusted sites ("swagbucks.example/refer/
+# Nonturtle02", "?ref=4477063", "?aff=", "/invite/"): someone is paid when you follow it. A code
+# has a digit in it: a site's own tag ("?ref=newsletter") is not one, nor are a social network's
+# navigation links ("facebook.com/...?ref=bookmarks") or Amazon's "/ref=sr_1_7" paths.
+REFERRAL_RE = re.compile(
+    r"[?&](?:ref|aff|affid|aff_id|affiliate|affiliate_id|referral|referrer|invite|invite_code|"
+    r"ref_code|refcode|promo|promo_code|coupon)=[a-z_-]*\d[\w-]*|/(?:ref|refer|referral|invite|aff)/[a-z_-]*\d[\w-]*",
+    re.IGNORECASE)
+NAVIGATION_DOMAINS = ("facebook.com", "twitter.com", "x.com", "instagram.com", "linkedin.com",
+                      "youtube.com", "google.com")
+# A resident warning others about a scam quotes its words ("messages saying 'claim your
+# council tax rebate' with a link. It's a scam, don't click"): without a link outside the
+# trusted sites or a charged number of its own, such a post is not spam.
+SCAM_WARNING_RE = re.compile(
+    r"(?<![a-z])(?:scam|scams|scammers?|phishing|fraudsters?|fake\s+(?:texts?|emails?|messages?|calls?|sites?))"
+    r"(?![a-z])")
+WARNING_RE = re.compile(
+    r"(?<![a-z])(?:warning|beware|watch\s+out|be\s+careful|heads\s+up|(?:don'?t|do\s+not|never)\s+"
+    r"(?:click|reply|respond|give|send|call|ring|pay|open|enter)|(?:never|doesn'?t|does\s+not|won'?t|will\s+not)"
+    r"\s+(?:texts?|emails?|asks?|calls?|rings?|phones?)|report(?:ed)?\s+(?:it|them|this|to))(?![a-z])")
 MAX_WORD_SIGNALS = 3
 WORDED = frozenset({"spam_word", "spam_phrase", "premium_number"})
 
@@ -166,6 +201,10 @@ def _signals(a: Analysis, params: dict[str, Any]) -> list[tuple[str, str]]:
                 and not domain_matches(link.domain, OFFICIAL_DOMAINS)):
             signals.append(("lookalike", f"a link to {link.domain}, which borrows an official or known name"))
             break
+    for link in untrusted:
+        if REFERRAL_RE.search(link.url) and not domain_matches(link.domain, NAVIGATION_DOMAINS):
+            signals.append(("referral_link", f"a link to {link.domain} with a referral code"))
+            break
     for word in sorted(a.words & SPAM_WORDS)[:MAX_WORD_SIGNALS]:
         signals.append(("spam_word", f'the offer word "{word}"'))
     for phrase in _spam_phrases(a):
@@ -174,6 +213,11 @@ def _signals(a: Analysis, params: dict[str, Any]) -> list[tuple[str, str]]:
         signals.append(("premium_number", f"the premium-rate number {number}"))
     if params.get("use_classifier", True):
         points = classifier_points(a.scores.get("spam", 0.0), params)
+        if points >= 3 and a.links and not a.ctx.same_text_authors and not any(
+                not domain_matches(link.domain, OFFICIAL_DOMAINS) for link in untrusted):
+            # Every link goes to an official or trusted site ("flu jab info here
+            # https://www.nhs.uk/..."): the model's word alone does not make that spam.
+            points = 2
         # A middling score adds up only with what the post says (an offer word, a phrase, a
         # charged number), not with a shortened link alone (Twitter wraps every link in t.co).
         if points and (points >= 3 or any(k in WORDED for k, _ in signals)):
@@ -211,15 +255,26 @@ def _spam_phrases(a: Analysis) -> list[str]:
     """The distinct spam phrases in the post (looked for once per post)."""
     if "_spam_phrases" not in a.__dict__:
         found: list[str] = []
-        if (not a.gated or not a.words.isdisjoint(_PHRASE_TRIGGERS) or any(c in a.text for c in "£$€%")) \
+        if (not a.gated or not a.words.isdisjoint(_PHRASE_TRIGGERS) or any(c in a.text for c in "£$€%")
+                or _glued_money(a.text)) \
                 and a.may_match(SPAM_PHRASES):
             found = list(dict.fromkeys(m.group() for m in SPAM_PHRASES.finditer(a.text)))
         a.__dict__["_spam_phrases"] = found
     return a.__dict__["_spam_phrases"]
 
 
+def warns_about_scams(a: Analysis, params: dict[str, Any]) -> bool:
+    """A post warning others about a scam, with no outside link or charged number of its own."""
+    text = a.text
+    if not (a.may_match(SCAM_WARNING_RE) and SCAM_WARNING_RE.search(text) and WARNING_RE.search(text)):
+        return False
+    return not (a.links and _untrusted_links(a, params)) and not premium_numbers(text)
+
+
 def spam(a: Analysis, params: dict[str, Any]) -> Hit | None:
     """Commercial promotion and scams, from a score of several signals."""
+    if warns_about_scams(a, params):
+        return None
     signals = _signals(a, params)
     points = {**DEFAULT_POINTS, **params.get("points", {})}
     total = sum(int(kind.rsplit("_", 1)[1]) if kind.startswith("classifier_") else points.get(kind, 1)
