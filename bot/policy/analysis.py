@@ -18,7 +18,7 @@ from bot.domain import Item, Span
 from bot.policy.groups import group_mentions
 from bot.policy.lexicon import WORD_RE, LexHit, Lexicon
 from bot.policy.normalise import Normalised, normalise
-from bot.policy.prefilter import PREFILTER
+from bot.policy.prefilter import PREFILTER, Alternatives
 from bot.policy.speech import quoted_ranges, reported
 
 if TYPE_CHECKING:
@@ -175,9 +175,14 @@ class Analysis:
 
     def may_match(self, pattern: re.Pattern[str], text: str | None = None) -> bool:
         """False when ``pattern`` cannot match ``text`` (default: the normalised text)
-        because none of the strings it needs is there (``bot.policy.prefilter``)."""
-        bit = PREFILTER.bit(pattern)
-        return bool(self.literal_bits(text, bit) & bit)
+        because one of the sets of strings it needs has none there (``bot.policy.prefilter``)."""
+        mask = PREFILTER.mask(pattern)
+        return self.literal_bits(text, mask) & mask == mask
+
+    def bits_for(self, alternatives: Alternatives, text: str | None = None) -> int | None:
+        """The pre-filter bits ``alternatives`` reads for ``text`` (default: the
+        normalised text); ``None`` without gates, so the whole pattern runs."""
+        return self.literal_bits(text, alternatives.mask) if self.gated else None
 
     @lazy
     def _literal_scans(self) -> dict[str, tuple[int, int]]:

@@ -11,6 +11,19 @@ one Aho-Corasick automaton: one C-level pass per post (``Analysis.literal_bits``
 says which patterns could match, and a detector skips the others. Skipping never
 changes a finding: a pattern without any of its strings cannot match (checked by
 tests/policy/test_gate_equivalence.py, which runs the engine with and without it).
+
+Two refinements make the pre-filter sharper without changing what it promises:
+
+* **Several sets per pattern** (``required_sets``): every part of a sequence that
+  must match brings its own set ("I'll ... stab ... you" needs one of the intent
+  strings *and* one of the harm strings *and* one of the person strings), so a
+  pattern is tried only when each of its (up to ``MAX_SETS``) sets has a string in
+  the text.
+* **One alternative at a time** (``Alternatives``): a large alternation
+  ``(?<![a-z])(?:a|b|c)(?![a-z])`` is split into its alternatives, each with its own
+  sets, and only those whose strings are in the text are tried; the leftmost match
+  and, on a tie, the earlier alternative win, exactly as the whole pattern would
+  (``tests/policy/test_prefilter.py`` compares the two on the corpora).
 """
 
 from __future__ import annotations
@@ -27,6 +40,8 @@ import ahocorasick
 # (a single uncommon sign such as "£" or "%" is rare enough).
 MIN_LENGTH = 2
 RARE_SIGNS = frozenset("£$€%@#&*+=|~^")
+# The most sets a pattern is checked against (the strongest ones).
+MAX_SETS = 3
 
 
 def required_literals(pattern: re.Pattern[str] | str) -> frozenset[str] | None:
@@ -44,6 +59,60 @@ def required_literals(pattern: re.Pattern[str] | str) -> frozenset[str] | None:
     found = _sequence(list(parsed))
     if found is None or not all(map(_useful, found)):
         return None
+    return found
+
+
+def required_sets(pattern: re.Pattern[str] | str) -> tuple[frozenset[str], ...]:
+    """Up to ``MAX_SETS`` sets of strings, strongest first, such that every match of
+    ``pattern`` contains a string of *each* set; ``()`` when there is no useful set
+    (the pattern must then always be tried)."""
+    parsed = _parse(pattern)
+    if parsed is None:
+        return ()
+    found: list[frozenset[str]] = []
+    for lits in sorted(_all_sets(list(parsed)), key=_strength, reverse=True):
+        if all(map(_useful, lits)) and lits not in found:
+            found.append(lits)
+    return tuple(found[:MAX_SETS])
+
+
+def _parse(pattern: re.Pattern[str] | str) -> Any:
+    source, flags = (pattern.pattern, pattern.flags) if isinstance(pattern, re.Pattern) else (pattern, 0)
+    if flags & re.IGNORECASE or not isinstance(source, str):
+        return None
+    try:
+        parsed = sre_parse.parse(source, flags)
+    except re.error:
+        return None
+    if parsed.state.flags & re.IGNORECASE:  # an inline (?i)
+        return None
+    return parsed
+
+
+def _all_sets(items: list[tuple[Any, Any]]) -> list[frozenset[str]]:
+    """Every set a sequence requires: its literal runs, the sets of the groups and
+    repeats it must go through (their own parts too), and one set per alternation."""
+    found: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, av in items:
+        if op is sre.LITERAL and not chr(av).isspace():
+            run.append(chr(av))
+            continue
+        if run:
+            found.append(frozenset({"".join(run)}))
+            run = []
+        if op is sre.SUBPATTERN and not av[1] & re.IGNORECASE:
+            found += _all_sets(list(av[3]))
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+            found += _all_sets(list(av[2]))
+        elif op is sre.ATOMIC_GROUP:
+            found += _all_sets(list(av))
+        else:
+            one = _item(op, av)
+            if one is not None:
+                found.append(one)
+    if run:
+        found.append(frozenset({"".join(run)}))
     return found
 
 
@@ -105,46 +174,61 @@ class Prefilter:
 
     def __init__(self) -> None:
         # By id: hashing a compiled pattern hashes its whole program, every time.
-        # The pattern is kept with its bit, so its id stays its own.
-        self._bits: dict[int, tuple[re.Pattern[str], int]] = {}
+        # The pattern is kept with its mask, so its id stays its own.
+        self._masks: dict[int, tuple[re.Pattern[str], int]] = {}
         self._keys: dict[str, int] = {}
-        self._always = 0
-        # The automaton, the always-run bits and the bits registered when it was built.
-        self._built: tuple[Any, int, int] | None = None
+        self._count = 0  # bits handed out
+        # The automaton and the bits handed out when it was built.
+        self._built: tuple[Any, int] | None = None
         self._lock = threading.Lock()
+        self._alternatives: list[Alternatives] = []
 
-    def bit(self, pattern: re.Pattern[str]) -> int:
-        """The bit ``scan`` sets when ``pattern`` could match (registered on first use)."""
-        known = self._bits.get(id(pattern))
+    def mask(self, pattern: re.Pattern[str]) -> int:
+        """The bits ``scan`` must all set for ``pattern`` to be able to match: one per
+        set of ``required_sets`` (registered on first use); 0 for a pattern that must
+        always be tried."""
+        known = self._masks.get(id(pattern))
         if known is not None:
             return known[1]
         with self._lock:
-            if id(pattern) not in self._bits:
-                bit = 1 << len(self._bits)
-                lits = required_literals(pattern)
-                if lits is None:
-                    self._always |= bit
-                else:
+            if id(pattern) not in self._masks:
+                mask = 0
+                for lits in required_sets(pattern):  # the strongest set gets the lowest bit
+                    bit = 1 << self._count
+                    self._count += 1
+                    mask |= bit
                     for lit in lits:
                         self._keys[lit] = self._keys.get(lit, 0) | bit
-                self._bits[id(pattern)] = (pattern, bit)
+                self._masks[id(pattern)] = (pattern, mask)
                 self._built = None
-            return self._bits[id(pattern)][1]
+            return self._masks[id(pattern)][1]
 
     def group(self, patterns: list[re.Pattern[str]] | tuple[re.Pattern[str], ...]) -> PatternGroup:
         """Patterns a detector tries in turn (see ``PatternGroup``)."""
-        return PatternGroup(tuple(self.bit(p) for p in patterns))
+        return PatternGroup(tuple(self.mask(p) for p in patterns))
+
+    def alternatives(self, pattern: re.Pattern[str]) -> Alternatives:
+        """``pattern`` split into its alternatives (see ``Alternatives``)."""
+        alternatives = Alternatives(pattern, self)
+        with self._lock:
+            self._alternatives.append(alternatives)
+        return alternatives
+
+    def every_alternatives(self) -> tuple[Alternatives, ...]:
+        """Every ``Alternatives`` made so far (the tests compare each with its pattern)."""
+        return tuple(self._alternatives)
 
     def scan(self, text: str) -> tuple[int, int]:
-        """(bits of the registered patterns that could match ``text``, bits registered
-        so far: a pattern registered later is not covered by this answer)."""
+        """(bits of the strings found in ``text``, bits handed out so far: a pattern
+        registered later is not covered by this answer)."""
         built = self._built or self._build()
-        automaton, bits, known = built
+        automaton, known = built
+        bits = 0
         for _, more in automaton.iter(text):
             bits |= more
         return bits, known
 
-    def _build(self) -> tuple[Any, int, int]:
+    def _build(self) -> tuple[Any, int]:
         with self._lock:
             automaton: Any = _EMPTY
             if self._keys:
@@ -152,7 +236,7 @@ class Prefilter:
                 for key, bits in self._keys.items():
                     automaton.add_word(key, bits)
                 automaton.make_automaton()
-            built = self._built = (automaton, self._always, (1 << len(self._bits)) - 1)
+            built = self._built = (automaton, (1 << self._count) - 1)
             return built
 
 
@@ -160,26 +244,222 @@ class PatternGroup:
     """A detector's list of patterns: ``candidates`` picks, in list order, those that
     could match a text (from its ``Prefilter.scan`` bits) without testing each one."""
 
-    def __init__(self, bits: tuple[int, ...]):
-        self.bits = bits
-        self.mask = 0
-        for bit in bits:
-            self.mask |= bit
-        self._index = {bit: i for i, bit in enumerate(bits)}
-        self._repeats = len(self._index) < len(bits)  # a pattern listed twice
+    def __init__(self, masks: tuple[int, ...]):
+        self.masks = masks
+        self.mask = 0  # every bit any of them reads
+        self._always = tuple(i for i, m in enumerate(masks) if not m)
+        # Each pattern under the bit of its strongest set (its lowest bit).
+        self._by_first: dict[int, list[int]] = {}
+        self._first = 0
+        for i, m in enumerate(masks):
+            self.mask |= m
+            if m:
+                self._by_first.setdefault(m & -m, []).append(i)
+                self._first |= m & -m
 
     def candidates(self, bits: int) -> list[int]:
-        """Indices (ascending) of the patterns whose bit is set in ``bits``."""
-        if self._repeats:
-            return [i for i, bit in enumerate(self.bits) if bit & bits]
-        wanted, found = bits & self.mask, []
+        """Indices (ascending) of the patterns all of whose bits are set in ``bits``."""
+        found = list(self._always)
+        wanted, masks = bits & self._first, self.masks
         while wanted:
             low = wanted & -wanted
-            found.append(self._index[low])
             wanted ^= low
+            for i in self._by_first[low]:
+                if bits & masks[i] == masks[i]:
+                    found.append(i)
         if len(found) > 1:
             found.sort()
         return found
+
+    def any(self, bits: int) -> bool:
+        """Could any of the patterns match?"""
+        if self._always:
+            return True
+        wanted, masks = bits & self._first, self.masks
+        while wanted:
+            low = wanted & -wanted
+            wanted ^= low
+            for i in self._by_first[low]:
+                if bits & masks[i] == masks[i]:
+                    return True
+        return False
+
+
+class Alternatives:
+    """A large alternation tried one alternative at a time, only the alternatives
+    whose strings are in the text (``bits``, from ``Prefilter.scan`` of it).
+
+    ``head(?:a|b|c)tail`` with ``head`` made of look-arounds only (nothing to
+    backtrack into) is the alternatives ``head(?:a)tail``, ``head(?:b)tail`` ... tried
+    in order at each position; the top-level ``a|b`` and alternatives inside
+    alternatives are split too. ``search`` and ``finditer`` return what the whole
+    pattern returns: the leftmost match, the earlier alternative on a tie, and
+    ``finditer`` goes on after each match's end. A pattern with capturing groups, an
+    inline flag or an alternative that can match nothing stays whole. ``bits=None``
+    (the engine without gates) runs the whole pattern.
+    """
+
+    def __init__(self, pattern: re.Pattern[str], prefilter: Prefilter):
+        self.pattern = pattern
+        self.branches = _split(pattern)
+        self.group = prefilter.group(self.branches)
+        self.mask = self.group.mask
+
+    def search(self, text: str, bits: int | None, pos: int = 0,
+               endpos: int | None = None) -> re.Match[str] | None:
+        end = len(text) if endpos is None else endpos
+        if bits is None:
+            return self.pattern.search(text, pos, end)
+        best: re.Match[str] | None = None
+        branches = self.branches
+        for index in self.group.candidates(bits):
+            m = branches[index].search(text, pos, end)
+            if m is not None and (best is None or m.start() < best.start()):
+                best = m
+                if m.start() == pos:  # nothing can start earlier; later ones lose the tie
+                    break
+        return best
+
+    def finditer(self, text: str, bits: int | None, pos: int = 0,
+                 endpos: int | None = None) -> list[re.Match[str]]:
+        end = len(text) if endpos is None else endpos
+        if bits is None:
+            return list(self.pattern.finditer(text, pos, end))
+        candidates = self.group.candidates(bits)
+        if len(candidates) <= 1:
+            return list(self.branches[candidates[0]].finditer(text, pos, end)) if candidates else []
+        branches = [self.branches[i] for i in candidates]
+        nexts = [b.search(text, pos, end) for b in branches]
+        out: list[re.Match[str]] = []
+        while True:
+            best: re.Match[str] | None = None
+            for m in nexts:
+                if m is not None and (best is None or m.start() < best.start()):
+                    best = m
+            if best is None:
+                return out
+            out.append(best)
+            pos = best.end()  # never empty (``_split``), so this moves on
+            for k, m in enumerate(nexts):
+                if m is not None and m.start() < pos:
+                    nexts[k] = branches[k].search(text, pos, end)
+
+    def blank(self, text: str, bits: int | None) -> str:
+        """``text`` with every match (as ``finditer``) replaced by as many spaces."""
+        found = self.finditer(text, bits)
+        if not found:
+            return text
+        parts: list[str] = []
+        last = 0
+        for m in found:
+            parts += (text[last:m.start()], " " * (m.end() - m.start()))
+            last = m.end()
+        parts.append(text[last:])
+        return "".join(parts)
+
+
+
+def _split(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], ...]:
+    """The alternatives of ``pattern``, each compiled alone, or the pattern itself."""
+    source = pattern.pattern
+    if (pattern.groups or not isinstance(source, str) or "(?" + "P=" in source
+            or re.search(r"\(\?[aiLmsux]", source)):
+        return (pattern,)
+    sources = _alternatives(source)
+    if len(sources) < 2:
+        return (pattern,)
+    try:
+        branches = tuple(re.compile(b, pattern.flags) for b in sources)
+    except re.error:
+        return (pattern,)
+    if any(b.groups or sre_parse.parse(b.pattern, b.flags).getwidth()[0] == 0 for b in branches):
+        return (pattern,)
+    return branches
+
+
+def _alternatives(source: str) -> list[str]:
+    """``a|b`` -> [a, b]; ``head(?:a|b)tail`` (head of look-arounds) -> [head(?:a)tail,
+    head(?:b)tail]; recursively, in the order the regex engine tries them."""
+    top = _top_level(source, "|")
+    if len(top) > 1:
+        return [alt for branch in top for alt in _alternatives(branch)]
+    head_end = _lookaround_prefix(source)
+    if not source.startswith("(?:", head_end):
+        return [source]
+    close = _closing(source, head_end)
+    if close is None:
+        return [source]
+    inner = source[head_end + 3:close]
+    parts = _top_level(inner, "|")
+    if len(parts) < 2:
+        return [source]
+    head, tail = source[:head_end], source[close + 1:]
+    if tail[:1] in ("*", "+", "?", "{"):  # the group is repeated: not a plain alternation
+        return [source]
+    return [alt for part in parts for alt in _alternatives(f"{head}(?:{part}){tail}")]
+
+
+def _top_level(source: str, sep: str) -> list[str]:
+    """``source`` split at ``sep`` outside groups and classes."""
+    parts, depth, start, i, in_class, class_start = [], 0, 0, 0, False, 0
+    while i < len(source):
+        c = source[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            if c == "]" and i > class_start:
+                in_class = False
+        elif c == "[":
+            in_class, class_start = True, i + 1 + (source[i + 1:i + 2] == "^")
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == sep and depth == 0:
+            parts.append(source[start:i])
+            start = i + 1
+        i += 1
+    parts.append(source[start:])
+    return parts
+
+
+def _closing(source: str, open_at: int) -> int | None:
+    """Index of the ")" closing the group opened at ``open_at``."""
+    depth, i, in_class, class_start = 0, open_at, False, 0
+    while i < len(source):
+        c = source[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            if c == "]" and i > class_start:
+                in_class = False
+        elif c == "[":
+            in_class, class_start = True, i + 1 + (source[i + 1:i + 2] == "^")
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
+
+
+def _lookaround_prefix(source: str) -> int:
+    """Where the look-arounds (``(?<!..)``, ``(?=..)``, ``\\b``) at the start of ``source`` end."""
+    i = 0
+    while True:
+        if source.startswith(("(?<!", "(?<=", "(?!", "(?="), i):
+            close = _closing(source, i)
+            if close is None:
+                return i
+            i = close + 1
+        elif source.startswith("\\b", i):
+            i += 2
+        else:
+            return i
 
 
 class _Empty:

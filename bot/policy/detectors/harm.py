@@ -36,9 +36,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bot.policy.detectors.threat_forms import split_branches
 from bot.policy.normalise import normalise
-from bot.policy.prefilter import PREFILTER, PatternGroup
+from bot.policy.prefilter import PREFILTER, Alternatives
 
 # Harm by any means. Verbs of violence need a person as their object ("I'll
 # drown you", "someone should torch his car") or as the one harmed ("the clerk
@@ -269,61 +268,50 @@ def structure_needs(people: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     return harm, armed, veiled_alone
 
 
-_WORDS_HEAD, _WORDS_TAIL = r"(?<![a-z'])(?:", r")(?![a-z])"  # what ``words`` wraps a pattern in
-
-
 @lru_cache(maxsize=64)
-def harm_branches(people: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], ...], PatternGroup]:
-    """The harm pattern's alternatives, each compiled alone, and their pre-filter group."""
-    source = _compiled(people)[0].pattern
-    inner = source[len(_WORDS_HEAD):-len(_WORDS_TAIL)]
-    branches = tuple(re.compile(_WORDS_HEAD + b + _WORDS_TAIL) for b in split_branches(inner))
-    return branches, PREFILTER.group(branches)
+def structure_alternatives(people: tuple[str, ...]) -> tuple[Alternatives, ...]:
+    """``_compiled``'s patterns, each tried alternative by alternative (``bot.policy.prefilter``)."""
+    return tuple(PREFILTER.alternatives(p) for p in _compiled(people))
 
 
-def _first_harm(people: tuple[str, ...], bits: int, text: str, start: int,
-                end: int) -> re.Match[str] | None:
-    """``harm.search(text, start, end)``, trying only the alternatives whose strings
-    are in the post: the leftmost match, the earlier alternative on a tie (as the
-    whole pattern would find)."""
-    branches, group = harm_branches(people)
-    best: re.Match[str] | None = None
-    for index in group.candidates(bits):
-        m = branches[index].search(text, start, end)
-        if m is not None and (best is None or m.start() < best.start()):
-            best = m
-    return best
+def structure_mask(people: tuple[str, ...]) -> int:
+    """The pre-filter bits ``structural_threat`` reads."""
+    mask = 0
+    for alternatives in structure_alternatives(people):
+        mask |= alternatives.mask
+    return mask
 
 
 def structural_threat(text: str, people: tuple[str, ...],
                       bits: int | None = None) -> tuple[tuple[int, int], str] | None:
     """The span and kind of the first threat found by structure in normalised ``text``.
 
-    ``bits``: ``PREFILTER.scan`` bits of ``text`` covering ``harm_branches``, so only
-    the harm alternatives that could match are tried; ``None`` tries the whole pattern.
+    ``bits``: ``PREFILTER.scan`` bits of ``text`` covering ``structure_mask``, so only
+    the alternatives of each pattern that could match are tried (the idiom-masked
+    text only loses strings, so the bits hold for it too); ``None`` tries the whole
+    patterns.
     """
-    harm, idiom, target, intent, condition, wish, veiled, veiled_alone, armed = _compiled(people)
-    masked = idiom.sub(lambda m: " " * len(m.group()), text)
+    harm, idiom, target, intent, condition, wish, veiled, veiled_alone, armed = structure_alternatives(people)
+    masked = idiom.blank(text, bits)
     sentences = [m.span() for m in _SENTENCE.finditer(masked)] or [(0, len(masked))]
     for i, (start, end) in enumerate(sentences):
         lo = sentences[max(0, i - 1)][0]
         hi = sentences[min(len(sentences) - 1, i + 1)][1]
-        found = (harm.search(masked, start, end) if bits is None
-                 else _first_harm(people, bits, masked, start, end))
-        if found is not None and target.search(masked, lo, hi) is not None:
+        found = harm.search(masked, bits, start, end)
+        if found is not None and target.search(masked, bits, lo, hi) is not None:
             if _IMPERATIVE.match(masked, start) is not None:
                 return found.span(), "a call to harm someone"
-            if condition.search(masked, start, end) is not None:  # "if" only in the same sentence
+            if condition.search(masked, bits, start, end) is not None:  # "if" only in the same sentence
                 return found.span(), "a conditional threat"
             for kind, pattern in (("a statement of violent intent", intent),
                                   ("a wish that someone is harmed", wish),
                                   ("veiled intimidation", veiled)):
-                if pattern.search(masked, lo, hi) is not None:
+                if pattern.search(masked, bits, lo, hi) is not None:
                     return found.span(), kind
-        weapon = armed.search(masked, start, end)
+        weapon = armed.search(masked, bits, start, end)
         if weapon is not None:
             return weapon.span(), "a threat with a weapon"
-        alone = veiled_alone.search(masked, start, end)
-        if alone is not None and target.search(masked, lo, hi) is not None:
+        alone = veiled_alone.search(masked, bits, start, end)
+        if alone is not None and target.search(masked, bits, lo, hi) is not None:
             return alone.span(), "veiled intimidation"
     return None

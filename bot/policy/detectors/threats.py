@@ -21,8 +21,8 @@ from bot.policy.analysis import Analysis, Hit
 from bot.policy.detectors.harm import (
     HARM_WORDS,
     VEILED_WORDS,
-    harm_branches,
     structural_threat,
+    structure_mask,
     structure_needs,
 )
 from bot.policy.detectors.threat_forms import forms_for
@@ -205,7 +205,7 @@ def maybe_threat(a: Analysis, params: dict[str, Any]) -> bool:
     text, words = _view(a)
     group = _forms_group(tuple(a.ctx.council.people))
     return (bool(params.get("extra_patterns")) or not words.isdisjoint(TRIGGERS)
-            or bool(a.literal_bits(text, group.mask) & group.mask) or not words.isdisjoint(STRUCTURE_WORDS)
+            or group.any(a.literal_bits(text, group.mask)) or not words.isdisjoint(STRUCTURE_WORDS)
             or (not a.text.isascii() and any(e in (a.item.text or "") for e in VIOLENT_EMOJI)))
 
 
@@ -232,8 +232,7 @@ def threat_of_violence(a: Analysis, params: dict[str, Any]) -> Hit | None:
             labels.append(label)
     if not labels and (not a.gated or (not words.isdisjoint(STRUCTURE_WORDS) and any(
             a.may_match(pattern, text) for pattern in structure_needs(people)))):
-        branches = harm_branches(people)[1].mask  # the harm alternatives that could match
-        found = structural_threat(text, people, a.literal_bits(text, branches) if a.gated else None)
+        found = structural_threat(text, people, a.literal_bits(text, structure_mask(people)) if a.gated else None)
         if found is not None:
             spans.append(a.span(*found[0]))
             labels.append(found[1])
