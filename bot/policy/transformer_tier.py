@@ -47,9 +47,11 @@ DEFAULT_SPAM_MODEL = "both"
 # The spam rule's full points for the mean of the two spam heads (``spam_model: both``),
 # chosen on scores neither model was fitted on: the SMS and YouTube training posts the
 # encoder never saw, scored by standard heads fitted on the other folds, through the whole
-# rule engine (docs/policy.md, "The spam rule in the transformer tier"). It belongs to
-# this pair of model files: re-check it after retraining either of them.
-BOTH_SPAM_THRESHOLD = 0.7
+# rule engine (docs/policy.md, "The spam rule in the transformer tier"): 0.7 scored a little
+# better there but flagged one more civil tuning post (a resident recommending the Scouts'
+# YouTube channel). It belongs to this pair of model files: re-check it after retraining
+# either of them.
+BOTH_SPAM_THRESHOLD = 0.8
 
 
 class WithStandardSpam:

@@ -119,7 +119,9 @@ SHARED_FORMS = [
     ("Care to visit my blog? Loads of new designs", ("spam_phrase",)),
     ("Earn with me https://www.swagbucks.example/refer/Nonturtle02", ("referral_link",)),
     ("Join here http://hackfbaccount.example/?ref=4477063", ("referral_link",)),
+    ("Elon is giving back! Send 0.1 ETH, get 1 ETH back", ("spam_phrase",)),
     # civil look-alikes
+    ("I'll send 2 photos of the pothole to the clerk and get 1 back from the contractor", ()),
     ("The car park could make some money if the council charged at weekends", ()),
     ("The precept costs about 5 pounds a month more this year", ()),
     ("Our team at the food bank needs volunteers on Saturday", ()),

@@ -90,7 +90,9 @@ SPAM_PHRASES = re.compile(
     r"\d[\d,.]*\s?(?:k\s+)?(?:dollars|usd|bucks)\s+(?:a|per|every)\s+(?:day|week|month|hour)|"
     r"(?:my|with\s+my|use\s+my)\s+(?:referral|invite|promo|affiliate)\s+(?:link|code)|use\s+my\s+code|"
     r"price\s*:\s*(?:£|\$|€)\s?\d|join\s+(?:to\s+)?(?:our|my)\s+team|"
-    r"(?:visit|check\s+out|read)\s+my\s+blog)(?![a-z])"
+    r"(?:visit|check\s+out|read)\s+my\s+blog|"
+    # Crypto "giveaways": "send 0.1 ETH, get 1 ETH back".
+    r"(?:send|get)\s+(?:me\s+|us\s+)?\d+(?:[.,]\d+)?\s?(?:eth|btc|bitcoin|usdt|sol|doge|bnb|xrp)(?:\s+back)?)(?![a-z])"
 )
 # UK premium-rate and revenue-sharing numbers (09, 0870-0873, 0844-0845): a charged line is
 # a commercial signal. An ordinary phone number (a resident's, a business's) is not.
