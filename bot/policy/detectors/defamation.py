@@ -70,13 +70,65 @@ _CRIME = (
 _CRIMINAL = (
     r"paedo|paedophile|pedo|nonce|rapist|groomer|molester|fraudster|crook|thief|conman|con\s+artist|criminal|"
     r"drug\s+dealer|wife[\s-]+beater|abuser|swindler|racketeer|kiddie\s+fiddler|embezzler|perjurer|forger|"
-    r"stalker|sex\s+offender|shoplifter|burglar|arsonist"
+    r"stalker|sex\s+offender|shoplifter|burglar|arsonist|drink[\s-]+driver|drunk[\s-]+driver|scammer|"
+    r"scam\s+artist|pimp|sex\s+pest|groper|money\s+launderer|tax\s+dodger|benefit\s+cheat|cheat|"
+    r"wrong\s+'?un"
 )
+_MONEY = r"(?:money|cash|funds?|budget|grants?|donations|float|takings|subs|pot|kitty|till)"
 _GENERAL = (
     r"(?:guilty\s+of|accused\s+of|convicted\s+(?:of|for)|arrested\s+for|charged\s+with|investigated\s+for|"
     r"under\s+investigation\s+for|jailed\s+for|sacked\s+for)\s+(?:[a-z]+\s+){0,2}?(?:" + _CRIME + r")"
     r"|struck\s+off|(?:got|given|had|received)\s+a\s+(?:police\s+)?caution|a\s+conviction\s+for"
-    r"|(?:is|was|'s|are|were)\s+(?:a|an)\s+(?:[a-z]+\s+){0,2}?(?:" + _CRIMINAL + r")"
+    r"|(?:is|was|'s|are|were)\s+(?:(?:nothing\s+but|no\s+more\s+than|no\s+better\s+than|just|basically|clearly|"
+    r"obviously|definitely|still|also|actually|literally|nowt\s+but|little\s+more\s+than)\s+)?(?:a|an)\s+"
+    r"(?:[a-z]+\s+){0,2}?(?:" + _CRIMINAL + r")"
+    r"|(?:a|an|the)\s+(?:known|convicted|notorious|serial|common|proven|self-confessed|registered)\s+(?:[a-z]+\s+)?"
+    r"(?:" + _CRIMINAL + r")"
+    # taking from someone by deceit, whatever the object
+    r"|defraud(?:ed|ing|s)?|swindl(?:ed|ing|es)|fleec(?:ed|ing)\s+(?:the|my|our|his|her|residents|pensioners)"
+    r"|(?:diddl|cheat|conn|scamm)(?:ed|ing)\s+(?:[^\s.!?]+\s+){0,4}?out\s+of\s+(?:(?:his|her|their|my|our|the)\s+)?"
+    r"(?:[a-z]+\s+)?(?:money|savings|thousands|millions|hundreds|£|cash|inheritance|pension|house|land|wages|rent|"
+    r"deposit|fees|grant)"
+    r"|cheat(?:ed|ing)\s+(?:his|her|their)\s+way|(?:hands?|fingers)\s+in\s+the\s+(?:till|cash\s+box|pot|kitty|"
+    r"biscuit\s+tin|cookie\s+jar)"
+    # falsifying records
+    r"|doctor(?:ed|ing|s)\s+(?:the\s+)?(?:[a-z]+\s+)?(?:minutes|figures|accounts|books|records|survey|results|"
+    r"report|evidence|receipts|documents|count)"
+    r"|cook(?:ed|ing)\s+up\s+(?:the\s+)?(?:[a-z]+\s+)?(?:figures|survey|results|numbers|report|evidence|story|count)"
+    r"|fake\s+(?:postal\s+)?(?:votes|signatures|receipts|invoices|expenses\s+claims)"
+    r"|fak(?:ed|ing)\s+(?:the\s+)?(?:[a-z]+\s+)?(?:signatures?|votes|results|figures|accounts|receipts|minutes|"
+    r"survey|invoices|expenses)"
+    r"|made\s+up\s+the\s+(?:figures|numbers|results|consultation|survey|responses)"
+    # prison, records, police
+    r"|(?:did|doing|done|served)\s+(?:time|a\s+stretch|bird|\d+\s+(?:years|months))\s+(?:for|inside)"
+    r"|(?:was|been|were)\s+(?:inside|in\s+prison|in\s+jail|banged\s+up)\s+for"
+    r"|(?:criminal\s+record|(?:a|his|her)\s+(?:criminal\s+)?(?:conviction|record)\s+for)"
+    r"|(?:arrested|charged|cautioned|convicted|nicked|jailed|investigated)\s+(?:[a-z0-9]+\s+){1,4}?for\s+"
+    r"(?:[a-z]+\s+){0,2}?(?:" + _CRIME + r")"
+    # sexual offences against children
+    r"|kicked\s+out\s+of\s+(?:[a-z]+\s+){0,3}?for\s+(?:[a-z]+\s+)?(?:interfering|touching|stealing|fraud|abuse|"
+    r"groping|fiddling|grooming)"
+    r"|interfer(?:ed|ing|es)\s+with\s+(?:[a-z]+\s+)?(?:boys|girls|kids|children|a\s+child|young|little)"
+    r"|touch(?:ed|ing|es)\s+(?:up\s+)?(?:kids|children|little\s+(?:boys|girls)|young\s+(?:boys|girls)|a\s+child)"
+    r"|grop(?:ed|ing|es)\s+(?:a|an|the|his|her|young|girls|women|boys|volunteers?|staff|someone)"
+    # bribery
+    r"|(?:took|takes|taking|accepted|accepting|gets|getting|got)\s+(?:cash|money|payments?|gifts|backhanders|"
+    r"kickbacks|bribes|bungs|brown\s+envelopes)\s+(?:from|off)"
+    r"|claim(?:ing|ed|s)\s+(?:[a-z]+\s+){0,2}?(?:expenses|mileage|benefits|allowances)\s+for\s+[^.!?]{0,40}?"
+    r"(?<![a-z])(?:never|didn'?t|wasn'?t|not)(?![a-z])"
+    r"|rip(?:s|ped|ping)\s+off\s+(?:pensioners|residents|customers|the\s+council|people|old|vulnerable|taxpayers)"
+    r"|(?:beats|hits|batters|beat|hit|battered)\s+(?:her|him|his\s+wife|her\s+husband|the\s+kids|his\s+kids|her\s+kids)"
+    r"(?![a-z])(?!\s+(?:at|in|on|to)\s)"
+    r"|sell(?:s|ing)?\s+drugs"
+    r"|(?:paid|bought)\s+off\s+by|(?:was|were|been|got|is|are)\s+bought(?:\s+off)?(?:\s*[.!?]|\s*$|\s+and\s+paid"
+    r"|\s+by\s+(?:the\s+)?(?:developers?|builders?|contractors?|landlords?))"
+    r"|(?:pays?|paid|paying)\s+(?:for\s+(?:his|her|their|the)\s+votes|(?:people|voters|residents)\s+(?:to\s+vote|"
+    r"for\s+(?:their\s+)?votes))"
+    # insinuation: the money vanished, and funny how
+    r"|(?:funny|strange|odd|interesting|curious|convenient)\s+(?:how|that)\s+[^.!?]{0,100}?" + _MONEY
+    + r"\s+(?:[a-z]+\s+){0,3}?(?:vanished|disappeared|went\s+missing|evaporated|never\s+(?:reached|arrived|made\s+it))"
+    r"|(?:(?:went|gone|going|goes|go|straight|disappeared|vanished|ended\s+up)\s+|(?<=[?.!]\s))into\s+"
+    r"(?:his|her|your|their)\s+(?:own\s+)?(?:back\s+)?(?:pockets?|bank\s+accounts?|wallet|holiday\s+fund)"
     r"|(?:pocket(?:ed|ing|s)|trouser(?:ed|ing)|siphon(?:ed|ing)|skim(?:med|ming)|nick(?:ed|ing)|pinch(?:ed|ing)|"
     r"swip(?:ed|ing)|steal(?:s|ing)?|stole|embezzl(?:ed|ing))\s+(?:[^\s.!?]+\s+){0,3}?(?:grants?|money|cash|"
     r"funds?|donations|budget|fees|takings|diesel|fuel|equipment|tools|from)"
@@ -105,12 +157,20 @@ _TRIGGERS = frozenset(
     "given received conviction pocketed pocketing trousered siphoned skimmed nicking pinched pinching "
     "swiped swiping steal stealing embezzler fix fixed fixing rigging cooking cooked cooks limit lost "
     "stalking stalked stalks stalker shredded destroyed deleted hid caution perjurer forger offender "
-    "shoplifter arsonist".split()
+    "shoplifter arsonist driver scammer scam pimp pest groper launderer dodger cheat wrong un "
+    "defraud defrauded defrauding defrauds swindled swindling swindles fleeced fleecing diddled diddling "
+    "cheated cheating conned conning scammed scamming hand hands fingers doctored doctoring doctors cooked "
+    "fake faked faking made did doing served inside prison jail banged record criminal arrested charged "
+    "nicked jailed investigated kicked interfered interfering interferes touched touching touches "
+    "groped groping gropes accepted accepting gets getting payments gifts bought pays paid paying "
+    "funny strange odd interesting curious convenient into off claiming claimed claims claim rips ripped "
+    "ripping hits batters hit battered sells sell selling fiddle".split()
 )
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 # "She is corrupt and took backhanders": he or she as the subject of the accusation.
 _SUBJECT = re.compile(r"(?<![a-z])(?:he|she)(?:'s|\s+(?:is|was|has|had|took|takes|stole|rigged|lied|forged))(?![a-z])")
 _PRONOUN = re.compile(r"(?<![a-z])(?:he|she|him|her|his|hes|shes)(?![a-z])")
+_YOU = re.compile(r"(?<![a-z])(?:you|your|ya|ur)(?![a-z])")
 _ROLE_PERSON = re.compile(
     r"(?<![a-z])(?:the|our|their|your|that|this)\s+(?:[a-z-]+\s+){0,3}?(?:clerk|councillor|groundsman|caretaker|"
     r"manager|mayor|chair(?:man|woman)?|deputy\s+clerk|treasurer|"
@@ -145,7 +205,8 @@ def accusation(a: Analysis, params: dict[str, Any]) -> Hit | None:
             continue
         subject = _SUBJECT.search(a.text, max(start, found.start() - 20), found.start() + 12)
         if not (_person_in(a, start, end) or subject
-                or (named_post and _PRONOUN.search(a.text, start, end))):
+                or (named_post and _PRONOUN.search(a.text, start, end))
+                or (a.people and _YOU.search(a.text, start, end))):  # "..., Cllr Brown? Into your pocket?"
             continue
         return Hit(spans=(a.span(found.start(), found.end()),),
                    detail=f'Accusation: "{found.group()}" about a named or identifiable person.')

@@ -164,11 +164,29 @@ def maybe_workplace(a: Analysis, params: dict[str, Any]) -> bool:
         (a.has_digit or not words.isdisjoint(DAY_WORDS)) and not words.isdisjoint(PRESENCE_WORDS))
 
 
+# A councillor's public duties ("Cllr Brown's surgery is at the library every Saturday",
+# "she holds a drop-in on Fridays"): published times, not someone's whereabouts.
+PUBLIC_DUTY_RE = re.compile(
+    r"(?:(?:'s|(?<![a-z])ward|(?<![a-z])councillors?'?|(?<![a-z])cllr'?s?|(?<![a-z])mayor'?s)\s+(?:ward\s+|weekly\s+|monthly\s+|"
+    r"next\s+|councillor\s+|advice\s+|drop-?\s?in\s+)?(?:surgery|surgeries|drop-?\s?ins?|advice\s+sessions?|"
+    r"street\s+stall)|holds?\s+(?:a\s+|her\s+|his\s+|their\s+)?(?:ward\s+)?(?:surgery|surgeries|drop-?\s?ins?))"
+    r"(?![a-z])"
+)
+
+
+def _public_duty(a: Analysis, start: int, end: int) -> bool:
+    """Is the match at ``start:end`` about a councillor's published surgery or drop-in?"""
+    if "surger" not in a.text and "drop" not in a.text and "stall" not in a.text and "advice" not in a.text:
+        return False
+    return any(s < end + 20 and start - 40 < e for s, e in
+               (m.span() for m in PUBLIC_DUTY_RE.finditer(a.text)))
+
+
 def workplace_times(a: Analysis, params: dict[str, Any]) -> Hit | None:
     """Where a person works together with when they are there ("works at Tesco, finishes at 6")."""
-    spans = [a.span(m.start(), m.end()) for m in WORKPLACE_RE.finditer(a.text)]
+    spans = [a.span(m.start(), m.end()) for m in WORKPLACE_RE.finditer(a.text) if not _public_duty(a, *m.span())]
     if not spans and (a.has_digit or not a.words.isdisjoint(DAY_WORDS)):
-        spans = [a.span(s, e) for s, e in whereabouts(a)]
+        spans = [a.span(s, e) for s, e in whereabouts(a) if not _public_duty(a, s, e)]
     if not spans:
         return None
     return Hit(spans=tuple(spans), detail="The post says where someone works and when they are there.")

@@ -75,9 +75,10 @@ _MEANS = (
     r"tyres?\s+(?:got\s+|get\s+)?slashed|brakes?\s+(?:don'?t\s+|do\s+|might\s+|could\s+)?fail|"
     r"cut\s+(?:\w+\s+)?brake|run\s+(?:\w+\s+){0,2}off\s+the\s+road|through\s+the\s+windscreen|"
     r"on\s+(?:its|it'?s)\s+roof|"
-    r"(?:put|puts|leave|leaves|leaving|end\s+up|ends\s+up|go\s+home|carried\s+out|come\s+out|"
+    r"(?:be|leaving|leave)\s+(?:\w+\s+){0,2}?on\s+a\s+stretcher|"
+    r"(?:put|puts|leave|leaves|leaving|end\s+up|ends\s+up|go\s+home|carried\s+out|come\s+out|be|"
     r"walk\s+out)\s+(?:\w+\s+){0,4}?in\s+(?:(?:a|an|the)\s+)?(?:wheelchair|ambulance|box|coffin|body\s+bag|"
-    r"hospital|ground|morgue)|"
+    r"hospital|ground|morgue|river|canal|brook|ditch|pond|quarry|severn)|"
     r"(?:6|six)\s*(?:ft|feet|foot)\s+under|pushing\s+up\s+daisies|"
     r"never\s+walk\s+(?:\w+\s+)?again|won'?t\s+be\s+walking|"
     r"won'?t\s+last\s+(?:the|a|another)\s+(?:week|night|day|month)|"
@@ -85,6 +86,14 @@ _MEANS = (
     r"picking\s+(?:your|his|her)\s+teeth\s+up|teeth\s+(?:kicked\s+)?in|"
     r"burning\s+doesn'?t\s+take\s+long|caught\s+fire|go(?:es)?\s+up\s+in\s+(?:flames|smoke)|"
     r"a\s+visit\s+after\s+dark|"
+    r"(?:your|ur|his|her|their)\s+(?:[a-z]+\s+)?(?:windows?|windscreen|front\s+door)\s+(?:are|is|'re|'s|will\s+be)\s+"
+    r"(?:coming|going)\s+in|"
+    r"(?:a\s+)?pile\s+of\s+(?:ashes|ash|rubble)|burn(?:t|ed)\s+(?:to\s+the\s+ground|down)|"
+    r"(?:i'?ll|i\s+will|gonna|going\s+to|swear\s+i'?ll)\s+end\s+(?:you|u|ya|him|her|them)(?![a-z])|"
+    r"(?:see|find\s+out)\s+if\s+(?:you|u|he|she|they)\s+can\s+still\s+(?:walk|talk|stand|see|breathe)|"
+    r"(?:spade|shovel|bat|brick|hammer|crowbar|plank|bottle|pint\s+glass|fist|iron\s+bar|golf\s+club)\s+"
+    r"(?:across|over|round|to|in|into|through)\s+(?:the|his|her|your|ur|their)\s+(?:head|face|skull|knees|kneecaps|"
+    r"back|legs|teeth|jaw)|"
     r"(?:a|an)\s+(?:[a-z]+\s+){0,2}?(?:kicking|hiding|beating|battering|thumping|slap|smack|glassing|pasting|"
     r"knuckle\s+sandwich)|"
     r"lesson\s+(?:\w+\s+)?(?:won'?t|will\s+never|never)\s+(?:get\s+up|forget)"
@@ -121,13 +130,14 @@ _OWNED = (
     r"mum|mother|dad|father|dog|cat|pony|horse|house|home|place|car|van|lorry|truck|tyres|brakes|windows?|"
     r"letterbox|front\s+door|door|office|shop|business|bakery|garden|cellar|drive|driveway|work|legs|face|"
     r"head|teeth|jaw|tea|coffee|drink|bedroom|roof|gate|kitchen|shed|garage|porch|conservatory|greenhouse|"
-    r"allotment|caravan|boat|bike|fence|hedge|flat|surgery|salon|pub|yard|farm|barn|stables|animals)"
+    r"allotment|caravan|boat|bike|fence|hedge|flat|surgery|salon|pub|yard|farm|barn|stables|animals|driver|"
+    r"drivers|workers?|lads|mates?)"
 )
 _TARGET = (
     r"you|u|ya|yer|youse|him|her|them|the\s+lot\s+of\s+(?:you|them)|you\s+lot|"
     r"(?:all|every\s+(?:one|last\s+one|single\s+one))\s+of\s+(?:you|them)|whoever\s+[a-z]+|anyone\s+who\s+[a-z]+|"
     r"(?:the|that|this|our|every|the\s+next|a\s+few)\s+(?:clerk|mayor|councillors?|cllrs?|officers?|chair(?:man|woman)?|"
-    r"driver|groundsman|staff|warden)|councillors?|cllrs?|"
+    r"driver|groundsman|staff|warden)|councillors?|cllrs?|clerk|mayor|"
     r"(?:your|ur|yer|his|her|their)\s+(?:\w+\s+){0,2}?" + _OWNED + r"|"
     r"(?:\w+\s+)?" + _OWNED + r"\s+of\s+(?:yours|his|hers|theirs)|"
     r"(?:clerk|chair|councillor|mayor|{surnames})'?s\s+(?:\w+\s+){0,2}?" + _OWNED + r"|"
@@ -135,16 +145,16 @@ _TARGET = (
     r"@\w+|{people}"
 )
 _INTENT = (
-    r"i'?ll|i\s+will|ill|i'?m\s+(?:going|gonna|coming|bringing|taking)|i\s+am\s+(?:going|coming)|gonna|"
+    r"i'?ll|i\s+will|ill|ah'?ll|imma|ima|i'?m\s+(?:going|gonna|coming|bringing|taking)|i\s+am\s+(?:going|coming)|gonna|"
     r"going\s+to|we'?ll|we\s+will|we'?re\s+(?:going|coming)|i'?d|i\s+would|i\s+want\s+to|"
     r"(?:some|any)(?:one|body)\s+(?:should|ought|needs?|must|will|'?ll|is\s+going|'?s\s+going|could)|let'?s|"
     r"you'?ll|you\s+will|you'?re\s+getting|you\s+won'?t|you'?d|there'?s\s+(?:a|going)|"
     r"(?:is|are|'?s|'?re)\s+going\s+through|are\s+paying|is\s+paying|next\s+(?:time|meeting)|"
-    r"tonight|see\s+if\s+i\s+don'?t|would|'?d\s+go|bring(?:ing)?|it\s+would\s+take|would\s+be\s+too\s+good|gets?\s+an?|"
-    r"will\s+get|'?ll\s+get|will\s+be|won'?t\s+be|be\s+round|won'?t\s+last"
+    r"tonight|see\s+if\s+i\s+don'?t|would|'?d\s+go|bring(?:ing)?|it\s+would\s+take|would\s+be\s+too\s+good|gets?\s+an?|getting\s+an?|"
+    r"will\s+get|'?ll\s+get|will\s+be|'ll\s+be|won'?t\s+be|be\s+round|won'?t\s+last"
 )
 _CONDITION = (
-    r"if|unless|or\s+else|otherwise|keep\s+(?:it|this|that|on|ignoring|pushing)|carry\s+on|one\s+more|"
+    r"if|unless|(?:had\s+)?better\s+not|say\s+that\s+(?:again|to\s+my\s+face)|or\s+else|otherwise|keep\s+(?:it|this|that|on|ignoring|pushing)|carry\s+on|one\s+more|"
     r"again\s+and|do\s+that\s+again|touch|vote\s+(?:to|for|against)|pass\s+the|close\s+the|give\s+me|"
     r"think\s+(?:on|about)\s+that|before\s+(?:the|tuesday|monday|wednesday|thursday|friday|next)|"
     r"eye\s+for\s+an\s+eye|you'?ve\s+cost\s+me"
@@ -152,7 +162,7 @@ _CONDITION = (
 _WISH = (
     r"hope|hoping|wish|pray|deserves?|should\s+be|ought\s+to\s+be|needs?\s+to\s+be|"
     r"(?:i'?d|i\s+would|we'?d)\s+(?:love|like)\s+to\s+see|too\s+good\s+for|look\s+(?:good|better)\s+with|"
-    r"the\s+sooner|nobody\s+will\s+be\s+sorry|one\s+of\s+these\s+days"
+    r"the\s+sooner|nobody\s+will\s+be\s+sorry|one\s+of\s+these\s+(?:days|nights|mornings|evenings)"
 )
 _VEILED = (
     r"(?:shame|pity|awful|terrible|sad)\s+(?:if|about)|accidents?\s+(?:happen|can\s+happen)|funny\s+how|"
@@ -160,11 +170,40 @@ _VEILED = (
     r"if\s+i\s+were\s+you|won'?t\s+be\s+smiling|see\s+(?:what\s+happens|how\s+brave)|let'?s\s+see|"
     r"choose\s+your\s+words|short\s+temper|don'?t\s+bother\s+(?:ringing|calling)\s+the\s+police|"
     r"more\s+than\s+talk|(?:i|we)\s+know\s+(?:where|what\s+time|which|when|your)|been\s+watching|"
-    r"the\s+(?:thing|one|people)\s+you\s+love|something\s+of\s+yours"
+    r"the\s+(?:thing|one|people)\s+you\s+love|something\s+of\s+yours|people\s+like\s+(?:you|him|her)|"
+    r"(?:i'?m|i\s+am)\s+not\s+joking|(?:last|final)\s+warning"
 )
 # Veiled intimidation that needs no harm word, only a target in the same sentences.
 _VEILED_ALONE = (
+    r"find\s+out\s+what\s+happens\s+(?:to\s+(?:people|those|anyone|folk|you|him|her|them|your|his|their)|"
+    r"when\s+(?:you|people|anyone|someone|they)\s+(?:cross|mess|upset|annoy|push|wind))|what\s+happens\s+to\s+(?:people|those|anyone|folk)\s+who|"
+    r"(?:people|those|anyone|folk)\s+who\s+cross(?:es)?\s+(?:me|us)|cross\s+me\s+again|"
+    r"make\s+(?:you|u|him|her|them)\s+pay(?!\s+(?:for\s+parking|the|a|your|his|her|more|less|back))|"
+    r"sleep\s+with\s+(?:one\s+eye\s+open|the\s+lights?\s+on|a\s+knife|a\s+bat)|"
+    r"check\s+(?:your|ur|his|her|their)\s+(?:brakes|wheel\s+nuts)|check\s+under\s+(?:your|ur|his|her|their)\s+car|"
+    r"(?:friends|mates|lads|boys)[\s,]+(?:\w+[\s,]+){0,3}?(?:aren'?t|are\s+not|who\s+aren'?t|who\s+are\s+not)\s+"
+    r"(?:friendly|nice|as\s+nice|so\s+nice|very\s+nice)|"
+    r"give\s+(?:[a-z]+\s+){1,3}?what\s+(?:she|he|they|you)\s+(?:deserves?|has\s+coming|had\s+coming)|"
+    r"(?:i'?ll|i\s+will|we'?ll|we\s+will)\s+be\s+(?:outside|at|round)\s+(?:your|ur|his|her)\s+(?:house|home|door|"
+    r"work|office|place|shop|school)|"
+    r"what'?s\s+coming\s+to\s+(?:you|u|ya|him|her|them)|get(?:s|ting)?\s+what'?s\s+coming|"
+    r"days\s+(?:are|is)\s+numbered|"
+    r"watch\s+(?:your|ur|yer|my|his|her|their)\s+backs?|"
+    r"watch\s+(?:yourself|yourselves|himself|herself)(?!\s+(?:on|near|by|round|around|crossing|in\s+the\s+(?:rain|wet)))|"
+    r"look(?:ing)?\s+over\s+(?:your|ur|his|her|their)\s+shoulders?|"
+    r"(?:won'?t|will\s+not|wont)\s+be\s+(?:so\s+)?(?:smug|laughing|cocky|brave|mouthy|clever|gobby)\s+when\s+"
+    r"(?:i|we)\s+(?:catch|get\s+hold\s+of|find|corner|get)|"
+    r"(?:get|gets|got|lay|put)\s+(?:my|our)\s+hands\s+on|"
+    r"never\s+(?:feel|feels|be|is)\s+safe\s+(?:again|in\s+(?:this|the|their|his|her|your)|at\s+home|walking)|"
+    r"make\s+sure\s+(?:[^\s.!?]+\s+){1,3}?(?:never|won'?t)\s+(?:feel|feels|sleep|sleeps|rest|rests)|"
+    r"(?:little|friendly|quiet|wee|home)\s+visit|visit\s+(?:you|him|her|them)\s+at\s+home|"
+    r"knock\s+on\s+(?:your|ur|his|her|their)\s+(?:front\s+)?door|"
+    r"(?:next\s+time|when|once|the\s+day)\s+(?:i|we)\s+(?:see|catch|get|find|meet|run\s+into|bump\s+into)\s+"
+    r"[^.!?]{0,40}?(?:regret|be\s+sorry|wish\s+(?:you|he|she)\s+(?:hadn'?t|never))|"
     r"(?:i|we)\s+know\s+(?:where|what\s+time|which|when)\s+(?:you|u|your|he|she|his|her|they)(?!\s*'?re\s+coming\s+from)|"
+    r"(?:i|we)\s+know\s+(?:you|u|he|she|they)\s+(?:work|works|live|lives|walk|walks|park|parks|drive|drives|"
+    r"finish|finishes|leave|leaves|lock\s+up|locks\s+up)\s+(?:at|on|in|from|round|past|the|every|alone|"
+    r"late|early|by)|"
     r"accidents?\s+(?:happen|can\s+happen)|checking\s+under\s+(?:your|his|her|the)\s+car|"
     r"(?:take|taking)\s+something\s+of\s+yours|the\s+thing\s+you\s+love\s+most|"
     r"see\s+what\s+happens\s+to\s+(?:[^\s.!?]+\s+){0,5}?(?:your|you|him|her|them|whoever|the\s+people)|"
@@ -175,7 +214,8 @@ _VEILED_ALONE = (
     r"(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:outside|at)\s+(?:your|ur)\s+(?:work|house|home|door|office|"
     r"place|school)|"
     r"(?:shame|pity|awful|terrible)\s+if\s+(?:\w+\s+){0,4}?(?:your|his|her|the)\s+(?:\w+\s+){0,2}?"
-    r"(?:tyres|brakes|windows?|house|car|kids|children|daughter|son|wife|husband|dog|cat|pony|family|shop|home)|"
+    r"(?:tyres|brakes|windows?|house|car(?!\s+(?:boot|park|parks|sale|wash|show))|kids|children|daughter|son|wife|"
+    r"husband|dog|cat|pony|family|shop|home)|"
     r"(?:shame|pity)\s+if\s+something\s+(?:happened|were\s+to\s+happen)|"
     r"keep\s+(?:his|her|your|their)\s+(?:kids|children|family|daughter|son)\s+(?:indoors|inside|close|at\s+home)|"
     r"(?:same|usual)\s+(?:way|route)\s+home|walk\s+to\s+the\s+car\s+park\s+alone|"
@@ -221,9 +261,15 @@ HARM_WORDS = _inflections(
     "hammer bat chainsaw spade crowbar bar acid antifreeze weedkiller petrol match lighter flames arson "
     "brick bricks tyre tyres brake brakes cut windscreen roof wheelchair ambulance box coffin body "
     "hospital ground morgue ft 6ft feet foot six daisies walk walking last life teeth smoke dark lesson "
-    "burning fire hanging bring bringing brings take taking".split()
+    "burning fire hanging bring bringing brings take taking end pile ashes ash rubble window windows "
+    "windscreen door still river canal brook ditch pond quarry severn put puts putting send sends "
+    "sending drag drags dragged dragging hurl hurls hurled hurling through".split()
 )
 VEILED_WORDS = frozenset(
+    "find happens cross coming days numbered back backs yourself yourselves himself herself shoulder "
+    "stretcher bag pay sleep check brakes nuts friends mates lads boys deserves deserve coming "
+    "spade shovel plank bottle fist club ah ahll imma ima getting "
+    "shoulders smug laughing cocky brave mouthy clever gobby hands safe sure visit door regret sorry "
     "know watching outside shame pity awful terrible keep same usual always bedroom careful accident "
     "accidents checking something thing see plays play walks walk goes go gets catch catches training "
     "come wants want needs need had should ought".split()
@@ -248,10 +294,14 @@ def _compiled(people: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
 
     active = rf"(?:{_VERB_ING})\s+(?:[a-z']+\s+){{0,3}}?(?:{target})"
     # Verbs that are violent only with a direction: "push her under", "run him off the road".
-    directed = (rf"(?:push|shove|throw|chuck|run|mow|knock|kick|beat)(?:s|es|ed|ing|ning)?\s+(?:{target})\s+"
+    directed = (rf"(?:push|shove|throw|chuck|run|mow|knock|kick|beat|put|send|drag|hurl)(?:s|es|ed|ing|ning|ting)?\s+"
+                rf"(?:{target})\s+"
                 r"(?:[a-z']+\s+)?(?:under|off|in\s+front\s+of|over|out\s+cold|senseless|black\s+and\s+blue|"
-                r"to\s+(?:death|a\s+pulp)|into\s+(?:the|a)\s+(?:river|brook|canal|pond|ditch|road|traffic))")
-    passive = (rf"(?:{target})\s+(?:[a-z']+\s+){{0,6}}?(?:be|get|gets|got|getting|been|being)\s+"
+                r"to\s+(?:death|a\s+pulp)|into\s+(?:the|a)\s+(?:river|brook|canal|pond|ditch|road|traffic)|"
+                r"through\s+(?:the|a|an|his|her|your|their|that)\s+(?:[a-z]+\s+)?(?:window|windscreen|wall|door|"
+                r"table|floor|hedge|fence|glass))")
+    passive = (rf"(?:{target})\s+(?:[a-z']+\s+){{0,6}}?(?:be|get|gets|got|getting|been|being|end\s+up|ends\s+up|"
+               r"wind\s+up)\s+"
                rf"(?:[a-z']+\s+)?(?:{_VERB_ED})")
     intransitive = rf"(?:{target})\s+(?:[a-z']+\s+){{0,2}}?(?:{_INTRANSITIVE})"
     # "someone should torch it" after "the clerk's car": "it" is the target's thing.

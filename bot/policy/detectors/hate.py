@@ -37,11 +37,22 @@ NEGATIVE = (
     r"(?:a\s+)?(?:made-up\s+)?mental\s+illness|an?\s+infestation|infestation|brats|"
     r"(?:a\s+)?(?:drain|burden)\s+on|(?:drug\s+)?dealers|gangsters|thugs|crooks|drunks|drunkards|"
     r"(?:a\s+)?danger(?:\s+to)?|bed-?\s*blockers|brainwashed|idiots|confused|freeloaders|layabouts|"
-    r"benefit\s+cheats|(?:blokes|men)\s+in\s+dresses|not\s+(?:real|proper)\s+(?:women|men|british|english))"
+    r"benefit\s+cheats|(?:blokes|men)\s+in\s+dresses|not\s+(?:real|proper)\s+(?:women|men|british|english)|"
+    r"(?:a\s+)?bad\s+influences?|(?:a\s+)?waste\s+of\s+(?:space|money|oxygen|air|skin|resources)|"
+    r"(?:only|just)\s+here\s+(?:for|to\s+(?:get|claim|grab))\s+(?:the\s+)?(?:free\s+|our\s+)?(?:money|benefits|"
+    r"handouts|houses?|homes|nhs|cash|stuff|hotels?|freebies)|"
+    r"here\s+to\s+(?:scrounge|sponge|leech|take\s+(?:our|what))|twisted|perverted|unclean|smelly|stinking|"
+    r"savages?|barbaric|barbarians|pests?|a\s+blight|(?:a\s+)?curse|demons|devils|grooming\s+gangs?|"
+    r"sex\s+offenders|paedophile\s+gangs|breeding\s+machines|"
+    r"to\s+blame\s+for\s+(?:all|every|most|the)|behind\s+(?:all|most)\s+(?:the\s+)?(?:crime|trouble|problems))"
 )
 _Q = r"(?:all|just|always|nothing\s+but|basically|mostly|naturally|really|such|so|a\s+bunch\s+of|a\s+load\s+of|" \
      r"too|little|dirty|lazy|filthy|thieving|badly\s+behaved|spoilt|sneaky|stinking|useless|made-up|[a-z]+\s+and|" \
-     r"the\s+real|a|an|the|born|total|complete|utter|bloody|fucking|like|worse\s+than|no\s+better\s+than)"
+     r"the\s+real|a|an|the|born|total|complete|utter|bloody|fucking|like|worse\s+than|no\s+better\s+than|" \
+     r"more\s+likely\s+to\s+be|likely\s+to\s+be|prone\s+to\s+being|known\s+(?:to\s+be|for\s+being)|" \
+     r"nothing\s+more\s+than|little\s+more\s+than|mainly|genetically|inherently|by\s+nature|naturally|" \
+     r"a\s+pack\s+of|a\s+gang\s+of|a\s+horde\s+of|hordes\s+of|mostly|every\s+one\s+of\s+them|" \
+     r"each\s+and\s+every\s+one)"
 GENERALISE_RE = re.compile(
     rf"(?:\bare|\bis|'re|'s|\br)\s+(?:{_Q}\s+){{0,4}}{NEGATIVE}(?![a-z])"
     rf"|(?:breed|breeding|multiply|swarm|swarming|infest|infesting|spread|spreading)\s+(?:like\s+)?"
@@ -51,11 +62,21 @@ GENERALISE_RE = re.compile(
     r"rabbits|parasites|leeches|insects|a\s+plague|a\s+swarm|a\s+virus|a\s+disease|dogs|pigs|monkeys|apes|"
     r"cattle|savages)(?![a-z])"
     r"|(?:overrun|swamped|infested|invaded|flooded|overrun)\s+(?:by|with)"
-    r"|riddled\s+with\s+(?:it|them)|(?:should|need\s+to)\s+be\s+(?:exterminated|gassed|wiped\s+out|culled)"
+    r"|riddled\s+with\s+(?:it|them)"
+    # dehumanising verbs of animals and pests, whatever their object ("are infesting the high street")
+    r"|(?<![a-z])(?:infest(?:s|ing|ed)?|swarming|crawling\s+(?:all\s+)?over|breeding\s+(?:like|everywhere)|"
+    r"multiplying\s+like|spawning)(?![a-z])|(?:should|need\s+to)\s+be\s+(?:exterminated|gassed|wiped\s+out|culled)"
 )
 BEHAVIOUR_RE = re.compile(
-    r"(?:\ball\s+)?(?:steal|steals|launder|scrounge|sponge|leech|rob|breed|smell|stink|rape|groom|"
+    r"(?:\ball\s+)?(?:steal|steals|stealing|launder|laundering|scrounge|scrounging|sponge|sponging|leech|leeching|"
+    r"rob|robbing|breed|smell|stink|rape|raping|groom|grooming|"
+    r"bring(?:s|ing)?\s+(?:nothing\s+but\s+|only\s+|in\s+)?(?:crime|disease|diseases|trouble|drugs|knife\s+crime|"
+    r"violence|filth|gangs)|run(?:s|ning)?\s+(?:the|this|our)\s+(?:council|country|town|banks|media|world|show|"
+    r"government)|spread(?:s|ing)?\s+(?:disease|diseases|germs|aids|hiv|filth)|"
     r"take\s+(?:our|all\s+the)\s+(?:jobs|houses|homes|benefits)|take\s+over|are\s+taking\s+over|"
+    r"ruin(?:s|ed)\s+(?:our|this|the)|destroy(?:s|ed)\s+(?:our|this|the)|"
+    r"caus(?:e|es|ing)\s+(?:all\s+the\s+|nothing\s+but\s+)?(?:trouble|problems|crime|fights)|"
+    r"spread(?:s|ing)?\s+(?:the\s+)?(?:virus|disease|diseases|germs|covid|aids|hiv)|"
     r"drink\s+all\s+day|claim\s+(?:all\s+the\s+)?benefits|live\s+off\s+benefits|own\s+all\s+the|"
     r"can'?t\s+(?:count|drive|be\s+trusted|speak\s+english|cook|lead)|ruin(?:ing)?\s+(?:our|this|the)|"
     r"destroy(?:ing)?\s+(?:our|this|the)|invad(?:e|ing)|flood(?:ing)?\s+(?:our|in|into)|"
@@ -76,10 +97,21 @@ EXCLUDE_RE = re.compile(
     r"|(?:deport|expel|ban|remove|evict|curfew|round\s+up|lock\s+up|sterili[sz]e)\s+(?:all\s+|every\s+|the\s+|them)"
     r"|(?:should|must|need\s+to|ought\s+to)\s+(?:all\s+)?(?:be\s+)?(?:banned|deported|kept\s+(?:out|away)|"
     r"sent\s+(?:back|home)|removed|locked\s+up|thrown\s+out|kicked\s+out|go\s+back|leave|"
-    r"stay\s+(?:out|away)|stay\s+in\s+[a-z]+,?\s+not\s+here)(?![a-z])"
+    r"stay\s+(?:out|away)|stay\s+in\s+[a-z]+,?\s+not\s+here|locked\s+away|put\s+away|put\s+down|"
+    r"got\s+rid\s+of|shipped\s+(?:off|out|back)|rounded\s+up|segregated|sterili[sz]ed|moved\s+on\s+for\s+good|"
+    r"run\s+out\s+of\s+(?:town|here)|hurry\s+up\s+and\s+die|die\s+off|drop\s+dead|just\s+die)(?![a-z])"
+    r"|(?:don'?t|do\s+not|doesn'?t|does\s+not|will\s+never|never)\s+belong\s+(?:here|in\s+(?:this|our|britain|"
+    r"england|the\s+uk|a\s+(?:christian|civilised|decent))|on\s+(?:the|our|any)\s+(?:council|committee|board)|"
+    r"anywhere\s+near)|belongs?\s+(?:at\s+home|in\s+the\s+kitchen)"
+    r"|get\s+rid\s+of\s+(?:all\s+)?(?:the|these|those|them|every)"
+    r"|stay\s+away\s+from\s+(?:our|my|the)\s+(?:kids|children|daughters|sons|girls|boys|schools?|town)"
+    r"|(?:shouldn'?t|should\s+not|mustn'?t|must\s+not)\s+(?:\w+\s+){0,2}?(?:be\s+)?(?:given|get|getting|receive)\s+"
+    r"(?:a\s+(?:single\s+)?penny|anything|a\s+thing|any\s+(?:help|money|benefits|support|houses?|homes?)|"
+    r"(?:our|a)\s+(?:money|houses?|homes?|benefits|council\s+houses?))"
     r"|(?:shouldn'?t|should\s+not|mustn'?t|must\s+not|can'?t|cannot)\s+(?:\w+\s+){0,2}?(?:be\s+)?"
     r"(?:allowed|housed|let\s+in|let\s+near|trusted|stand|vote|be\s+in\s+charge|chair|teach|"
     r"work\s+with|near|represent|adopt|have\s+(?:kids|children)|running|working|teaching|leading|"
+    r"in\s+(?:normal|mainstream|ordinary|regular|the\s+same)|mixing\s+with|mix\s+with|"
     r"looking\s+after|in\s+charge|on\s+(?:the|our)\s+council|anywhere\s+near|around)(?![a-z])"
     r"|should\s+(?:all\s+)?be\s+kept\s+(?:in\s+(?:special|separate|their\s+own|homes|institutions|camps)|away|out|"
     r"apart|separate|locked)"
@@ -88,7 +120,7 @@ EXCLUDE_RE = re.compile(
     r"|over\s+my\s+dead\s+body|(?:have|has)\s+no\s+place\s+(?:on|in)\s+(?:our|this|the)"
     r"|keep\s+(?:them|\w+)\s+(?:out|away)|(?:for|belongs\s+to)\s+the\s+(?:english|british|whites?|white\s+people)"
     r"|(?:whites?|english|british|christians?)\s+only|our\s+people\s+first|everybody\s+else\s+(?:can|should)\s+"
-    r"(?:leave|go)|(?:^|[,;]\s*)go\s+(?:back\s+)?home(?![a-z])|go\s+back\s+to\s+(?:your|their|where)|not\s+welcome\s+here"
+    r"(?:leave|go)|(?:^\s*|[,;]\s*)go\s+(?:back\s+)?home(?![a-z])|go\s+back\s+to\s+(?:your|their|where)|not\s+welcome\s+here"
     r"|don'?t\s+want\s+(?:any\s+)?(?:more\s+)?(?:of\s+)?(?:them|their\s+kind)\s+(?:here|in)"
 )
 STEREOTYPE_RE = re.compile(
@@ -122,7 +154,7 @@ FORMS = ((GENERALISE_RE, "a derogatory generalisation or dehumanisation"),
          (BEHAVIOUR_RE, "a derogatory generalisation"),
          (EXCLUDE_RE, "a call to exclude or expel a group"),
          (STEREOTYPE_RE, "a stereotype used to demean"))
-_PRONOUN_GROUP = re.compile(
+PRONOUN_GROUP = _PRONOUN_GROUP = re.compile(
     r"(?<![a-z])(?:those|these)\s+people|their\s+kind|(?:ship|send|deport)\s+them|no\s+more\s+of\s+them|\(\(\("
 )
 

@@ -84,9 +84,38 @@ PERSON_CUE_RE = re.compile(
 OWN_DETAILS_ACTIONS = frozenset({ActionKind.HIDE_REPLY, ActionKind.DETACH_QUOTE})
 
 
+# A number written in words ("oh seven seven zero zero, nine double zero..."): seven
+# or more number words in a row, read as digits.
+_DIGIT_WORDS = {"zero": "0", "oh": "0", "o": "0", "nought": "0", "one": "1", "two": "2", "three": "3",
+                "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
+_NUMWORD = r"(?:zero|oh|o|nought|one|two|three|four|five|six|seven|eight|nine|double|triple|treble)"
+SPELLED_RE = re.compile(rf"(?<![a-z]){_NUMWORD}(?:[\s,.\-/]+{_NUMWORD}){{6,}}(?![a-z])")
+_SPELLED_CUES = frozenset({"zero", "oh", "nought", "double", "triple", "treble"})
+_SPELLED_WORDS = frozenset(_DIGIT_WORDS) | _SPELLED_CUES
+
+
+def spelled_numbers(lower: str) -> list[tuple[int, int, str]]:
+    """(start, end, digits) of each run of number words in lower-cased ``lower``."""
+    found = []
+    for m in SPELLED_RE.finditer(lower):
+        digits, repeat = [], 1
+        for word in re.findall(r"[a-z]+", m.group()):
+            if word == "double":
+                repeat = 2
+            elif word in ("triple", "treble"):
+                repeat = 3
+            else:
+                digits.append(_DIGIT_WORDS[word] * repeat)
+                repeat = 1
+        found.append((m.start(), m.end(), "".join(digits)))
+    return found
+
+
 def maybe_phone(a: Analysis, params: dict[str, Any]) -> bool:
-    """Cheap pre-check: seven digits close together."""
-    return a.digit_count >= 7 and _DIGIT_RUN.search(a.text) is not None
+    """Cheap pre-check: seven digits close together, or number words with a zero or "double"."""
+    if a.digit_count >= 7 and _DIGIT_RUN.search(a.text) is not None:
+        return True
+    return not a.words.isdisjoint(_SPELLED_CUES) and len(a.words & _SPELLED_WORDS) >= 3
 
 
 def uk_numbers(text: str) -> list[tuple[int, int, str]]:
@@ -119,11 +148,18 @@ def _personal_uk(national: str) -> bool:
 def phone_number(a: Analysis, params: dict[str, Any]) -> Hit | None:
     """Private phone numbers (UK by format; international by ``phonenumbers``), not the council's."""
     text = a.item.text or ""
-    if _DIGIT_RUN.search(text) is None:
+    lower = text.lower()
+    spelled = (spelled_numbers(lower) if not a.words.isdisjoint(_SPELLED_CUES)
+               and len(a.words & _SPELLED_WORDS) >= 3 else [])
+    if _DIGIT_RUN.search(text) is None and not spelled:
         return None
     public = {_national(n) for n in (a.ctx.council.phone, *params.get("public_numbers", ()))}
     spans: list[Span] = []
-    lower = text.lower()
+    for start, end, digits in spelled:
+        if digits.startswith("0") and len(digits) in (10, 11):
+            national = digits[1:]
+            if _personal_uk(national) and national not in public and not _business(lower, start):
+                spans.append(Span(start, end, text[start:end]))
     for start, end, national in uk_numbers(text):
         if _personal_uk(national) and national not in public and not _business(lower, start):
             spans.append(Span(start, end, text[start:end]))
@@ -160,8 +196,15 @@ def _business(lower: str, start: int) -> bool:
     unless the words before it point at a person ("ring him on", "her mobile")."""
     before = lower[max(0, start - 80): start]
     after = lower[start: start + 60]
-    return (BUSINESS_RE.search(before) is not None and PERSON_CUE_RE.search(before) is None
-            and PERSON_CUE_RE.search(after) is None)
+    return ((BUSINESS_RE.search(before) is not None or _BOOKING_AFTER.search(after) is not None)
+            and PERSON_CUE_RE.search(before) is None and PERSON_CUE_RE.search(after) is None)
+
+
+# "Call the Swan on ... to book": a booking line said right after the number.
+_BOOKING_AFTER = re.compile(
+    r"(?<![a-z])(?:to\s+(?:book|order|reserve)|for\s+(?:bookings|reservations|tickets|orders|takeaways?|"
+    r"a\s+table|collections?|deliveries))(?![a-z])"
+)
 
 
 def _national(number: str) -> str:

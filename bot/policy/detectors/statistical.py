@@ -2,11 +2,50 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.domain import Severity
 from bot.policy.analysis import Analysis, Hit
-from bot.policy.detectors.hate import COUNTER_RE
+from bot.policy.detectors.hate import COUNTER_RE, PRONOUN_GROUP
+
+# Condemning abuse someone else gave ("To whoever shouted at my brother that he
+# shouldn't be out: you're the one..."): the abuse is reported, the anger is at the abuser.
+CONDEMN_RE = re.compile(
+    r"(?<![a-z])(?:(?:to\s+)?(?:whoever|the\s+(?:person|people|man|woman|lad|lads|driver|idiot))\s+(?:who\s+)?(?:shouted|yelled|"
+    r"screamed|said|wrote|called|sprayed|spray-?painted|scrawled|abused|hurled))(?![a-z])"
+)
+# An insult the author says of themselves ("I was a proper idiot and parked in the
+# disabled bay"): the same words that moved the score, aimed at no one else.
+SELF_BEFORE_RE = re.compile(
+    r"(?<![a-z])(?:i'?m|i\s+am|i\s+was|i'?ve\s+been|i\s+felt(?:\s+like)?|i\s+feel(?:\s+like)?|call\s+me)\s+(?:(?:such|a|an|an?\s+absolute|a\s+proper|a\s+complete|a\s+total|the\s+biggest|"
+    r"proper|complete|total|absolute|right|bit\s+of\s+an?|utter|silly|daft|old)\s+)*$"
+)
+# "... while the mayor's car stays": a role named only as the owner of a thing.
+_ROLE_WORD_RE = re.compile(
+    r"(?<![a-z])(?:clerk|councillors?|cllrs?|mayor|chair(?:man|woman)?|officers?|staff)(?![a-z])")
+_ROLE_THING_RE = re.compile(
+    r"'s\s+(?:new\s+|own\s+|official\s+|latest\s+)?(?:car|cars|budget|report|office|decision|plan|allowance|expenses|"
+    r"chain|parking|space|motion|proposal|scheme|chauffeur|limo|salary|pay|pension|vote|speech|letter|email|"
+    r"newsletter|surgery|agenda|reply|response|answer|update|announcement|statement)(?![a-z])"
+)
+
+
+def _roles_only_as_owners(a: Analysis) -> bool:
+    if a.target != "a councillor or member of staff" or a.people:
+        return False
+    roles = list(_ROLE_WORD_RE.finditer(a.text))
+    return bool(roles) and all(_ROLE_THING_RE.match(a.text, m.end()) for m in roles)
+
+
+INSULT_LISTS = ("insults_uk", "insults_general", "insults_weak")
+
+
+def _insults_only_self_aimed(a: Analysis) -> bool:
+    hits = a.hits_in(INSULT_LISTS)
+    if not hits:
+        return False
+    return all(SELF_BEFORE_RE.search(a.text[max(0, h.start - 50):h.start]) is not None for h in hits)
 
 
 def abuse_classifier(a: Analysis, params: dict[str, Any]) -> Hit | None:
@@ -20,7 +59,12 @@ def abuse_classifier(a: Analysis, params: dict[str, Any]) -> Hit | None:
     target = a.target
     if not target or a.quotes_reported_speech or (a.may_match(COUNTER_RE) and COUNTER_RE.search(a.text)):
         return None  # about things, or reporting / condemning abuse
+    if (a.may_match(CONDEMN_RE) and CONDEMN_RE.search(a.text)) or _insults_only_self_aimed(a) \
+            or _roles_only_as_owners(a):
+        return None  # condemning someone else's abuse; an insult the author says of themselves
     head = str(params.get("head", "offensive"))
+    if head == "hate" and not a.groups and not (a.may_match(PRONOUN_GROUP) and PRONOUN_GROUP.search(a.text)):
+        return None  # hate is about a group: "my dog is a plonker, sorry Cllr Brown" names none
     score = a.scores.get(head)
     if score is None or score < float(params.get("threshold", 0.5)):
         return None

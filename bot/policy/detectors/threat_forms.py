@@ -36,7 +36,7 @@ _MEANS = (
     r"ram|mow\s+(?:[a-z]+\s+)?down|knock\s+(?:yer|your|his|her)\s+block\s+off|slash|tie)"
 )
 _INTENT = (
-    r"(?:i'?ll|i\s+will|ill|i'?m\s+(?:going|gonna|coming)\s+(?:to\s+)?|i\s+am\s+going\s+to|gonna|"
+    r"(?:i'?ll|i\s+will|ill|ah'?ll|imma|i'?m\s+(?:going|gonna|coming)\s+(?:to\s+)?|i\s+am\s+going\s+to|gonna|"
     r"going\s+to|i'?d\s+(?:happily|gladly|love\s+to)?|i\s+would\s+(?:happily|gladly)?|i\s+want\s+to|"
     r"we'?ll|we\s+will|we'?re\s+going\s+to|someone\s+(?:should|ought\s+to|needs\s+to|must|will|'?ll|"
     r"is\s+going\s+to)|somebody\s+(?:should|ought\s+to|needs\s+to|must|will|'?ll)|"
@@ -101,8 +101,8 @@ def forms_for(people: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], str], ...
          r"|(?:might|could|will)\s+be\s+your\s+last\s+(?:meeting|day|time|week)"
          r"|(?:you'?d|you\s+had)\s+better\s+(?:have|get|hire)\s+(?:some\s+)?(?:security|protection|a\s+bodyguard)"
          r"|(?:i'?m|we'?re)\s+coming\s+for\s+(?:you|him|her|them)|(?:i'?ll|we'?ll)\s+deal\s+with\s+(?:you|him|"
-         r"her|them)|you\s+won'?t\s+like\s+(?:how|what\s+happens)|see\s+what\s+happens\s+to\s+(?:you|the|"
-         r"him|her|them|your|whoever|anyone)"
+         r"her|them)|you\s+won'?t\s+like\s+(?:how|what\s+happens)|see\s+what\s+happens\s+to\s+(?:you|the\s+(?:people|lot|clerk|mayor|"
+         r"councillors?|ones?|man|woman|family|families|kids|children)|him|her|them|your|whoever|anyone)"
          r"|(?:take|took|taking)\s+matters\s+into\s+(?:our|their|my)\s+own\s+hands"
          r"|lin(?:e|ed|ing)\s+(?:them\s+|you\s+|the\s+lot\s+)?up\s+against\s+a\s+wall"
          r"|(?:saw|seen|spotted)\s+(?:your|his|her)\s+(?:lad|son|daughter|kids|children|wife|husband|boy|girl)"

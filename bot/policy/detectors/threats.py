@@ -151,6 +151,11 @@ PATTERNS: tuple[tuple[frozenset[str], tuple[frozenset[str], ...], re.Pattern[str
             "watch waiting visit round outside regret pay safe careful bullet brick burn",
             "",
             r"(?<![a-z])(?:watch\s+(?:your|ur)\s+back|(?:i'?ll|we'?ll|ill)\s+be\s+waiting"
+            # not a resident waiting to hand in a petition or for a reply
+            r"(?![^.!?]{0,50}?(?<![a-z])(?:to\s+(?:hand|deliver|give|present|collect|hear|welcome|help|show|"
+            r"sign|chat|talk\s+to\s+residents)|with\s+(?:the\s+|a\s+|our\s+)?(?:petition|leaflets|banners?|"
+            r"placards|cake|tea|flask)|for\s+(?:the|a|an|my|our|news|answers?|replies|your\s+(?:reply|answer|"
+            r"response|email|call|decision))(?![a-z])))"
             r"(?:\s+for\s+(?:you|u))?|pay\s+(?:you|u|ya)\s+a\s+(?:little\s+)?visit|"
             r"(?:come|coming|pop)\s+round\s+(?:to\s+)?(?:your|ur)\s+(?:house|home|place|door)|"
             r"see\s+(?:you|u)\s+(?:outside|after\s+dark|on\s+your\s+own|alone)|"
