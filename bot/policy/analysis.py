@@ -8,6 +8,7 @@ so a post that no detector is interested in costs almost nothing.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -57,6 +58,11 @@ _VOCATIVE = re.compile(
     r"(?:(?<![a-z])(you|u|ya)\s+|[^a-z\s]*\s*,?\s*)(?:absolute|utter|total|complete|proper|right|useless|"
     r"such\s+a|what\s+a|an?)\s+(?:[a-z'\-]+\s+){0,2}?\Z"
 )
+
+
+# "what a useless prick he is": the exclamation, then who it is said of.
+_WHAT_A = re.compile(r"(?<![a-z])what\s+(?:an?\s+)?(?:[a-z'\-]+\s+){0,2}?\Z")
+_HE_IS = re.compile(r"[a-z'\-]+\s+(?:he|she|you|they)\s*(?:is|are|was|were|'s|'re)(?![a-z])")
 
 
 @dataclass(frozen=True)
@@ -115,6 +121,17 @@ def people_pattern(people: tuple[str, ...]) -> re.Pattern[str] | None:
 
 
 _PEOPLE_CACHE: dict[tuple[str, ...], re.Pattern[str] | None] = {}
+_SURNAME_SUBJECT = re.compile(r"(?:'s|\s+is|\s+was|,)\s+(?:such\s+|so\s+|an?\s+|the\s+|a\s+total\s+|an\s+absolute\s+)")
+
+
+@functools.lru_cache(maxsize=64)
+def _surnames_of(people: tuple[str, ...]) -> frozenset[str]:
+    out = set()
+    for person in people:
+        words = [w for w in normalise(person).text.replace(".", " ").split() if w and w not in TITLES]
+        if len(words) >= 2:  # a surname said alone only when the person has a first name too
+            out.add(words[-1])
+    return frozenset(out)
 
 
 class lazy:  # noqa: N801 - used like functools.cached_property
@@ -315,9 +332,18 @@ class Analysis:
         hi = window[-1][1] if window else end
         if any(a < hi and b > lo for a, b in self.people):
             return "said about a named councillor or member of staff"
+        if self._surname_before(window, start):
+            return "said about a named councillor or member of staff"
         if self.item.mentions or "@" in self.text[max(0, lo - 40): hi]:
             return "said to a mentioned account"
         return ""
+
+    def _surname_before(self, window: list[tuple[int, int, str]], start: int) -> bool:
+        """A council person's surname alone as the subject just before the word
+        ("Brown's a melt", "Smith is a ..."), not "the brown bin"."""
+        surnames = _surnames_of(tuple(self.ctx.council.people))
+        return any(w in surnames and e <= start and _SURNAME_SUBJECT.match(self.text, e) is not None
+                   for s, e, w in window)
 
     @lazy
     def target(self) -> str:
@@ -348,8 +374,10 @@ class Analysis:
 
     def plainly_called(self, start: int) -> bool:
         """True for "you're pathetic", "you clown", "Cllr Smith is a total clown",
-        "Cllr Brown, absolute clown"."""
+        "Cllr Brown, absolute clown", "tell him what a useless prick he is"."""
         base = max(0, start - 60)
+        if _WHAT_A.search(self.text, base, start) is not None and _HE_IS.match(self.text, start):
+            return True
         vocative = _VOCATIVE.search(self.text, base, start)
         if vocative is not None and (any(vocative.start() - 3 <= b <= vocative.start() + 1 for _, b in self.people)
                                      or vocative.group(1)):

@@ -30,6 +30,8 @@ GROUP_TERMS: dict[str, tuple[str, ...]] = {
         "asian women", "asian men", "chinese people", "indian people", "paddies", "brits", "gypos",
         "white british", "british",
         "non-whites", "coloured", "coloureds", "people of colour", "brown people",
+        "black families", "asian families", "immigrant families", "foreign families", "traveller families",
+        "black kids", "asian lads", "new arrivals",
     ),
     "religion or belief": (
         "muslims", "muslim", "moslems", "islam", "islamic", "islamists", "jews", "jewish",

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 
-QUOTE_RE = re.compile(r"\"([^\"]{1,200})\"|“([^”]{1,200})”|‘([^’]{1,200})’|(?<![a-z])'([^']{2,120})'(?![a-z])")
+# Single quotes may hold apostrophes inside words ('I'll have you sacked').
+QUOTE_RE = re.compile(r"\"([^\"]{1,200})\"|“([^”]{1,200})”|‘([^’]{1,200})’|"
+                      r"(?<![a-z])'((?:[^']|(?<=[a-z])'(?=[a-z])){2,120})'(?![a-z])")
 REPORT_WORDS = (
     r"(?:called|calling|calls|call\s+(?:me|us|him|her|them)|yelled|yelling|shouted|shouting|screamed|"
     r"screaming|chanted|chanting|said|saying|says|wrote|written|writing|sprayed|spray\s*painted|painted|"

@@ -35,7 +35,7 @@ ACCUSATION_RE = re.compile(
     r"money\s+launder\w*|deals?\s+(?:drugs|coke|cocaine|weed)|drug\s+dealer|dealing\s+drugs|"
     r"(?:was|got|been)\s+(?:done|nicked|arrested|charged|convicted|cautioned|jailed)\s+for|"
     r"(?:covered|hushed|swept)\s+(?:it\s+)?up|got\s+the\s+police\s+to\s+drop|got\s+off\s+because|"
-    r"burgl(?:ed|es|ing|ar)|(?:a\s+)?(?:known\s+)?fence\s+for\s+stolen|handl(?:es|ing)\s+stolen|stolen\s+goods|"
+    r"burgl(?:ed|es|ing|ar)(?![a-z])|(?:a\s+)?(?:known\s+)?fence\s+for\s+stolen|handl(?:es|ing)\s+stolen|stolen\s+goods|"
     r"lied\s+under\s+oath|perjur\w+|committed\s+(?:fraud|perjury|a\s+crime)|"
     r"child\s+abuse\s+images|indecent\s+images|(?:done|arrested|caught)\s+for\s+flashing|flash(?:ed|ing)\s+at|"
     r"sex\s+offenders?\s+register|kiddie\s+fiddler|(?:is|was|'s)\s+a\s+(?:paedo|paedophile|pedo|nonce|rapist|"
@@ -120,6 +120,23 @@ _GENERAL = (
     r"|(?:beats|hits|batters|beat|hit|battered)\s+(?:her|him|his\s+wife|her\s+husband|the\s+kids|his\s+kids|her\s+kids)"
     r"(?![a-z])(?!\s+(?:at|in|on|to)\s)"
     r"|sell(?:s|ing)?\s+drugs"
+    r"|lied\s+(?:on|in|about)\s+(?:his|her|their|the)\s+(?:[a-z]+\s+)?(?:form|application|cv|declaration|papers|"
+    r"nomination|expenses|register|qualifications)"
+    r"|mess(?:ing|ed)\s+(?:about\s+|around\s+)?with\s+(?:kids|children|boys|girls|young|little|underage)"
+    r"|dr(?:ove|ives|iving)\s+(?:home\s+)?(?:drunk|pissed|over\s+the\s+limit|under\s+the\s+influence)"
+    r"|help(?:ing|ed|s)\s+(?:him|her|them)sel(?:f|ves)\s+to"
+    r"|(?:claim|claimed|claiming|took|got)\s+(?:a\s+)?(?:[a-z]+\s+){0,2}?(?:grant|money|funding|overtime)\s+for\s+"
+    r"[^.!?]{0,40}?(?<![a-z])(?:never|didn'?t|doesn'?t|don'?t|wasn'?t)(?![a-z])"
+    r"|(?:are|is|were|was)\s+(?:all\s+)?in\s+on\s+it"
+    r"|fakes\s+(?:the\s+)?(?:[a-z]+\s+)?(?:figures|results|accounts|receipts|signatures|minutes|records)"
+    r"|wanted\s+(?:by\s+the\s+police\s+)?for\s+(?:[a-z]+ing|murder|rape|fraud|assault|theft)"
+    r"|(?:sending|sent|sends)\s+(?:[a-z]+\s+){0,2}?(?:pictures|photos|messages|pics|images)\s+to\s+(?:underage|young|"
+    r"little|teenage|school)"
+    r"|pay(?:ing|s)?\s+(?:him|her|them)sel(?:f|ves)\s+(?:overtime|bonuses|extra|expenses)"
+    r"|(?:are|is|were|was)\s+(?:all\s+)?(?:fabricated|forged|faked|falsified|doctored)"
+    r"|(?:shredded|destroyed|deleted|burned|burnt|binned)\s+(?:the\s+)?(?:[a-z]+\s+)?(?:files|evidence|records|"
+    r"documents|emails|receipts)\s+[^.!?]{0,30}?before\s+(?:the\s+)?(?:audit|inquiry|investigation|inspection|police)"
+    r"|destroying\s+evidence"
     r"|(?:paid|bought)\s+off\s+by|(?:was|were|been|got|is|are)\s+bought(?:\s+off)?(?:\s*[.!?]|\s*$|\s+and\s+paid"
     r"|\s+by\s+(?:the\s+)?(?:developers?|builders?|contractors?|landlords?))"
     r"|(?:pays?|paid|paying)\s+(?:for\s+(?:his|her|their|the)\s+votes|(?:people|voters|residents)\s+(?:to\s+vote|"
@@ -164,7 +181,9 @@ _TRIGGERS = frozenset(
     "nicked jailed investigated kicked interfered interfering interferes touched touching touches "
     "groped groping gropes accepted accepting gets getting payments gifts bought pays paid paying "
     "funny strange odd interesting curious convenient into off claiming claimed claims claim rips ripped "
-    "ripping hits batters hit battered sells sell selling fiddle".split()
+    "ripping hits batters hit battered sells sell selling fiddle lied messing messed drove drives driving "
+    "helping helped helps claim took got grant overtime fakes wanted sending sent pictures photos "
+    "paying pay fabricated forged faked falsified burned burnt binned destroying evidence".split()
 )
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 # "She is corrupt and took backhanders": he or she as the subject of the accusation.
@@ -173,8 +192,10 @@ _PRONOUN = re.compile(r"(?<![a-z])(?:he|she|him|her|his|hes|shes)(?![a-z])")
 _YOU = re.compile(r"(?<![a-z])(?:you|your|ya|ur)(?![a-z])")
 _ROLE_PERSON = re.compile(
     r"(?<![a-z])(?:the|our|their|your|that|this)\s+(?:[a-z-]+\s+){0,3}?(?:clerk|councillor|groundsman|caretaker|"
-    r"manager|mayor|chair(?:man|woman)?|deputy\s+clerk|treasurer|"
+    r"manager|mayor|chair(?:man|woman)?|deputy\s+clerk|treasurer|leader|coach|teacher|headteacher|head|landlord|"
+    r"landlady|vicar|owner|instructor|secretary|president|"
     r"head\s+of\s+[a-z' ]{3,30}|youth\s+worker|warden|planning\s+officer|officer)(?![a-z])"
+    r"|(?<![a-z])(?:the|that|this)\s+(?:bloke|man|woman|guy|lad|fella|lady)\s+who\s+(?:runs|owns|works|manages)"
     r"|(?<![a-z])(?<!\ba\s)(?<!\bany\s)(?<!another\s)(?<!\bsome\s)(?<!\bone\s)"
     r"(?:cllr|councillor|mr|mrs|ms|miss|dr)\.?\s+(?!(?:was|is|has|had|who|in|at|for|of|and|or|the|a|an|from|"
     r"said|says|should|would|will|can|could|somewhere|elsewhere|near|with|to|on|got|been)(?![a-z]))[a-z]+"
@@ -185,12 +206,12 @@ _NOT_NAMES = frozenset(
     "Thornbury Planning Committee Christmas Easter Monday Tuesday Wednesday Thursday Friday Saturday Sunday "
     "January February March April May June July August September October November December Road Lane "
     "Hall Park Centre Green Way Close School Hospital Police British Legion Crown Court Courts Magistrates "
-    "Gazette News Daily Post".split()
+    "Gazette News Daily Post Council".split()
 )
 
 
 def maybe_accusation(a: Analysis, params: dict[str, Any]) -> bool:
-    return not a.words.isdisjoint(_TRIGGERS)
+    return not a.words.isdisjoint(_TRIGGERS) or " in on it" in a.text
 
 
 def accusation(a: Analysis, params: dict[str, Any]) -> Hit | None:

@@ -74,7 +74,9 @@ BEHAVIOUR_RE = re.compile(
     r"violence|filth|gangs)|run(?:s|ning)?\s+(?:the|this|our)\s+(?:council|country|town|banks|media|world|show|"
     r"government)|spread(?:s|ing)?\s+(?:disease|diseases|germs|aids|hiv|filth)|"
     r"take\s+(?:our|all\s+the)\s+(?:jobs|houses|homes|benefits)|take\s+over|are\s+taking\s+over|"
-    r"ruin(?:s|ed)\s+(?:our|this|the)|destroy(?:s|ed)\s+(?:our|this|the)|"
+    r"ruin(?:s|ed)\s+(?:our|this|the)|(?:will|'ll|gonna|going\s+to)\s+(?:wreck|ruin|destroy|trash)|"
+    r"own(?:s)?\s+(?:the|all\s+the|our)\s+(?:banks|media|council|developers|businesses|land|shops|houses|town|"
+    r"country|press)|destroy(?:s|ed)\s+(?:our|this|the)|"
     r"caus(?:e|es|ing)\s+(?:all\s+the\s+|nothing\s+but\s+)?(?:trouble|problems|crime|fights)|"
     r"spread(?:s|ing)?\s+(?:the\s+)?(?:virus|disease|diseases|germs|covid|aids|hiv)|"
     r"drink\s+all\s+day|claim\s+(?:all\s+the\s+)?benefits|live\s+off\s+benefits|own\s+all\s+the|"
@@ -104,6 +106,9 @@ EXCLUDE_RE = re.compile(
     r"england|the\s+uk|a\s+(?:christian|civilised|decent))|on\s+(?:the|our|any)\s+(?:council|committee|board)|"
     r"anywhere\s+near)|belongs?\s+(?:at\s+home|in\s+the\s+kitchen)"
     r"|get\s+rid\s+of\s+(?:all\s+)?(?:the|these|those|them|every)"
+    r"|(?:go|sent|put|goes)\s+to\s+the\s+back\s+of\s+(?:every|the)\s+(?:queue|list)"
+    r"|(?:locals|english|british|whites?|our\s+own|our\s+people|natives)\s+first|keep\s+it\s+for\s+our\s+own"
+    r"|repatriat\w*|close\s+the\s+borders|(?:stays?|keep\s+(?:it|\w+))\s+white(?![a-z])"
     r"|stay\s+away\s+from\s+(?:our|my|the)\s+(?:kids|children|daughters|sons|girls|boys|schools?|town)"
     r"|(?:shouldn'?t|should\s+not|mustn'?t|must\s+not)\s+(?:\w+\s+){0,2}?(?:be\s+)?(?:given|get|getting|receive)\s+"
     r"(?:a\s+(?:single\s+)?penny|anything|a\s+thing|any\s+(?:help|money|benefits|support|houses?|homes?)|"
@@ -155,7 +160,7 @@ FORMS = ((GENERALISE_RE, "a derogatory generalisation or dehumanisation"),
          (EXCLUDE_RE, "a call to exclude or expel a group"),
          (STEREOTYPE_RE, "a stereotype used to demean"))
 PRONOUN_GROUP = _PRONOUN_GROUP = re.compile(
-    r"(?<![a-z])(?:those|these)\s+people|their\s+kind|(?:ship|send|deport)\s+them|no\s+more\s+of\s+them|\(\(\("
+    r"(?<![a-z])(?:those|these)\s+(?:[a-z]+\s+)?people|their\s+kind|they\s+(?:all\s+)?(?:breed|multiply|swarm|spawn)\s+like|(?:ship|send|deport)\s+them|no\s+more\s+of\s+them|\(\(\("
 )
 
 

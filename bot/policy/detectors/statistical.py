@@ -27,15 +27,18 @@ _ROLE_WORD_RE = re.compile(
 _ROLE_THING_RE = re.compile(
     r"'s\s+(?:new\s+|own\s+|official\s+|latest\s+)?(?:car|cars|budget|report|office|decision|plan|allowance|expenses|"
     r"chain|parking|space|motion|proposal|scheme|chauffeur|limo|salary|pay|pension|vote|speech|letter|email|"
-    r"newsletter|surgery|agenda|reply|response|answer|update|announcement|statement)(?![a-z])"
+    r"newsletter|surgery|agenda|reply|response|answer|update|announcement|statement|refusal|failure|handling|"
+    r"promise|u-turn|record|decision)(?![a-z])"
 )
 
 
 def _roles_only_as_owners(a: Analysis) -> bool:
-    if a.target != "a councillor or member of staff" or a.people:
+    if a.target != "a councillor or member of staff":
         return False
-    roles = list(_ROLE_WORD_RE.finditer(a.text))
-    return bool(roles) and all(_ROLE_THING_RE.match(a.text, m.end()) for m in roles)
+    ends = [m.end() for m in _ROLE_WORD_RE.finditer(a.text)] + [end for _, end in a.people]
+    # "Cllr Brown's vote" reads the role word and the name: the name's end is what counts
+    ends = [e for e in ends if not any(s <= e < pe for s, pe in a.people)]
+    return bool(ends) and all(_ROLE_THING_RE.match(a.text, e) for e in ends)
 
 
 INSULT_LISTS = ("insults_uk", "insults_general", "insults_weak")
