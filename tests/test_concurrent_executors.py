@@ -196,9 +196,10 @@ def two_services(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) ->
             s.wait(timeout=60)
     engine = create_engine(postgres_url)
     with engine.connect() as c:
-        acc = c.execute(select(m.Account.consecutive_failures, m.Account.last_error)).one()
+        failures, last_error = c.execute(select(m.Account.consecutive_failures, m.Account.last_error)).one()
     engine.dispose()
-    yield TwoServices(ids, platform(tmp), [(tmp / f"service-{n}.log").read_text() for n in range(2)], acc.tuple())
+    yield TwoServices(ids, platform(tmp), [(tmp / f"service-{n}.log").read_text() for n in range(2)],
+                      (failures, last_error))
     _truncate(postgres_url)
 
 
