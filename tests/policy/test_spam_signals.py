@@ -178,3 +178,14 @@ def test_the_model_alone_does_not_make_a_post_with_only_official_links_spam(engi
     assert _verdict(engine, "Claim your refund now at https://www.gov.uk/claim-tax-refund", 0.7) is not None
     assert _verdict(engine, "Free flu jab info here https://flu-jabs.example/book", 0.95) is not None
     assert _verdict(engine, "Free flu jab info at the surgery on Saturday", 0.95) is not None
+
+
+@pytest.mark.parametrize(("text", "is_spam"), [
+    # "txt" is how friends write: with a middling score it no longer adds up to spam ...
+    ("On the road so cant txt", False),
+    ("Hello darlin ive finished college now so txt me when u finish if u can love Kate xxx", False),
+    # ... while the charged text itself still does
+    ("Txt WIN to 80085 for your chance to win a holiday", True),
+])
+def test_txt_alone_is_not_an_offer_word(engine, text, is_spam):
+    assert (_verdict(engine, text, 0.7) is not None) is is_spam

@@ -25,7 +25,7 @@ SHORTENERS = frozenset({
 SPAM_WORDS = frozenset(
     "crypto bitcoin btc eth usdt forex nft airdrop giveaway investment invest investing profit "
     "profits earn earning income cash prize winner won claim casino betting viagra followers "
-    "promo onlyfans loan loans payday discount voucher vouchers txt ringtone subscribe "
+    "promo onlyfans loan loans payday discount voucher vouchers ringtone subscribe "
     "unsubscribe whatsapp telegram guaranteed congratulations urgent bonus reward rewards "
     "jackpot lottery trading trader mlm discount discounts deals cheap subscribers "
     "refund refunds winnings offer offers payouts presale paypal cialis hookups singles rebate "
