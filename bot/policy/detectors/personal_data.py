@@ -60,8 +60,10 @@ OWN_CONTACT_RE = re.compile(
 # "..., text 07700 ...", "collections call Ken on ...": an imperative right before the
 # number, with no one else named in it ("call him on ..." is someone else's).
 IMPERATIVE_RE = re.compile(
-    r"(?:^|[.!?,;:]|\s)\s*(?:please\s+)?(?:call|ring|text|phone|whatsapp|message|bell)\s+(?:[a-z]+\s+)?"
-    r"(?:on\s+)?$"
+    r"(?:(?:^|[.!?,;:]|\s)\s*(?:please\s+)?(?:call|ring|text|phone|whatsapp|message|bell)\s+(?:[a-z]+\s+)?"
+    r"(?:on\s+)?|"
+    # "Email sam@...", "or contact jo@...": a noun "email" is no imperative ("his email is ...").
+    r"(?:^|[.!?,;:(]|\s(?:or|and|please|pls))\s*(?:e-?mail|contact)\s+(?!is\s|was\s)(?:[a-z]+\s+)?(?:at\s+|on\s+)?)$"
 )
 OWN_AFTER_RE = re.compile(
     r"[\s,.;:()\-]*(?:and\s+|please\s+|pls\s+)*(?:call|ring|text|phone|contact|email|e-mail|message)"
@@ -80,6 +82,37 @@ PERSON_CUE_RE = re.compile(
     r"(?<![a-z])(?:him|her|his|he|she|hers|their\s+(?:mobile|personal|home)|mobile|personal|home\s+number|"
     r"lives?|wife|husband|son|daughter|mum|dad|cllr|councillor|clerk|mayor|bloke|guy|fella|man|woman|"
     r"lady|neighbour|who\s+(?:complained|reported|objected))(?![a-z])"
+)
+# PERSON_CUE_RE for the author's own details: "mobile" or "home number" alone is no one
+# else's ("Mobile 07700 ..."); "his mobile" still is, by "his".
+OTHER_CUE_RE = re.compile(
+    r"(?<![a-z])(?:him|her|his|he|she|hers|their\s+(?:mobile|personal|home)|lives?|wife|husband|son|daughter|mum|dad|cllr|councillor|clerk|"
+    r"mayor|bloke|guy|fella|man|woman|lady|neighbour|who\s+(?:complained|reported|objected))(?![a-z])"
+)
+# A post by its author about their own matter: written in the first person, or a notice.
+FIRST_PERSON_RE = re.compile(r"(?<![a-z])(?:i|i'?m|i'?ve|i'?ll|i'?d|me|my|mine|we|we'?re|we'?ve|our|us)(?![a-z])")
+NOTICE_RE = re.compile(
+    r"(?<![a-z])(?:lost|found|missing|selling|for\s+sale|free\s+to\s+(?:a\s+)?good\s+home|wanted|"
+    r"going\s+spare|giving\s+away|free\s+to\s+collect|ono)(?![a-z])"
+)
+# Anyone else in the post: a third person, a relative, a neighbour, a role, a titled or
+# possessive name ("Dave's"), someone who did something, or the reader's own details.
+OTHER_PERSON_RE = re.compile(
+    r"(?<![a-z])(?:he|she|him|her|his|hers|himself|herself|their|theirs|he'?s|she'?s|he'?d|she'?d|"
+    r"wife|husband|son|daughter|mum|dad|mother|father|brother|sister|nan|grandad|partner|boyfriend|"
+    r"girlfriend|ex|friend|mate|lad|boss|landlord|landlady|tenant|lodger|neighbours?|bloke|guy|fella|"
+    r"man|woman|lady|kid|boy|girl|cllr|councillors?|clerk|mayor|officer|warden|mr|mrs|ms|miss|dr|"
+    r"(?:anyone|someone|whoever|people|idiot|person)\s+(?:who|that)\s+(?:parks?|lives?|did|does|dumped|"
+    r"left|keeps?|complained|reported|objected)|"
+    r"your\s+(?:number|mobile|phone|address|e-?mail|house|home|details)|you\s+live|"
+    r"found\s+out|(?:know|out)\s+who|whose|"
+    # a call to pester the number: not the author's
+    r"(?:ring|call|text|spam|flood|bombard)\s+(?:it|them|this)|do\s+your\s+worst|all\s+night|day\s+and\s+night|"
+    r"(?:every(?:one|body)|let'?s\s+all)\s+(?:call|ring|text|e-?mail|phone|message|give))(?![a-z])"
+)
+_POSSESSIVE_NAME_RE = re.compile(r"(?<![A-Za-z])[A-Z][a-z]+'s(?![a-z])")
+OWN_ADDRESS_RE = re.compile(
+    r"(?<![a-z])(?:(?:i|we)\s+(?:live|am|are)\s+(?:at|on|in)|(?:my|our)\s+(?:address|house|home|flat))(?![a-z])"
 )
 OWN_DETAILS_ACTIONS = frozenset({ActionKind.HIDE_REPLY, ActionKind.DETACH_QUOTE})
 
@@ -181,14 +214,28 @@ def _own(lower: str, start: int, end: int) -> bool:
     if OWN_AFTER_RE.match(lower, end):
         return True
     imperative = IMPERATIVE_RE.search(lower, max(0, start - 40), start)
-    if imperative is not None and PERSON_CUE_RE.search(imperative.group()) is None \
+    if imperative is not None and OTHER_CUE_RE.search(imperative.group()) is None \
             and not re.search(r"(?<![a-z])(?:the|a|an|that|this)\s", imperative.group()):
-        return PERSON_CUE_RE.match(lower[end:end + 25].lstrip(" ,.")) is None
+        return OTHER_CUE_RE.match(lower[end:end + 25].lstrip(" ,.")) is None
     cues = list(OWN_CONTACT_RE.finditer(lower, max(0, start - 100), start))
     if not cues:
         return False
     between = lower[cues[-1].end(): start]
-    return PERSON_CUE_RE.search(between) is None and PERSON_CUE_RE.match(lower[end:end + 25].lstrip(" ,.")) is None
+    return OTHER_CUE_RE.search(between) is None and OTHER_CUE_RE.match(lower[end:end + 25].lstrip(" ,.")) is None
+
+
+def _sole_author(a: Analysis, original: str, lower: str, address: bool) -> bool:
+    """A post by its author about their own matter, with no one else in it: in the first
+    person or a notice ("Found a ring ...", "Selling two tickets ..."), and no third person,
+    relative, neighbour, role or other name. Its phone numbers and e-mail addresses are
+    the author's; a home address only with "I live at", "my address" and the like."""
+    if FIRST_PERSON_RE.search(lower) is None and NOTICE_RE.search(lower) is None:
+        return False
+    if OTHER_PERSON_RE.search(lower) is not None or _POSSESSIVE_NAME_RE.search(original) is not None:
+        return False
+    if a.people or a.item.mentions or "@" in re.sub(EMAIL_RE, "", lower):
+        return False
+    return not address or OWN_ADDRESS_RE.search(lower) is not None
 
 
 def _business(lower: str, start: int) -> bool:
@@ -218,7 +265,7 @@ def _person_before(a: Analysis, start: int) -> bool:
     return any(start - 60 <= b <= start for _, b in a.people)
 
 
-def own_or_theirs(a: Analysis, spans: list[Span], detail: str) -> Hit | None:
+def own_or_theirs(a: Analysis, spans: list[Span], detail: str, address: bool = False) -> Hit | None:
     """A resident's own contact details: low severity, at most hidden (to protect them).
 
     "Call me on ...", "my email is ...": the author gives their own details, which
@@ -228,7 +275,8 @@ def own_or_theirs(a: Analysis, spans: list[Span], detail: str) -> Hit | None:
     original = a.item.text or ""
     lower = original.lower()
     # A council person named just before the details is not the author ("ring Jane Smith on ...").
-    own = all(_own(lower, s.start, s.end) and not _person_before(a, s.start) for s in spans)
+    own = _sole_author(a, original, lower, address) or all(
+        _own(lower, s.start, s.end) and not _person_before(a, s.start) for s in spans)
     if not own:
         return Hit(spans=tuple(spans), detail=detail)
     if a.item.kind is ItemKind.DM:
@@ -283,7 +331,7 @@ def home_address(a: Analysis, params: dict[str, Any]) -> Hit | None:
         return None
     spans = [a.span(m.start(), m.end()) for m in streets + postcodes]
     cue = "a postcode" if postcodes else "words saying someone lives there"
-    return own_or_theirs(a, spans, f"Found a house number and street with {cue}.")
+    return own_or_theirs(a, spans, f"Found a house number and street with {cue}.", address=True)
 
 
 def maybe_ni_number(a: Analysis, params: dict[str, Any]) -> bool:
