@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from bot.domain import Item, Span
-from bot.policy.groups import group_mentions
+from bot.policy.groups import GROUP_ALTERNATIVES, group_mentions
 from bot.policy.lexicon import WORD_RE, LexHit, Lexicon
 from bot.policy.normalise import Normalised, normalise
 from bot.policy.prefilter import PREFILTER, Alternatives
@@ -370,7 +370,9 @@ class Analysis:
     @lazy
     def groups(self) -> list[tuple[int, int, str]]:
         """(start, end, characteristic) of each mention of a protected group."""
-        return group_mentions(self.text, self.words if self.gated else None)
+        if not self.gated:
+            return group_mentions(self.text, None)
+        return group_mentions(self.text, self.words, self.bits_for(GROUP_ALTERNATIVES))
 
     def plainly_called(self, start: int) -> bool:
         """True for "you're pathetic", "you clown", "Cllr Smith is a total clown",

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from bot.policy.prefilter import PREFILTER
+
 GROUP_TERMS: dict[str, tuple[str, ...]] = {
     "race or nationality": (
         "black people", "blacks", "black folk", "whites", "white people", "asians", "asian people",
@@ -81,9 +83,15 @@ GROUP_RE = re.compile(
 _HEADS = frozenset(t.split()[-1] for t in GROUP_OF)
 
 
-def group_mentions(text: str, words: frozenset[str] | None) -> list[tuple[int, int, str]]:
+# Term by term, only the terms in the post (``bot.policy.prefilter``).
+GROUP_ALTERNATIVES = PREFILTER.alternatives(GROUP_RE)
+
+
+def group_mentions(text: str, words: frozenset[str] | None,
+                   bits: int | None = None) -> list[tuple[int, int, str]]:
     """(start, end, characteristic) of each group term in normalised ``text``
-    (``words``: its words, to skip the scan when no term can be there; ``None``: scan)."""
+    (``words``: its words, to skip the scan when no term can be there; ``None``: scan;
+    ``bits``: its pre-filter bits, so only the terms whose strings are there are tried)."""
     if words is not None and words.isdisjoint(_HEADS):
         return []
-    return [(m.start(), m.end(), GROUP_OF[m.group()]) for m in GROUP_RE.finditer(text)]
+    return [(m.start(), m.end(), GROUP_OF[m.group()]) for m in GROUP_ALTERNATIVES.finditer(text, bits)]

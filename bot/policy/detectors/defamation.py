@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import Any
 
 from bot.policy.analysis import Analysis, Hit
+from bot.policy.prefilter import PREFILTER
 
 ACCUSATION_RE = re.compile(
     r"(?<![a-z])(?:fiddl(?:ing|ed|es)\s+(?:his|her|their|the)\s+(?:expenses|books|accounts|figures|mileage)|"
@@ -186,6 +187,8 @@ _TRIGGERS = frozenset(
     "paying pay fabricated forged faked falsified burned burnt binned destroying evidence".split()
 )
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+# Tried form by form, only the forms whose strings are in the post (``bot.policy.prefilter``).
+_ACCUSATIONS = PREFILTER.alternatives(ACCUSATION_RE)
 # "She is corrupt and took backhanders": he or she as the subject of the accusation.
 _SUBJECT = re.compile(r"(?<![a-z])(?:he|she)(?:'s|\s+(?:is|was|has|had|took|takes|stole|rigged|lied|forged))(?![a-z])")
 _PRONOUN = re.compile(r"(?<![a-z])(?:he|she|him|her|his|hes|shes)(?![a-z])")
@@ -218,10 +221,11 @@ def accusation(a: Analysis, params: dict[str, Any]) -> Hit | None:
     """An accusation of crime or dishonesty against a specific person (for the clerk's judgement)."""
     if not a.may_match(ACCUSATION_RE):
         return None
+    bits = a.bits_for(_ACCUSATIONS)
     named_post = bool(a.people) or _ROLE_PERSON.search(a.text) is not None or _full_names(a)
     for sentence in _SENTENCE.finditer(a.text):
         start, end = sentence.span()
-        found = ACCUSATION_RE.search(a.text, start, end)
+        found = _ACCUSATIONS.search(a.text, bits, start, end)
         if found is None or a.reported(found.start(), found.end()):
             continue
         subject = _SUBJECT.search(a.text, max(start, found.start() - 20), found.start() + 12)

@@ -23,6 +23,7 @@ from typing import Any
 
 from bot.policy.analysis import Analysis, Hit
 from bot.policy.groups import GROUP_WORDS
+from bot.policy.prefilter import PREFILTER
 
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 NEGATIVE = (
@@ -159,6 +160,7 @@ FORMS = ((GENERALISE_RE, "a derogatory generalisation or dehumanisation"),
          (BEHAVIOUR_RE, "a derogatory generalisation"),
          (EXCLUDE_RE, "a call to exclude or expel a group"),
          (STEREOTYPE_RE, "a stereotype used to demean"))
+_FORM_ALTERNATIVES = tuple(PREFILTER.alternatives(pattern) for pattern, _ in FORMS)
 PRONOUN_GROUP = _PRONOUN_GROUP = re.compile(
     r"(?<![a-z])(?:those|these)\s+(?:[a-z]+\s+)?people|their\s+kind|they\s+(?:all\s+)?(?:breed|multiply|swarm|spawn)\s+like|(?:ship|send|deport)\s+them|no\s+more\s+of\s+them|\(\(\("
 )
@@ -195,10 +197,11 @@ def group_hate(a: Analysis, params: dict[str, Any]) -> Hit | None:
 
 
 def _form_in(a: Analysis, sentence: str, offset: int, groups: list[tuple[int, int, str]]) -> Hit | None:
-    for pattern, label in FORMS:
+    for (pattern, label), alternatives in zip(FORMS, _FORM_ALTERNATIVES, strict=True):
         if not a.may_match(pattern):  # not in the post, so not in this sentence
             continue
-        for m in pattern.finditer(sentence):
+        # The post's strings cover the sentence's: only its possible alternatives are tried.
+        for m in alternatives.finditer(sentence, a.bits_for(alternatives)):
             lo, hi = offset + m.start(), offset + m.end()
             if a.reported(lo, hi) or _negated(sentence, m.start()):
                 continue

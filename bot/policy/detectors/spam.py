@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.policy.analysis import Analysis, Hit, domain_matches
+from bot.policy.prefilter import PREFILTER
 
 SHORTENERS = frozenset({
     "bit.ly", "tinyurl.com", "t.co", "goo.gl", "ow.ly", "is.gd", "buff.ly", "rebrand.ly",
@@ -94,6 +95,8 @@ SPAM_PHRASES = re.compile(
     # Crypto "giveaways": "send 0.1 ETH, get 1 ETH back".
     r"(?:send|get)\s+(?:me\s+|us\s+)?\d+(?:[.,]\d+)?\s?(?:eth|btc|bitcoin|usdt|sol|doge|bnb|xrp)(?:\s+back)?)(?![a-z])"
 )
+# Tried phrase by phrase, only the phrases whose strings are in the post (``bot.policy.prefilter``).
+_PHRASES = PREFILTER.alternatives(SPAM_PHRASES)
 # UK premium-rate and revenue-sharing numbers (09, 0870-0873, 0844-0845): a charged line is
 # a commercial signal. An ordinary phone number (a resident's, a business's) is not.
 _NUMBER_RE = re.compile(r"(?<![\d+])0[\d \-]{9,13}\d(?!\d)")
@@ -260,7 +263,7 @@ def _spam_phrases(a: Analysis) -> list[str]:
         if (not a.gated or not a.words.isdisjoint(_PHRASE_TRIGGERS) or any(c in a.text for c in "£$€%")
                 or _glued_money(a.text)) \
                 and a.may_match(SPAM_PHRASES):
-            found = list(dict.fromkeys(m.group() for m in SPAM_PHRASES.finditer(a.text)))
+            found = list(dict.fromkeys(m.group() for m in _PHRASES.finditer(a.text, a.bits_for(_PHRASES))))
         a.__dict__["_spam_phrases"] = found
     return a.__dict__["_spam_phrases"]
 
@@ -285,7 +288,7 @@ def spam(a: Analysis, params: dict[str, Any]) -> Hit | None:
         return None
     spans = tuple(link.span for link in a.links if link.span is not None)
     if _spam_phrases(a):
-        spans += tuple(a.span(m.start(), m.end()) for m in SPAM_PHRASES.finditer(a.text))
+        spans += tuple(a.span(m.start(), m.end()) for m in _PHRASES.finditer(a.text, a.bits_for(_PHRASES)))
     detail = "Signals: " + "; ".join(text for _, text in signals) + "."
     return Hit(spans=spans, detail=detail, score=min(1.0, total / 10))
 
