@@ -29,3 +29,15 @@ def test_a_model_without_a_checksum_file_still_loads(tmp_path: Path) -> None:
     copy = tmp_path / "other.json.gz"
     shutil.copy(MODEL_FILE, copy)
     assert Classifier.load(copy).heads[1].name == "spam"
+
+
+def test_one_head_can_be_loaded_alone_with_the_same_scores() -> None:
+    both = Classifier.load(MODEL_FILE)
+    spam = Classifier.load(MODEL_FILE, only=("spam",))
+    assert spam.sha256 == both.sha256  # the same checked file
+    assert len(spam.weights) < len(both.weights)
+    for text in ("win a free iphone!!! click the link in my bio url", "when is the next meeting?"):
+        assert set(spam.scores(text)) == {"spam"}
+        assert spam.scores(text)["spam"] == pytest.approx(both.scores(text)["spam"], abs=1e-9)
+    with pytest.raises(ValueError, match="has no head"):
+        Classifier.load(MODEL_FILE, only=("threat",))
