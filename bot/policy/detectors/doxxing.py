@@ -97,6 +97,9 @@ _OWN_START = re.compile(r"\s*(?:my|our|i|i'm|i'?ve|we|we're|me)(?![a-z])")
 
 def whereabouts(a: Analysis) -> list[tuple[int, int]]:
     """Sentences giving someone else's whereabouts with a time (see above)."""
+    # Each needs a presence word and someone in one sentence: none in the whole post, none at all.
+    if a.gated and not (a.may_match(_PRESENCE) and (a.may_match(_SOMEONE) or a.people)):
+        return []
     found = []
     for m in _SENTENCE.finditer(a.text):
         start, end = m.span()
@@ -113,7 +116,8 @@ def whereabouts(a: Analysis) -> list[tuple[int, int]]:
 
 
 def maybe_vehicle(a: Analysis, params: dict[str, Any]) -> bool:
-    return not a.words.isdisjoint(VEHICLE_WORDS) or (a.has_digit and PLATE_RE.search(a.text) is not None)
+    # Without a vehicle word only "X drives a ..." can be found (a plate counts only with one).
+    return not a.words.isdisjoint(VEHICLE_WORDS) or a.may_match(CAR_OF_RE)
 
 
 def vehicle_details(a: Analysis, params: dict[str, Any]) -> Hit | None:
@@ -184,7 +188,8 @@ def _public_duty(a: Analysis, start: int, end: int) -> bool:
 
 def workplace_times(a: Analysis, params: dict[str, Any]) -> Hit | None:
     """Where a person works together with when they are there ("works at Tesco, finishes at 6")."""
-    spans = [a.span(m.start(), m.end()) for m in WORKPLACE_RE.finditer(a.text) if not _public_duty(a, *m.span())]
+    found = WORKPLACE_RE.finditer(a.text) if a.may_match(WORKPLACE_RE) else ()
+    spans = [a.span(m.start(), m.end()) for m in found if not _public_duty(a, *m.span())]
     if not spans and (a.has_digit or not a.words.isdisjoint(DAY_WORDS)):
         spans = [a.span(s, e) for s, e in whereabouts(a) if not _public_duty(a, s, e)]
     if not spans:
