@@ -391,7 +391,8 @@ class Analysis:
             return True
         subject_end = m.start()
         words = WORD_RE.findall(self.text, max(0, subject_end - 30), subject_end)
-        if words and words[-1] in THIRD_PERSON | ROLES:
+        if words and (words[-1] in THIRD_PERSON | ROLES
+                      or words[-1] in _surnames_of(tuple(self.ctx.council.people))):
             return True
         return any(subject_end - 2 <= b <= subject_end for _, b in self.people)
 

@@ -65,6 +65,17 @@ THREAT = [
     ("I know you lock up the pavilion alone on a Friday, Tom.",
      "I know the pavilion is locked up on a Friday, Tom, so we'll come Saturday."),
     ("Ah'll batter yer, Brown, mark my words.", "Ah'll be at the market Saturday, Brown, mark my words."),
+    ("Keep pushing this, Brown, and you'll be sorry.",
+     "Keep pushing for the crossing, Brown, you'll be sorry you didn't sooner!"),
+    ("You won't be smiling when I'm finished with you, Sarah.",
+     "You won't be smiling when you see the council tax bill, Sarah."),
+    ("If the pool closes, I'm coming for Cllr Smith.", "If the pool closes, I'm writing to Cllr Smith."),
+    ("I'll be at the back of the hall Tuesday, Smith, and I'll follow you home.",
+     "I'll be at the back of the hall Tuesday, Smith, come and say hello."),
+    ("One more word from you, Jane, and I'll knock your teeth out.",
+     "One more word from you, Jane, and I'll knock the meeting on the head, it's late."),
+    ("Wait for me after the meeting, Smith, and we'll see how tough you are.",
+     "Wait for me after the meeting, Smith, and we'll see how the vote went."),
 ]
 
 HATE = [
@@ -89,6 +100,11 @@ HATE = [
     ("Pensioners should hurry up and die and free up the houses.",
      "Pensioners should hurry up and book for the Christmas lunch, it's filling up."),
     ("Close the refugee hotel. Go home, the lot of you.", "Close the hall at six. Go home, the lot of you, and rest!"),
+    ("Muslims are all extremists, every single one.", "Muslims are all invited to the interfaith supper."),
+    ("Gypsies should be driven out of the town for good.",
+     "Gypsies should be driven to the new site by the council bus."),
+    ("Jews are behind all the money problems in this country.",
+     "Volunteers are behind all the hanging baskets in town."),
 ]
 
 DEFAMATION = [
@@ -118,12 +134,23 @@ DEFAMATION = [
      "Funny how the hall budget vanished on consultants again, where are the accounts?"),
     ("Where did the playpark money go, Cllr Brown? Into your own pocket?",
      "Where did the playpark money go, Cllr Brown? Can we see the accounts?"),
+    ("Jane Smith bribed her way onto the planning committee.",
+     "Jane Smith worked her way onto the planning committee."),
+    ("The clerk forged my signature on the allotment agreement.",
+     "The clerk needed my signature on the allotment agreement."),
+    ("The clerk has been cooking the accounts to hide what she spends.",
+     "The clerk has been cooking for the lunch club."),
+    ("Jane Smith was sacked from her last council for gross misconduct.",
+     "Jane Smith was thanked by her last council for her service."),
 ]
 
 HARASSMENT = [
     ("Cllr Brown is a proper numptie.", "I'm a proper numptie, I left my brolly at the meeting."),
     ("You absolute tosspot, Brown.", "Absolute tosspot of a day, the bins went out twice."),
     ("What a wet lettuce you are, Cllr Smith.", "The allotment's wet lettuce crop was a wash-out."),
+    ("Brown's a melt, a muppet and a massive knobhead.", "The brown bin is a joke, never emptied."),
+    ("Brown is a gobby little toad.", "The toad in the pond is a gobby little thing."),
+    ("Everyone tell him what a useless prick he is, Brown deserves it.", "What a useless tool this parking app is."),
 ]
 
 PERSONAL_DATA = [
@@ -134,6 +161,10 @@ PERSONAL_DATA = [
 ]
 
 CIVIL_GUARDS = [
+    "The man who screamed 'I'll have you sacked, you stupid bitch' at the car park attendant should be ashamed.",
+    "The Gazette says the Rock Street burglary case has gone to the Crown Court. Let's not speculate.",
+    "The sign for Cockshoot Lane has been nicked again.",
+    "This effing contraflow has added forty minutes to my commute.",
     "Cllr Brown's surgery is at the library every Saturday at 10, pop along.",
     "Councillor Smith holds a drop-in at the Armstrong Hall every Friday at 2pm.",
     "Call the Swan on 01632 960123 to book for the quiz night.",

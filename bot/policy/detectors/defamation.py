@@ -90,7 +90,11 @@ _GENERAL = (
     r"|(?:diddl|cheat|conn|scamm)(?:ed|ing)\s+(?:[^\s.!?]+\s+){0,4}?out\s+of\s+(?:(?:his|her|their|my|our|the)\s+)?"
     r"(?:[a-z]+\s+)?(?:money|savings|thousands|millions|hundreds|£|cash|inheritance|pension|house|land|wages|rent|"
     r"deposit|fees|grant)"
-    r"|cheat(?:ed|ing)\s+(?:his|her|their)\s+way|(?:hands?|fingers)\s+in\s+the\s+(?:till|cash\s+box|pot|kitty|"
+    r"|(?:cheat|brib|li|conn|fiddl|buy|bought|rigg|forg|lie)(?:ed|ing|d)?\s+(?:his|her|their)\s+way\s+(?:onto|into|on|in|to|through)|"
+    r"forg(?:ed|ing|es)\s+(?:my|his|her|their|our|a|the)\s+(?:[a-z]+\s+)?(?:signatures?|name|receipts?|documents?|"
+    r"minutes|accounts|votes?|papers|references?|qualifications|certificates?)"
+    r"|cook(?:ing|ed|s)\s+the\s+(?:accounts|figures|numbers|minutes|results|count)"
+    r"|sacked\s+(?:[a-z]+\s+){0,4}?for\s+(?:[a-z]+\s+){0,2}?(?:theft|fraud|misconduct|stealing|abuse|bullying|assault)|(?:hands?|fingers)\s+in\s+the\s+(?:till|cash\s+box|pot|kitty|"
     r"biscuit\s+tin|cookie\s+jar)"
     # falsifying records
     r"|doctor(?:ed|ing|s)\s+(?:the\s+)?(?:[a-z]+\s+)?(?:minutes|figures|accounts|books|records|survey|results|"
@@ -184,6 +188,7 @@ _TRIGGERS = frozenset(
     "funny strange odd interesting curious convenient into off claiming claimed claims claim rips ripped "
     "ripping hits batters hit battered sells sell selling fiddle lied messing messed drove drives driving "
     "helping helped helps claim took got grant overtime fakes wanted sending sent pictures photos "
+    "way bribed bribing lying lied rigged cooking cooked sacked "
     "paying pay fabricated forged faked falsified burned burnt binned destroying evidence".split()
 )
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")

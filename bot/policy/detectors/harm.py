@@ -92,6 +92,8 @@ _MEANS = (
     r"(?:i'?ll|i\s+will|gonna|going\s+to|swear\s+i'?ll)\s+end\s+(?:you|u|ya|him|her|them)(?![a-z])|"
     r"(?:see|find\s+out)\s+if\s+(?:you|u|he|she|they)\s+can\s+still\s+(?:walk|talk|stand|see|breathe)|"
     r"(?:car|cars|house|van|home|windows?|shop)\s+(?:gets|will\s+get|is\s+getting|'ll\s+get)\s+it(?![a-z])|"
+    r"(?:knock|kick|punch|smash)(?:s|ed|ing)?\s+(?:your|ur|his|her|their)\s+(?:teeth|lights|head|block)\s+"
+    r"(?:out|in|off)|"
     r"(?:spade|shovel|bat|brick|hammer|crowbar|plank|bottle|pint\s+glass|fist|iron\s+bar|golf\s+club)\s+"
     r"(?:across|over|round|to|in|into|through)\s+(?:the|his|her|your|ur|their)\s+(?:head|face|skull|knees|kneecaps|"
     r"back|legs|teeth|jaw)|"
@@ -176,7 +178,7 @@ _VEILED = (
 )
 # Veiled intimidation that needs no harm word, only a target in the same sentences.
 _VEILED_ALONE = (
-    r"find\s+out\s+what\s+happens\s+(?:to\s+(?:people|those|anyone|folk|you|him|her|them|your|his|their)|"
+    r"(?:find\s+out|learn|discover)\s+what\s+happens\s+(?:to\s+(?:people|those|anyone|folk|you|him|her|them|your|his|their)|"
     r"when\s+(?:you|people|anyone|someone|they)\s+(?:cross|mess|upset|annoy|push|wind))|what\s+happens\s+to\s+(?:people|those|anyone|folk)\s+who|"
     r"(?:people|those|anyone|folk)\s+who\s+cross(?:es)?\s+(?:me|us)|cross\s+me\s+again|"
     r"(?:shame|pity|awful|terrible)\s+if\s+(?:it|she|he|they|you|something|anything)\s+(?:had|ate|got|fell|"
@@ -187,6 +189,11 @@ _VEILED_ALONE = (
     r"(?:people|others|folk)\s+have\s+(?:disappeared|gone\s+missing|been\s+hurt|ended\s+up\s+\w+)\s+for\s+less|"
     r"careful\s+who\s+(?:you|she|he|they)\s+(?:upsets?|cross(?:es)?|annoys?|mess(?:es)?\s+with)|"
     r"(?:i|we)\s+know\s+(?:your|his|her|their)\s+(?:routine|movements|schedule|habits|timetable)|"
+    r"(?:you'?ll|you\s+will|he'?ll|she'?ll|they'?ll)\s+be\s+sorry(?!\s+(?:you|to|if|that|for|about)(?![a-z]))|"
+    r"when\s+(?:i'?m|i\s+am|we'?re)\s+(?:finished|done)\s+with\s+(?:you|u|him|her|them)|"
+    r"(?:i'?m|we'?re|i\s+am|we\s+are)\s+coming\s+for|follow(?:ing)?\s+(?:you|u|him|her|them)\s+home|"
+    r"get\s+what\s+(?:you|they|he|she)\s+deserves?|"
+    r"see\s+how\s+(?:tough|hard|brave|big|clever|mouthy|cocky)\s+(?:you|he|she|they)\s+(?:are|is|really\s+are)|"
     r"make\s+(?:you|u|him|her|them)\s+pay(?!\s+(?:for\s+parking|the|a|your|his|her|more|less|back))|"
     r"sleep\s+with\s+(?:one\s+eye\s+open|the\s+lights?\s+on|a\s+knife|a\s+bat)|"
     r"check\s+(?:your|ur|his|her|their)\s+(?:brakes|wheel\s+nuts)|check\s+under\s+(?:your|ur|his|her|their)\s+car|"
@@ -232,7 +239,8 @@ _VEILED_ALONE = (
     r"(?:your|his|her|[a-z]+'s)\s+(?:little\s+)?(?:boy|son|lad|girl|daughter|kids|children|grandkids)\s+"
     r"(?:\w+\s+){0,3}?"
     r"(?:plays?|walks?|goes|go|catch(?:es)?|training|come\s+out\s+of\s+school)\s+(?:[^\s.!?]+\s+){0,10}?"
-    r"(?:morning|afternoon|evening|night|monday|tuesday|wednesday|thursday|friday|saturday|sunday|gate)"
+    r"(?:morning|afternoon|evening|night|monday|tuesday|wednesday|thursday|friday|saturday|sunday|gate|"
+    r"\d{1,2}[.:]\d{2})"
 )
 # Bringing a weapon to the council's meeting or office needs no other target.
 _ARMED = (
@@ -278,6 +286,8 @@ HARM_WORDS = _inflections(
 )
 VEILED_WORDS = frozenset(
     "find happens cross coming days numbered back backs yourself yourselves himself herself shoulder "
+    "learn discover finished done follow following deserve tough hard big knock kick punch smash teeth "
+    "lights head block walk walks past "
     "it had ate got fell caught suffered disappeared tripped swallowed brake lines waiting less careful "
     "routine movements schedule habits timetable gets matches petrol lighter accelerant little "
     "stretcher bag pay sleep check brakes nuts friends mates lads boys deserves deserve coming "

@@ -44,7 +44,8 @@ NEGATIVE = (
     r"handouts|houses?|homes|nhs|cash|stuff|hotels?|freebies)|"
     r"here\s+to\s+(?:scrounge|sponge|leech|take\s+(?:our|what))|twisted|perverted|unclean|smelly|stinking|"
     r"savages?|barbaric|barbarians|pests?|a\s+blight|(?:a\s+)?curse|demons|devils|grooming\s+gangs?|"
-    r"sex\s+offenders|paedophile\s+gangs|breeding\s+machines|"
+    r"sex\s+offenders|paedophile\s+gangs|breeding\s+machines|extremists?|jihadis?|fanatics|radicals|"
+    r"behind\s+(?:all|most|every)\s+(?:of\s+)?(?:the\s+)?[a-z]+|"
     r"to\s+blame\s+for\s+(?:all|every|most|the)|behind\s+(?:all|most)\s+(?:the\s+)?(?:crime|trouble|problems))"
 )
 _Q = r"(?:all|just|always|nothing\s+but|basically|mostly|naturally|really|such|so|a\s+bunch\s+of|a\s+load\s+of|" \
@@ -101,7 +102,7 @@ EXCLUDE_RE = re.compile(
     r"|(?:should|must|need\s+to|ought\s+to)\s+(?:all\s+)?(?:be\s+)?(?:banned|deported|kept\s+(?:out|away)|"
     r"sent\s+(?:back|home)|removed|locked\s+up|thrown\s+out|kicked\s+out|go\s+back|leave|"
     r"stay\s+(?:out|away)|stay\s+in\s+[a-z]+,?\s+not\s+here|locked\s+away|put\s+away|put\s+down|"
-    r"got\s+rid\s+of|shipped\s+(?:off|out|back)|rounded\s+up|segregated|sterili[sz]ed|moved\s+on\s+for\s+good|"
+    r"got\s+rid\s+of|shipped\s+(?:off|out|back)|(?:driven|run|hounded|thrown|kicked|burned|burnt|forced)\s+out|rounded\s+up|segregated|sterili[sz]ed|moved\s+on\s+for\s+good|"
     r"run\s+out\s+of\s+(?:town|here)|hurry\s+up\s+and\s+die|die\s+off|drop\s+dead|just\s+die)(?![a-z])"
     r"|(?:don'?t|do\s+not|doesn'?t|does\s+not|will\s+never|never)\s+belong\s+(?:here|in\s+(?:this|our|britain|"
     r"england|the\s+uk|a\s+(?:christian|civilised|decent))|on\s+(?:the|our|any)\s+(?:council|committee|board)|"
