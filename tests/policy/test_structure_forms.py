@@ -190,6 +190,26 @@ def test_civil_posts_that_used_to_trip_a_rule(text):
     assert grounds(text) == set(), text
 
 
+def test_the_second_opinion_needs_a_person_not_a_thing_or_a_pet():
+    """The guards in front of the classifier's second opinion (standard tier), each
+    next to a post it must still reach."""
+    from bot.policy.detectors.statistical import abuse_classifier
+    from bot.policy.engine import load_engine as load
+
+    engine = load(tier="standard")
+
+    def second_opinion(text: str) -> bool:
+        found = engine.evaluate(text_item(text), example_context())
+        return any(f.rule_id == "abuse_second_opinion" for f in found)
+
+    assert abuse_classifier is not None
+    for civil in ("Our cat is a fat lazy slob and I love him.",
+                  "I was a proper idiot and parked in the disabled bay by mistake.",
+                  "Absolutely disgusted that the youth club funding was cut while the mayor's car stays."):
+        assert not second_opinion(civil), civil
+    assert second_opinion("My neighbour is a fat lazy slob and I hate him.")
+
+
 def test_a_workplace_with_times_is_still_personal_data():
     found = findings("Brown's wife works at the dental surgery on Castle Street, Monday to Thursday 8.30 till 4.")
     assert any(f.ground is Ground.PERSONAL_DATA and f.severity >= Severity.MEDIUM for f in found)

@@ -41,6 +41,17 @@ def _roles_only_as_owners(a: Analysis) -> bool:
     return bool(ends) and all(_ROLE_THING_RE.match(a.text, e) for e in ends)
 
 
+# "Our cat is a fat lazy slob and I love him": "him" is the pet, not a person.
+_PET_RE = re.compile(
+    r"(?<![a-z])(?:my|our|the)\s+(?:[a-z]+\s+)?(?:cat|dog|puppy|pup|kitten|pony|horse|budgie|parrot|rabbit|hamster|"
+    r"tortoise|goat|spaniel|labrador|terrier|collie|whippet|greyhound|staffie|cockapoo)(?![a-z])"
+)
+
+
+def _only_a_pet(a: Analysis) -> bool:
+    return a.target == "a person" and _PET_RE.search(a.text) is not None
+
+
 INSULT_LISTS = ("insults_uk", "insults_general", "insults_weak")
 
 
@@ -63,7 +74,7 @@ def abuse_classifier(a: Analysis, params: dict[str, Any]) -> Hit | None:
     if not target or a.quotes_reported_speech or (a.may_match(COUNTER_RE) and COUNTER_RE.search(a.text)):
         return None  # about things, or reporting / condemning abuse
     if (a.may_match(CONDEMN_RE) and CONDEMN_RE.search(a.text)) or _insults_only_self_aimed(a) \
-            or _roles_only_as_owners(a):
+            or _roles_only_as_owners(a) or _only_a_pet(a):
         return None  # condemning someone else's abuse; an insult the author says of themselves
     head = str(params.get("head", "offensive"))
     if head == "hate" and not a.groups and not (a.may_match(PRONOUN_GROUP) and PRONOUN_GROUP.search(a.text)):
