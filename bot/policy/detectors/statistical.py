@@ -77,8 +77,9 @@ def abuse_classifier(a: Analysis, params: dict[str, Any]) -> Hit | None:
             or _roles_only_as_owners(a) or _only_a_pet(a):
         return None  # condemning someone else's abuse; an insult the author says of themselves
     head = str(params.get("head", "offensive"))
-    if head == "hate" and not a.groups and not (a.may_match(PRONOUN_GROUP) and PRONOUN_GROUP.search(a.text)):
-        return None  # hate is about a group: "my dog is a plonker, sorry Cllr Brown" names none
+    if (head == "hate" and target == "a councillor or member of staff" and not a.groups
+            and not (a.may_match(PRONOUN_GROUP) and PRONOUN_GROUP.search(a.text))):
+        return None  # hate is about a group: "my dog is a plonker, sorry Cllr Brown" is about a councillor
     score = a.scores.get(head)
     if score is None or score < float(params.get("threshold", 0.5)):
         return None
