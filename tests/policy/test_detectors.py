@@ -281,3 +281,31 @@ def test_personal_accounts_setting_is_read(tmp_path):
     config.write_text(yaml.safe_dump(doc), encoding="utf-8")
     settings = load_settings(config)
     assert tuple(settings.council.personal_accounts) == ("@janesmith@mastodon.social",)
+
+
+_EXPLAIN = """
+from bot.domain import Author
+from bot.policy.engine import load_engine
+from bot.policy.evaluation import example_context, text_item
+engine = load_engine(classifier=False)
+author = Author(remote_id="x", handle="thornburytc-official.bsky.social",
+                display_name="Thornbury Town Council Official")
+for f in engine.evaluate(text_item("Road closure notice for Saturday", author=author), example_context()):
+    print(f.rule_id, f.explanation)
+"""
+
+
+def test_an_impersonation_explanation_does_not_depend_on_the_hash_seed():
+    """The evidence keeps the explanation: the same post must get the same words in every process
+    (the names were once tried in a set's order, which changes with PYTHONHASHSEED)."""
+    import os
+    import subprocess
+    import sys
+
+    outputs = set()
+    for seed in map(str, range(8)):
+        done = subprocess.run([sys.executable, "-c", _EXPLAIN], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed})
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
+    assert "impersonat" in outputs.pop()

@@ -91,9 +91,11 @@ def _impersonation(a: Analysis, params: dict[str, Any]) -> Hit | None:
     council = a.ctx.council
     if _is_official(author.handle, council.official_accounts) or author.handle == a.ctx.account_handle:
         return None
-    names = {skeleton(author.display_name), skeleton(handle_local(author.handle))} - {""}
-    officials = {skeleton(council.name)} | {skeleton(handle_local(h)) for h in council.official_accounts}
-    officials.discard("")
+    # In a fixed order (not a set's, which changes with the hash seed), so the same
+    # post always gets the same explanation in the evidence.
+    names = sorted({skeleton(author.display_name), skeleton(handle_local(author.handle))} - {""})
+    officials = sorted(({skeleton(council.name)} | {skeleton(handle_local(h)) for h in council.official_accounts})
+                       - {""})
     limit = int(params.get("max_edits", 2))
     for name in names:
         for official in officials:
