@@ -28,6 +28,7 @@ from bot.policy.engine import PolicyEngine  # noqa: E402
 from bot.policy.evaluation import example_context, text_item  # noqa: E402
 from bot.policy.normalise import normalise  # noqa: E402
 from bot.policy.transformer import MANIFEST, MODEL_DIR, load_shared, read_manifest  # noqa: E402
+from bot.policy.transformer_tier import WithStandardSpam  # noqa: E402
 from scripts import transformer_data  # noqa: E402
 from scripts import validate_classifier as vc  # noqa: E402
 
@@ -63,29 +64,32 @@ def main() -> int:
     print(f"encoder {encoder.sha256[:12]} ({MANIFEST}), standard spam head out of fold")
     table = vc.fitted_scores("spam")
     rows = {name: unseen_posts(name, manifest) for name in ("sms", "youtube")}
-    scored = {}
+    scored: dict[str, list[tuple[str, int, dict[str, float], float]]] = {}
     for name, posts in rows.items():
         texts = [base.classifier_text(normalise(t)) for t, _ in posts]
-        enc = encoder.scores_batch(texts)
-        scored[name] = [(t, y, e, vc.lookup(table, c)) for (t, y), c, e in zip(posts, texts, enc, strict=True)]
+        encoded = encoder.scores_batch(texts)
+        scored[name] = [(t, y, e, vc.lookup(table, c)) for (t, y), c, e in zip(posts, texts, encoded, strict=True)]
+    paired = base.classifier
+    if not isinstance(paired, WithStandardSpam):
+        sys.exit("the rules file's transformer tier does not read the standard spam head (classifier.spam_model)")
     choices = [("encoder head alone", lambda e, s: e, float(manifest["thresholds"]["spam"])),
-               ("standard head alone", lambda e, s: s, float(base.classifier.spam.meta["thresholds"]["spam"]))]
+               ("standard head alone", lambda e, s: s, float(paired.spam.meta["thresholds"]["spam"]))]
     choices += [(f"mean of both at {m}", lambda e, s: (e + s) / 2, m) for m in args.mean]
     for label, combine, threshold in choices:
         rules = [replace(r, params={**r.params, "classifier_threshold": threshold}) if r.detector == "spam" else r
                  for r in base.rules]
         engine = PolicyEngine(replace(base.ruleset, rules=rules), base.classifier)
         cells = []
-        for name, posts in scored.items():
+        for name, items in scored.items():
             tp = fp = fn = 0
-            for i, (text, label_, enc, std) in enumerate(posts):
+            for i, (text, label_, enc, std) in enumerate(items):
                 preset = {**enc, "spam": combine(enc["spam"], std)}
                 found = engine._run(text_item(text, i), example_context(), preset)[0]
                 spam = any(f.ground == Ground.SPAM for f in found)
                 tp += label_ and spam
                 fp += (not label_) and spam
                 fn += label_ and not spam
-            cells.append(f"{name} ({len(posts)}, {tp + fn} spam): "
+            cells.append(f"{name} ({len(items)}, {tp + fn} spam): "
                          f"P {tp / max(1, tp + fp):.3f} R {tp / max(1, tp + fn):.3f}")
         print(f"- {label} ({threshold}): " + "; ".join(cells), flush=True)
     return 0
