@@ -115,24 +115,56 @@ def test_only_an_expired_lease_from_another_host_is_recovered(app: App, clock: F
 
 def test_an_owner_on_this_host_that_has_exited_is_recovered_at_once(app: App, clock: FakeClock) -> None:
     review_id = approve_block(app)
-    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    gone_pid = int(child.stdout)
-    dead = leases.Owner(leases.me().host, gone_pid, "2026-11-02T09:00:00Z").key
+    dead = subprocess.run([sys.executable, "-c", "from bot import leases; print(leases.me().key)"],
+                          capture_output=True, text=True, check=True).stdout.strip()  # a real owner, now exited
+    assert leases.Owner.parse(dead) is not None and leases.Owner.parse(dead).identity  # type: ignore[union-attr]
     claimed_by(app, review_id, dead, clock.now + timedelta(minutes=2))
     assert app.moderator.execute_due().done == 1
 
 
 def test_owner_liveness() -> None:
     me = leases.me()
-    assert leases.Owner.parse(me.key) == me
-    assert leases.process_started(me.pid) == me.started
+    assert me.identity and leases.Owner.parse(me.key) == me
+    assert leases.process_identity(me.pid) == me.identity
     assert leases.owner_is_gone(me.key, "actions", 1)  # this process, but not working on it
     with leases.holding("actions", 1, lambda: True, timedelta(hours=1)):
         assert not leases.owner_is_gone(me.key, "actions", 1)
     assert not leases.owner_is_gone(OTHER_HOST, "actions", 1)  # another host: only expiry counts
-    restarted = leases.Owner(me.host, me.pid, "2020-01-01T00:00:00Z")  # the pid now belongs to a newer process
-    assert leases.owner_is_gone(restarted.key, "actions", 1)
+    boot, namespace, tick = me.identity.split(" ")
+    restarted = leases.Owner(me.host, me.pid, me.started, f"{boot} {namespace} {int(tick) - 1}")
+    assert leases.owner_is_gone(restarted.key, "actions", 1)  # the pid now belongs to a newer process
+    rebooted = leases.Owner(me.host, me.pid, me.started, f"00000000-0000-0000-0000-000000000000 {namespace} {tick}")
+    assert leases.owner_is_gone(rebooted.key, "actions", 1)  # written before the host was rebooted
     assert leases.owner_is_gone(None, "actions", 1)  # a claim from before leases existed
+
+
+def test_a_live_owner_is_not_taken_for_gone_when_the_clock_moves(monkeypatch: Any) -> None:
+    """CI once saw a live process's start time, worked out in UTC from the boot time, move by
+    ten seconds between two readings (a paused and resumed virtual machine): liveness must
+    not read the clock at all."""
+    code = "from bot import leases; print(leases.me().key, flush=True); input()"
+    child = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None
+        key = child.stdout.readline().strip()
+        assert not leases.owner_is_gone(key, "actions", 1)
+        real_read = leases._read
+        monkeypatch.setattr(leases, "_read", lambda path: "btime 1" if path == "/proc/stat" else real_read(path))
+        assert leases.process_started(child.pid) != leases.Owner.parse(key).started  # type: ignore[union-attr]
+        assert not leases.owner_is_gone(key, "actions", 1)
+    finally:
+        child.communicate("\n", timeout=30)
+    assert leases.owner_is_gone(key, "actions", 1)
+
+
+def test_owners_that_cannot_be_checked_are_left_to_expiry() -> None:
+    me = leases.me()
+    assert me.identity
+    boot, _, tick = me.identity.split(" ")
+    assert not leases.owner_is_gone(f"{me.host} pid {me.pid} started 2020-01-01T00:00:00Z", "actions", 1)  # no id
+    elsewhere = leases.Owner(me.host, me.pid, me.started, f"{boot} pid:[1] {tick}")  # another container
+    assert not leases.owner_is_gone(elsewhere.key, "actions", 1)
+    assert not leases.owner_is_gone(f"{me.host} pid {me.pid} started {me.started} id garbled", "actions", 1)
 
 
 def test_holding_renews_until_done() -> None:
