@@ -5,6 +5,7 @@
     .venv/bin/python scripts/evaluate_policy.py --heldout   # held-out parts (final figures only)
     .venv/bin/python scripts/evaluate_policy.py --fresh     # the fresh set (final figures only)
     .venv/bin/python scripts/evaluate_policy.py --fresh2    # the second fresh set (final figures only)
+    .venv/bin/python scripts/evaluate_policy.py --fresh3    # the third fresh set (final figures only)
     .venv/bin/python scripts/evaluate_policy.py --sets corpus olid --rules-only
 
 *Flagged* is any finding at all (what puts a post in the clerk's queue); *right
@@ -13,8 +14,9 @@ the council corpora in tests/policy/corpus (civil and breaches; ``*.tune.yaml`` 
 default, ``*.heldout.yaml`` with ``--heldout``, ``*.fresh.yaml`` with ``--fresh``: the
 fresh set, written later by someone who had not seen the detectors, never split and
 never tuned on; ``*.fresh2.yaml`` with ``--fresh2``: a second such set, written
-blind later still; with either, the public sets give their held-out parts, as with
-``--heldout``) and the public sets in
+blind later still; ``*.fresh3.yaml`` with ``--fresh3``: a third, written blind after
+that by someone else again; with any of them, the public sets give their held-out
+parts, as with ``--heldout``) and the public sets in
 ../shared/datasets, each split once into a training and a held-out part
 (bot/policy/datasets.py: fixed seed, EDOS by its official split). Without
 ``--heldout`` the public rows are the training parts, on which the classifier was
@@ -88,8 +90,10 @@ def evaluate_public(engine, name: str, heldout: bool) -> list[str]:
     return lines
 
 
-def corpus_part(heldout: bool, fresh: bool, fresh2: bool = False) -> str:
-    """The suffix of the council corpus files to read: tune, heldout, fresh or fresh2."""
+def corpus_part(heldout: bool, fresh: bool, fresh2: bool = False, fresh3: bool = False) -> str:
+    """The suffix of the council corpus files to read: tune, heldout, fresh, fresh2 or fresh3."""
+    if fresh3:
+        return "fresh3"
     return "fresh2" if fresh2 else "fresh" if fresh else "heldout" if heldout else "tune"
 
 
@@ -105,7 +109,7 @@ def evaluate_corpora(engine, part: str, show: bool = False,
     if batches:
         names += ", batch " + ", ".join(map(str, sorted(batches)))
     lines = corpus_tables(f"Council corpus, {part} part ({names})", report)
-    if show and part == "tune":  # never for the held-out or fresh(2) files: nobody may tune on them
+    if show and part == "tune":  # never for the held-out or fresh(2, 3) files: nobody may tune on them
         lines += ["", "Missed or on a wrong ground (tuning part):"]
         lines += [f"- [{c.ground}] {c.text!r}" for c in report.missed]
         lines += ["", "Civil posts flagged (tuning part):"]
@@ -149,35 +153,40 @@ def main() -> int:
     parser.add_argument("--fresh2", action="store_true",
                         help="the council corpora's second fresh set (*.fresh2.yaml), public sets' "
                              "held-out parts (final figures; never tune on what this shows)")
+    parser.add_argument("--fresh3", action="store_true",
+                        help="the council corpora's third fresh set (*.fresh3.yaml), public sets' "
+                             "held-out parts (final figures; never tune on what this shows)")
     parser.add_argument("--rules-only", action="store_true", help="without the statistical model")
     parser.add_argument("--tier", choices=["standard", "transformer"], default=None,
                         help="which second opinion (default: the rules file's, else the transformer)")
     parser.add_argument("--show", action="store_true",
                         help="list the tuning part's misses and false alarms "
-                             "(refused with --heldout, --fresh, --fresh2)")
+                             "(refused with --heldout, --fresh, --fresh2, --fresh3)")
     parser.add_argument("--batch", type=int, action="append", default=None, metavar="N",
                         help="only the council corpus posts of batch N (repeatable)")
     parser.add_argument("--sets", nargs="*", default=["corpus", *PUBLIC_SETS, "cases"],
                         choices=["corpus", *PUBLIC_SETS, "cases"])
     args = parser.parse_args()
-    if args.show and (args.heldout or args.fresh or args.fresh2):
+    fresh_any = args.fresh or args.fresh2 or args.fresh3
+    if args.show and (args.heldout or fresh_any):
         parser.error("--show lists posts for tuning; it is not available for the held-out or fresh files")
-    if args.heldout + args.fresh + args.fresh2 > 1:
-        parser.error("--fresh and --fresh2 already use the public sets' held-out parts; "
-                     "give one of --heldout, --fresh, --fresh2")
-    if args.batch and (args.fresh or args.fresh2):
+    if args.heldout + args.fresh + args.fresh2 + args.fresh3 > 1:
+        parser.error("--fresh, --fresh2 and --fresh3 already use the public sets' held-out parts; "
+                     "give one of --heldout, --fresh, --fresh2, --fresh3")
+    if args.batch and fresh_any:
         parser.error("the fresh files have no batches; --batch is for the split corpora")
-    public_heldout = args.heldout or args.fresh or args.fresh2
+    public_heldout = args.heldout or fresh_any
     engine = load_engine(path=args.rules, classifier=False if args.rules_only else None, tier=args.tier)
-    part = ("fresh2 (council corpora) and held-out (public sets)" if args.fresh2
+    part = ("fresh3 (council corpora) and held-out (public sets)" if args.fresh3
+            else "fresh2 (council corpora) and held-out (public sets)" if args.fresh2
             else "fresh (council corpora) and held-out (public sets)" if args.fresh
             else "held-out" if args.heldout else "tuning (training)")
     model = ("rules only" if engine.classifier is None
              else f"rules + classifier ({getattr(engine.classifier, 'tier', 'standard')} tier)")
     print(f"## Evaluation, {part} parts, {model}\n")
     if "corpus" in args.sets:
-        print("\n".join(evaluate_corpora(engine, corpus_part(args.heldout, args.fresh, args.fresh2), args.show,
-                                          args.batch)) + "\n")
+        part_name = corpus_part(args.heldout, args.fresh, args.fresh2, args.fresh3)
+        print("\n".join(evaluate_corpora(engine, part_name, args.show, args.batch)) + "\n")
     public = [s for s in args.sets if s in PUBLIC_SETS]
     if public:
         print(HEADER)

@@ -14,6 +14,7 @@ def test_each_option_reads_its_own_corpus_files():
     assert evaluate_policy.corpus_part(heldout=True, fresh=False) == "heldout"
     assert evaluate_policy.corpus_part(heldout=False, fresh=True) == "fresh"
     assert evaluate_policy.corpus_part(heldout=False, fresh=False, fresh2=True) == "fresh2"
+    assert evaluate_policy.corpus_part(heldout=False, fresh=False, fresh3=True) == "fresh3"
 
 
 def test_fresh2_reads_the_fresh2_files_and_fresh_does_not():
@@ -26,6 +27,16 @@ def test_fresh2_reads_the_fresh2_files_and_fresh_does_not():
         "breaches.fresh.yaml", "civil.fresh.yaml"]
 
 
+def test_fresh3_reads_only_the_fresh3_files_and_no_other_glob_matches_them():
+    """``*.fresh.yaml`` and ``*.fresh2.yaml`` never pick up the third set, nor it them."""
+    def names(part):
+        return sorted(p.name for p in CORPUS_DIR.glob(f"*.{part}.yaml"))
+    fresh3 = evaluate_policy.corpus_part(heldout=False, fresh=False, fresh3=True)
+    assert names(fresh3) == ["breaches.fresh3.yaml", "civil.fresh3.yaml"]
+    for other in ("fresh", "fresh2", "tune", "heldout"):
+        assert not any("fresh3" in name for name in names(other)), other
+
+
 def test_bench_transformer_reads_the_fresh2_files_with_fresh2():
     part = bench_transformer.quality_part(fresh=False, fresh2=True)
     assert [p.name for p in bench_transformer.corpus_files(part)] == [
@@ -34,18 +45,22 @@ def test_bench_transformer_reads_the_fresh2_files_with_fresh2():
     assert [p.name for p in bench_transformer.corpus_files("fresh")] == [
         "breaches.fresh.yaml", "civil.fresh.yaml"]
     assert bench_transformer.quality_part(fresh=False, fresh2=False) == "heldout"
+    assert bench_transformer.quality_part(fresh=False, fresh2=False, fresh3=True) == "fresh3"
+    assert [p.name for p in bench_transformer.corpus_files("fresh3")] == [
+        "breaches.fresh3.yaml", "civil.fresh3.yaml"]
     assert [p.name for p in bench_transformer.corpus_files("heldout")] == [
         "breaches.heldout.yaml", "civil.heldout.yaml"]
     with pytest.raises(ValueError):
         bench_transformer.corpus_files("tune")  # quality figures never come from the tuning part
 
 
-def test_bench_transformer_refuses_both_fresh_sets_before_the_engine_loads(monkeypatch, capsys):
+@pytest.mark.parametrize("argv", [["--fresh", "--fresh2"], ["--fresh3", "--fresh"], ["--fresh3", "--fresh2"]])
+def test_bench_transformer_refuses_two_fresh_sets_before_the_engine_loads(monkeypatch, capsys, argv):
     def no_engine(**_kwargs):
         raise AssertionError("the engine must not load for a refused command")
 
     monkeypatch.setattr(bench_transformer, "load_engine", no_engine)
-    monkeypatch.setattr("sys.argv", ["bench_transformer.py", "--fresh", "--fresh2"])
+    monkeypatch.setattr("sys.argv", ["bench_transformer.py", *argv])
     with pytest.raises(SystemExit) as exit_:
         bench_transformer.main()
     assert exit_.value.code == 2
@@ -57,6 +72,7 @@ def test_no_training_or_split_script_reads_a_fresh_set():
     tune = transformer_data.corpus_tune_files(CORPUS_DIR)
     assert tune and all(p.name.endswith(".tune.yaml") for p in tune)
     assert sorted(CORPUS_DIR.glob("civil*.tune.yaml")) == [CORPUS_DIR / "civil.tune.yaml"]
+    assert not any("fresh" in p.name for p in tune)
     assert sorted(split_corpus.SOURCES) == ["breaches", "civil"]
     assert {p.name for p in split_corpus.expected_files(CORPUS_DIR)} == {
         f"{n}.{part}.yaml" for n in split_corpus.SOURCES for part in split_corpus.PARTS}
@@ -65,7 +81,10 @@ def test_no_training_or_split_script_reads_a_fresh_set():
 @pytest.mark.parametrize("argv", [["--fresh", "--show"], ["--heldout", "--show"],
                                   ["--fresh", "--heldout"], ["--fresh", "--batch", "2"],
                                   ["--fresh2", "--show"], ["--fresh2", "--batch", "2"],
-                                  ["--fresh2", "--heldout"], ["--fresh2", "--fresh"]])
+                                  ["--fresh2", "--heldout"], ["--fresh2", "--fresh"],
+                                  ["--fresh3", "--show"], ["--fresh3", "--batch", "2"],
+                                  ["--fresh3", "--heldout"], ["--fresh3", "--fresh"],
+                                  ["--fresh3", "--fresh2"]])
 def test_listing_posts_or_mixing_parts_is_refused_before_the_engine_loads(monkeypatch, capsys, argv):
     def no_engine(**_kwargs):
         raise AssertionError("the engine must not load for a refused command")
