@@ -260,7 +260,7 @@ class Finding:
     proposed_actions: tuple[ActionKind, ...] = ()
     police_referral: bool = False
     score: float | None = None
-    model_sha256: str | None = None  # the model file a second-opinion rule consulted
+    model_sha256: str | None = None  # the model file(s) a second-opinion rule consulted, space-separated
 
 
 @dataclass(frozen=True)

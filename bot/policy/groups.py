@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from bot.policy.prefilter import PREFILTER
+from bot.policy.prefilter import PREFILTER, longest_first
 
 GROUP_TERMS: dict[str, tuple[str, ...]] = {
     "race or nationality": (
@@ -77,7 +77,7 @@ GROUP_OF: dict[str, str] = {term: group for group, terms in GROUP_TERMS.items() 
 # Words of the terms, for a cheap "could a group be mentioned at all" test.
 GROUP_WORDS = frozenset(w for term in GROUP_OF for w in re.findall(r"[a-z]+", term))
 GROUP_RE = re.compile(
-    r"(?<![a-z])(?:" + "|".join(re.escape(t) for t in sorted(GROUP_OF, key=len, reverse=True))
+    r"(?<![a-z])(?:" + "|".join(re.escape(t) for t in longest_first(GROUP_OF))
     + r")(?![a-z])"
 )
 _HEADS = frozenset(t.split()[-1] for t in GROUP_OF)

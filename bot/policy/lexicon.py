@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 
 import ahocorasick
 
+from bot.policy.prefilter import longest_first
+
 LEET = str.maketrans({
     "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
     "@": "a", "$": "s", "!": "i", "|": "l", "+": "t",
@@ -137,7 +139,7 @@ class AllowList:
         self.phrases = tuple(sorted(set(phrases)))
         self._phrase_re = re.compile(r"(?<![a-z])(?:" + "|".join(
             r"[\s\-]+".join(re.escape(w) for w in re.split(r"[\s\-]+", p))
-            for p in sorted(self.phrases, key=len, reverse=True)
+            for p in longest_first(self.phrases)
         ) + r")(?![a-z])") if self.phrases else None
         self.prefixes = tuple(sorted(set(prefixes)))
         self.endings = tuple(sorted(set(endings)))
@@ -192,7 +194,7 @@ class _Tables:
 
 
 def _alternation(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return "|".join(re.escape(w) for w in longest_first(words))
 
 
 class Lexicon:
@@ -215,7 +217,7 @@ class Lexicon:
         self._phrase_re = re.compile(
             r"(?<![a-z])(?:" + "|".join(
                 r"\s+".join(re.escape(p) for p in phrase.split())
-                for phrase in sorted(self._phrases, key=len, reverse=True)
+                for phrase in longest_first(self._phrases)
             ) + r")(?![a-z])"
         ) if self._phrases else None
         # A phrase can only match if its longest word is in the post.

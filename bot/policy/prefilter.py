@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterable, Iterator
 from functools import reduce
 from operator import itemgetter, or_
 from re import _constants as sre  # type: ignore[attr-defined]  # the parser re itself uses
@@ -51,14 +52,8 @@ MAX_SETS = 3
 def required_literals(pattern: re.Pattern[str] | str) -> frozenset[str] | None:
     """Strings of which every match of ``pattern`` contains at least one, or ``None``
     when no useful set exists (the pattern must then always be tried)."""
-    source, flags = (pattern.pattern, pattern.flags) if isinstance(pattern, re.Pattern) else (pattern, 0)
-    if flags & re.IGNORECASE or not isinstance(source, str):
-        return None
-    try:
-        parsed = sre_parse.parse(source, flags)
-    except re.error:
-        return None
-    if parsed.state.flags & re.IGNORECASE:  # an inline (?i)
+    parsed = _parse(pattern)
+    if parsed is None:
         return None
     found = _sequence(list(parsed))
     if found is None or not all(map(_useful, found)):
@@ -81,6 +76,7 @@ def required_sets(pattern: re.Pattern[str] | str) -> tuple[frozenset[str], ...]:
 
 
 def _parse(pattern: re.Pattern[str] | str) -> Any:
+    """The pattern's parse tree; None when it ignores case or does not parse (no sets then)."""
     source, flags = (pattern.pattern, pattern.flags) if isinstance(pattern, re.Pattern) else (pattern, 0)
     if flags & re.IGNORECASE or not isinstance(source, str):
         return None
@@ -390,7 +386,7 @@ def _split(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], ...]:
 def _alternatives(source: str) -> list[str]:
     """``a|b`` -> [a, b]; ``head(?:a|b)tail`` (head of look-arounds) -> [head(?:a)tail,
     head(?:b)tail]; recursively, in the order the regex engine tries them."""
-    top = _top_level(source, "|")
+    top = top_level(source, "|")
     if len(top) > 1:
         return [alt for branch in top for alt in _alternatives(branch)]
     head_end = _lookaround_prefix(source)
@@ -400,7 +396,7 @@ def _alternatives(source: str) -> list[str]:
     if close is None:
         return [source]
     inner = source[head_end + 3:close]
-    parts = _top_level(inner, "|")
+    parts = top_level(inner, "|")
     if len(parts) < 2:
         return [source]
     head, tail = source[:head_end], source[close + 1:]
@@ -409,52 +405,47 @@ def _alternatives(source: str) -> list[str]:
     return [alt for part in parts for alt in _alternatives(f"{head}(?:{part}){tail}")]
 
 
-def _top_level(source: str, sep: str) -> list[str]:
-    """``source`` split at ``sep`` outside groups and classes."""
-    parts, depth, start, i, in_class, class_start = [], 0, 0, 0, False, 0
+def _structure(source: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """Each character of the pattern ``source`` from ``start`` that is neither escaped nor
+    inside a character class, with its index and the group depth before it."""
+    depth, i, in_class, class_start = 0, start, False, 0
     while i < len(source):
         c = source[i]
         if c == "\\":
             i += 2
             continue
         if in_class:
-            if c == "]" and i > class_start:
+            if c == "]" and i > class_start:  # "[]..." and "[^]..." hold a literal "]"
                 in_class = False
         elif c == "[":
             in_class, class_start = True, i + 1 + (source[i + 1:i + 2] == "^")
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == sep and depth == 0:
+        else:
+            yield i, c, depth
+            depth += (c == "(") - (c == ")")
+        i += 1
+
+
+def top_level(source: str, sep: str = "|") -> list[str]:
+    """The pattern ``source`` split at ``sep`` outside groups and classes
+    (``"a(?:b|c)|d"`` -> ``["a(?:b|c)", "d"]``)."""
+    parts, start = [], 0
+    for i, c, depth in _structure(source):
+        if c == sep and depth == 0:
             parts.append(source[start:i])
             start = i + 1
-        i += 1
     parts.append(source[start:])
     return parts
 
 
+def longest_first(alternatives: Iterable[str]) -> list[str]:
+    """Distinct alternatives, longest first (so "brownlow" is tried before "brown"), then in
+    alphabetical order: the same pattern text whatever the set order or hash seed."""
+    return sorted(set(alternatives), key=lambda a: (-len(a), a))
+
+
 def _closing(source: str, open_at: int) -> int | None:
     """Index of the ")" closing the group opened at ``open_at``."""
-    depth, i, in_class, class_start = 0, open_at, False, 0
-    while i < len(source):
-        c = source[i]
-        if c == "\\":
-            i += 2
-            continue
-        if in_class:
-            if c == "]" and i > class_start:
-                in_class = False
-        elif c == "[":
-            in_class, class_start = True, i + 1 + (source[i + 1:i + 2] == "^")
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return None
+    return next((i for i, c, depth in _structure(source, open_at) if c == ")" and depth == 1), None)
 
 
 def _lookaround_prefix(source: str) -> int:

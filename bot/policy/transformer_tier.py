@@ -63,7 +63,8 @@ class WithStandardSpam:
     alone. Same interface as ``TransformerClassifier``. The separate scores are kept
     as ``spam_transformer`` and ``spam_standard`` (for ``rules replay`` and the
     benchmarks); the spam rule reads ``spam`` and its ``auto`` threshold is the one
-    chosen for the mode. Findings of the spam rule carry ``spam_sha256``.
+    chosen for the mode. Findings of the spam rule carry ``spam_sha256``: the SHA-256 of
+    every file that scored them (with ``both``, the encoder's and the standard model's).
     """
 
     tier = "transformer"
@@ -73,9 +74,9 @@ class WithStandardSpam:
         self.spam = spam
         self.mode = mode
         self.sha256 = transformer.sha256
-        # The file a spam finding is traced to: the standard model's when it alone scored;
-        # with ``both`` the encoder's (the standard file is the one shipped beside it).
-        self.spam_sha256 = spam.sha256 if mode == "standard" else transformer.sha256
+        # The files a spam finding is traced to: the standard model's when it alone scored;
+        # with ``both`` the encoder's and the standard model's (a release may change one alone).
+        self.spam_sha256 = spam.sha256 if mode == "standard" else f"{transformer.sha256} {spam.sha256}"
         self.heads = transformer.heads
         chosen = BOTH_SPAM_THRESHOLD if mode == "both" else float(spam.meta["thresholds"]["spam"])
         thresholds = {**transformer.meta["thresholds"], "spam": chosen}

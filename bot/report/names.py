@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.policy.prefilter import longest_first
 from bot.storage import models as m
 
 _TITLES = re.compile(r"^(?:cllr|councillor|mr|mrs|ms|miss|dr|rev|revd)\.?\s+", re.IGNORECASE)
@@ -54,7 +55,7 @@ class KnownNames:
 def _alternation(phrases: set[str], flags: int) -> re.Pattern[str] | None:
     if not phrases:
         return None
-    body = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))  # longest first
+    body = "|".join(re.escape(p) for p in longest_first(phrases))
     return re.compile(rf"(?<!\w)(?:{body})(?!\w)", flags)
 
 

@@ -188,7 +188,7 @@ class Finding(Base):
     police_referral: Mapped[bool] = mapped_column(Boolean, default=False)
     score: Mapped[float | None] = mapped_column()
     # The model file (SHA-256) a second-opinion rule consulted: which model decided.
-    model_sha256: Mapped[str | None] = mapped_column(String(64))
+    model_sha256: Mapped[str | None] = mapped_column(String(200))  # one SHA-256, or two with a space
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # None until the clerk decides: True upheld (approved), False overturned (rejected).
     upheld: Mapped[bool | None] = mapped_column(Boolean)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
@@ -14,15 +16,25 @@ from bot.storage import models
 from bot.storage.db import make_engine
 
 
-def seed(url: str) -> None:
+@contextmanager
+def one_author(url: str) -> Iterator[tuple[Session, models.Account, models.Author]]:
+    """A new database with one account and one author, and a session on it."""
     db = make_engine(url)
     models.Base.metadata.create_all(db)
+    try:
+        with Session(db) as s:
+            account = models.Account(name="sim", platform="simulated", handle="@council@x")
+            author = models.Author(platform="simulated", remote_id="a1", handle="bob@x")
+            s.add_all([account, author])
+            s.flush()
+            yield s, account, author
+    finally:
+        db.dispose()
+
+
+def seed(url: str) -> None:
     now = datetime.now(UTC)
-    with Session(db) as s:
-        account = models.Account(name="sim", platform="simulated", handle="@council@x")
-        author = models.Author(platform="simulated", remote_id="a1", handle="bob@x")
-        s.add_all([account, author])
-        s.flush()
+    with one_author(url) as (s, account, author):
         texts = ["you absolute numpty", "lovely fete", "what a load of fucking rubbish"]
         for i, text in enumerate(texts):
             item = models.Item(
@@ -36,7 +48,6 @@ def seed(url: str) -> None:
                 s.add(models.Finding(item_id=item.id, rule_id="old_rule", ground="spam",
                                      severity=2, explanation="old"))
         s.commit()
-    db.dispose()
 
 
 def test_replay_reports_changes_without_writing(tmp_path, capsys):
@@ -88,15 +99,8 @@ def test_replay_counts_the_same_text_from_other_authors_like_the_core(tmp_path):
 def test_same_text_ignores_short_texts_and_the_author_themself(tmp_path):
     from bot.policy.replay import SameText
 
-    url = f"sqlite:///{tmp_path / 'modbot.db'}"
-    db = make_engine(url)
-    models.Base.metadata.create_all(db)
     now = datetime.now(UTC)
-    with Session(db) as s:
-        account = models.Account(name="sim", platform="simulated", handle="@council@x")
-        author = models.Author(platform="simulated", remote_id="a1", handle="bob@x")
-        s.add_all([account, author])
-        s.flush()
+    with one_author(f"sqlite:///{tmp_path / 'modbot.db'}") as (s, account, author):
         long_text = "the same long text again!!"
         for i, text in enumerate(["thank you", "thank you", long_text, long_text]):
             s.add(models.Item(
@@ -109,4 +113,3 @@ def test_same_text_ignores_short_texts_and_the_author_themself(tmp_path):
         assert same.others("thank you", "zz", now) == 0
         assert same.others("the same long text again!!", "a1", now) == 0
         assert same.others("the same long text again!!", "zz", now) == 1
-    db.dispose()

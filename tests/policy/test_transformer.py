@@ -170,7 +170,7 @@ def test_findings_of_second_opinion_rules_carry_the_model_sha256(tmp_path):
         assert rude and all(f.model_sha256 is None for f in rude)  # a word-list rule decided
         findings = engine.evaluate(text_item("WIN a FREE iPhone!!! Click the link in my bio bit.ly/x"), ctx)
         spam = [f for f in findings if f.rule_id == "spam"]
-        assert spam and spam[0].model_sha256 == engine.classifier.sha256
+        assert spam and spam[0].model_sha256 == getattr(engine.classifier, "spam_sha256", engine.classifier.sha256)
 
 
 def test_batch_evaluation_equals_item_by_item_on_both_tiers():
@@ -220,7 +220,8 @@ def test_the_spam_rule_reads_the_mean_of_both_spam_heads_by_default(tmp_path):
 def test_spam_findings_name_the_file_that_scored_them(tmp_path):
     ctx = example_context()
     text = "WIN a FREE iPhone!!! Click the link in my bio bit.ly/x"
-    for spam_model, sha in (("both", SHIPPED_SHA), ("standard", STANDARD_SHA), ("transformer", SHIPPED_SHA)):
+    for spam_model, sha in (("both", f"{SHIPPED_SHA} {STANDARD_SHA}"), ("standard", STANDARD_SHA),
+                            ("transformer", SHIPPED_SHA)):
         engine = load_engine(path=rules_with(tmp_path, {"spam_model": spam_model}))
         spam = [f for f in engine.evaluate(text_item(text), ctx) if f.rule_id == "spam"]
         assert spam and spam[0].model_sha256 == sha, spam_model

@@ -49,7 +49,8 @@ def test_poll_findings_are_stored_with_the_model_that_scored_them(db_url, tmp_pa
             rows = {r.rule_id: r.model_sha256 for r in s.scalars(select(m.Finding))}
     finally:
         app.close()
-    assert rows["spam"] == app.moderator.engine.classifier.sha256
+    classifier = app.moderator.engine.classifier
+    assert rows["spam"] == f"{classifier.sha256} {classifier.spam.sha256}"  # both files that scored it
     assert rows["insult"] is None
 
 

@@ -37,7 +37,7 @@ import re
 from functools import lru_cache
 
 from bot.policy.normalise import normalise
-from bot.policy.prefilter import PREFILTER, Alternatives
+from bot.policy.prefilter import PREFILTER, Alternatives, longest_first
 
 # Harm by any means. Verbs of violence need a person as their object ("I'll
 # drown you", "someone should torch his car") or as the one harmed ("the clerk
@@ -309,7 +309,7 @@ def _compiled(people: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
             names.append(r"\s+".join(map(re.escape, parts)))
             names += [re.escape(parts[-1]), re.escape(parts[0])]
             surnames.append(re.escape(parts[-1]))
-    people_re = "|".join(sorted(set(names), key=len, reverse=True)) or r"(?!x)x"
+    people_re = "|".join(longest_first(names)) or r"(?!x)x"
     target = _TARGET.replace("{people}", people_re).replace("{surnames}", "|".join(surnames) or r"(?!x)x")
 
     def words(p: str) -> re.Pattern[str]:

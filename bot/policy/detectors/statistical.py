@@ -28,7 +28,7 @@ _ROLE_THING_RE = re.compile(
     r"'s\s+(?:new\s+|own\s+|official\s+|latest\s+)?(?:car|cars|budget|report|office|decision|plan|allowance|expenses|"
     r"chain|parking|space|motion|proposal|scheme|chauffeur|limo|salary|pay|pension|vote|speech|letter|email|"
     r"newsletter|surgery|agenda|reply|response|answer|update|announcement|statement|refusal|failure|handling|"
-    r"promise|u-turn|record|decision)(?![a-z])"
+    r"promise|u-turn|record)(?![a-z])"
 )
 
 

@@ -19,6 +19,7 @@ import re
 from functools import lru_cache
 
 from bot.policy.normalise import normalise
+from bot.policy.prefilter import longest_first, top_level
 
 _W = r"(?:[a-z']+\s+)"
 _THINGS = (r"(?:house|home|car|van|windows?|office|garden|dog|cat|shop|business|front\s+door|"
@@ -143,31 +144,7 @@ def forms_for(people: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], str], ...
     # One compiled pattern per top-level alternative, so the literal pre-filter
     # (bot.policy.prefilter, via threats.py) can pick the alternatives a post could match.
     return tuple((re.compile(r"(?<![a-z])(?:" + branch + ")"), label)
-                 for pattern, label in forms for branch in split_branches(pattern))
-
-
-def split_branches(pattern: str) -> list[str]:
-    """The top-level alternatives of a pattern ("a(?:b|c)|d" -> ["a(?:b|c)", "d"])."""
-    branches, depth, start, i, in_class = [], 0, 0, 0, False
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            branches.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    branches.append(pattern[start:])
-    return [b for b in branches if b]
+                 for pattern, label in forms for branch in top_level(pattern) if branch)
 
 
 def _person_ref(people: tuple[str, ...]) -> str:
@@ -178,7 +155,7 @@ def _person_ref(people: tuple[str, ...]) -> str:
         if words:
             names.append(r"\s+".join(map(re.escape, words)))
             names.append(re.escape(words[-1]))
-    name = "|".join(sorted(set(names), key=len, reverse=True))
+    name = "|".join(longest_first(names))
     base = (
         r"you|u|ya|yer|ur|youse|him|her|them|the\s+lot\s+of\s+(?:you|them)|(?:all|every\s+one)\s+of\s+"
         r"(?:you|them)|whoever\s+[a-z]+(?:\s+[a-z]+)?|anyone\s+who\s+[a-z]+|the\s+people\s+who\s+[a-z]+|"
