@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.policy.analysis import Analysis, Detector
+from bot.policy.detectors.attack import maybe_attack, personal_attack
 from bot.policy.detectors.defamation import accusation, maybe_accusation
 from bot.policy.detectors.doxxing import (
     child_whereabouts,
@@ -43,6 +44,7 @@ DETECTORS: dict[str, Detector] = {
     "word_list": word_list,
     "group_hate": group_hate,
     "accusation": accusation,
+    "personal_attack": personal_attack,
     "sexual_content": sexual_content,
     "threat_of_violence": threat_of_violence,
     "phone_number": phone_number,
@@ -79,6 +81,7 @@ GATES: dict[str, Gate] = {
     "word_list": lambda a, p: bool(a.lex_hits),
     "group_hate": maybe_hate,
     "accusation": maybe_accusation,
+    "personal_attack": maybe_attack,
     "sexual_content": maybe_sexual,
     "threat_of_violence": maybe_threat,
     "phone_number": maybe_phone,

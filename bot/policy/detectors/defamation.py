@@ -38,7 +38,7 @@ ACCUSATION_RE = re.compile(
     r"(?:covered|hushed|swept)\s+(?:it\s+)?up|got\s+the\s+police\s+to\s+drop|got\s+off\s+because|"
     r"burgl(?:ed|es|ing|ar)(?![a-z])|(?:a\s+)?(?:known\s+)?fence\s+for\s+stolen|handl(?:es|ing)\s+stolen|stolen\s+goods|"
     r"lied\s+under\s+oath|perjur\w+|committed\s+(?:fraud|perjury|a\s+crime)|"
-    r"child\s+abuse\s+images|indecent\s+images|(?:done|arrested|caught)\s+for\s+flashing|flash(?:ed|ing)\s+at|"
+    r"child\s+abuse\s+images|indecent\s+images|(?:done|arrested|caught)\s+for\s+flashing|flash(?:ed|ing|es)\s+at|"
     r"sex\s+offenders?\s+register|kiddie\s+fiddler|(?:is|was|'s)\s+a\s+(?:paedo|paedophile|pedo|nonce|rapist|"
     r"groomer|molester|fraudster|crook|thief|conman|con\s+artist|criminal|drug\s+dealer|wife\s+beater|abuser|"
     r"liar|known\s+liar|compulsive\s+liar|swindler|racketeer|fraud|kiddie\s+fiddler)|"
@@ -151,15 +151,46 @@ _GENERAL = (
     + r"\s+(?:[a-z]+\s+){0,3}?(?:vanished|disappeared|went\s+missing|evaporated|never\s+(?:reached|arrived|made\s+it))"
     r"|(?:(?:went|gone|going|goes|go|straight|disappeared|vanished|ended\s+up)\s+|(?<=[?.!]\s))into\s+"
     r"(?:his|her|your|their)\s+(?:own\s+)?(?:back\s+)?(?:pockets?|bank\s+accounts?|wallet|holiday\s+fund)"
-    r"|(?:pocket(?:ed|ing|s)|trouser(?:ed|ing)|siphon(?:ed|ing)|skim(?:med|ming)|nick(?:ed|ing)|pinch(?:ed|ing)|"
+    r"|(?:pocket(?:ed|ing|s)|cream(?:ed|ing|s)|trouser(?:ed|ing)|siphon(?:ed|ing)|skim(?:med|ming)|nick(?:ed|ing)|pinch(?:ed|ing)|"
     r"swip(?:ed|ing)|steal(?:s|ing)?|stole|embezzl(?:ed|ing))\s+(?:[^\s.!?]+\s+){0,3}?(?:grants?|money|cash|"
-    r"funds?|donations|budget|fees|takings|diesel|fuel|equipment|tools|from)"
+    r"funds?|donations|budget|fees|takings|diesel|fuel|equipment|tools|from|parcels|packages|deliveries|bikes|lead|"
+    r"catalytic|benches|stock)"
     r"|(?:rigg?(?:ed|ing)|fiddl(?:ed|ing|es)|fix(?:ed|ing))\s+(?:the\s+)?(?:[a-z]+\s+)?(?:tender|vote|votes|ballot|"
     r"election|contract|count|books|accounts|figures|minutes|results|draw|raffle|expenses)"
     r"|cook(?:ing|ed|s)\s+the\s+books|(?:times|twice)\s+over\s+the\s+limit"
     r"|lost\s+(?:his|her)\s+(?:driving\s+)?licen[cs]e\s+for|stalk(?:ing|ed|s)\s+(?:his|her|a|the|their)"
     r"|sold\s+(?:his|her|their)\s+(?:vote|seat)|(?:shredded|destroyed|deleted|hid)\s+(?:the\s+)?"
     r"(?:[a-z]+\s+)?(?:documents|evidence|records|files|emails|receipts)\s+to\s+(?:protect|cover|hide)"
+    # round 5: public money taken for oneself, whatever the verb ("took the money from the hall
+    # fund", "spends the allotment rent on himself", "takes money out of the precept for her holidays")
+    r"|(?:took|take|takes|taking|taken|spent|spend|spends|spending|used|uses|using|had|nicked|kept|keeps|keeping)\s+"
+    r"(?:the\s+|our\s+)?(?:[a-z]+\s+){0,2}?(?:money|cash|funds?|rent|grant|precept|budget|donations|takings|"
+    r"subs|float|kitty|collection)\s+(?:(?:from|out\s+of|of)\s+(?:the\s+|our\s+)?(?:[a-z]+\s+){0,2}?"
+    r"(?:fund|account|kitty|pot|tin|box|till|float|collection|budget|grant|precept|reserves|appeal)"
+    r"|(?:[a-z]+\s+){0,5}?(?:on|for)\s+(?:(?:him|her|them)sel(?:f|ves)|(?:his|her|their)\s+(?:own\s+)?"
+    r"(?:holidays?|car|house|extension|kitchen|wedding|mortgage|bills|pocket|mates|family|drinking|habit)))"
+    # self-dealing: council land, contracts or lets handed to one's own family or firm
+    r"|(?:sold|sells|selling|gave|gives|giving|handed|hands|leased|leasing|let|lets|letting)\s+(?:the\s+)?"
+    r"(?:council'?s?\s+)?(?:[a-z]+\s+)?(?:land|contracts?|plots?|lease|building|hall|property|work|jobs?)\s+"
+    r"to\s+(?:his|her|their)\s+(?:own\s+)?(?:brother|sister|son|daughter|wife|husband|mate|mates|friend|friends|"
+    r"cousin|family|partner|company|firm|nephew|niece|brother-in-law|son-in-law)"
+    # paid by an interested party to vote; caught with drugs; lying to an official body
+    r"|(?:paid|bribed|bunged)\s+(?:by|off)\s+(?:the\s+)?(?:[a-z]+\s+)?(?:developers?|builders?|contractors?|"
+    r"landlords?|supermarket|company|firm)\s+to\s+(?:vote|back|approve|support|push|wave|sign|block)"
+    r"|caught\s+(?:with|taking|buying|selling|snorting|dealing)\s+(?:[a-z]+\s+)?(?:cocaine|coke|drugs|weed|"
+    r"cannabis|heroin|pills|ketamine|a\s+prostitute|prostitutes|indecent|underage|stolen)"
+    r"|lied\s+to\s+(?:the\s+)?(?:auditors?|police|court|inspectors?|standards\s+(?:board|committee)|ombudsman|"
+    r"inquiry|magistrates|tribunal|monitoring\s+officer|hmrc|insurers?|full\s+council|committee)"
+    # keeping the proceeds; messages to children; figures made up; a hit and run; paid to keep quiet
+    r"|(?:and|then)\s+(?:keeping|kept|keeps|pocketing|pocketed|trousering)\s+the\s+(?:cash|money|proceeds|profits?|change)"
+    r"|(?:sending|sent|sends)\s+(?:[a-z]+\s+){0,2}?(?:pictures|photos|messages|pics|images|texts)\s+to\s+(?:[a-z]+\s+)?"
+    r"(?:girls|boys|kids|children|pupils|minors|schoolgirls|schoolboys)"
+    r"|fak(?:ed|ing|es)\s+(?:his|her|their)\s+(?:[a-z]+\s+)?(?:qualifications|degree|cv|references|certificates?|"
+    r"credentials|address|results)"
+    r"|made\s+(?:the\s+)?(?:[a-z]+\s+)?(?:numbers|figures|results|data|responses|minutes)\s+up"
+    r"|hit\s+(?:a|an|some)\s+(?:cyclist|pedestrian|child|kid|woman|man|pensioner)\s+[^.!?]{0,40}?(?:drove|driven|driving)\s+off"
+    r"|pa(?:y|id)\s+(?:[a-z]+\s+){1,3}?to\s+keep\s+(?:quiet|schtum|(?:his|her|their)\s+mouths?\s+shut)"
+    r"|(?:we\s+all\s+know|everyone\s+knows|everybody\s+knows)\s+(?:he|she)\s+(?:was|got)\s+paid"
 )
 # Every form ends at a word's end: "burglar" is not found inside "burglary", nor
 # "is a fraud" inside "is a fraudulent claim" (the trigger words are whole words too).
@@ -189,7 +220,10 @@ _TRIGGERS = frozenset(
     "ripping hits batters hit battered sells sell selling fiddle lied messing messed drove drives driving "
     "helping helped helps claim took got grant overtime fakes wanted sending sent pictures photos "
     "way bribed bribing lying lied rigged cooking cooked sacked "
-    "paying pay fabricated forged faked falsified burned burnt binned destroying evidence".split()
+    "paying pay fabricated forged faked falsified burned burnt binned destroying evidence "
+    "take taken spent spend spends spending uses had kept keeps keeping gives giving handed hands leased "
+    "leasing let lets letting bunged caught creaming creamed creams keeping proceeds sends sending sent faked "
+    "faking fakes made hit pay paid knows know flashes".split()
 )
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 # Tried form by form, only the forms whose strings are in the post (``bot.policy.prefilter``).

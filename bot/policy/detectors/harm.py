@@ -45,12 +45,16 @@ from bot.policy.prefilter import PREFILTER, Alternatives, longest_first
 # high street" has no such object. Weapons and harm done need only a target nearby.
 _VERB = (
     r"kill|murder|stab|shoot|poison|torch|burn|drown|flood|strangle|throttle|choke|hang|lynch|"
-    r"batter|thump|punch|glass|slash|knife|hurt|harm|injure|maim|cripple|bury"
+    r"batter|thump|punch|glass|slash|knife|hurt|harm|injure|maim|cripple|bury|"
+    # round 5: more verbs of the same structure ("wring your neck", "behead him"); nouns
+    # first ("stone", "butcher", "rip") are means below, with a narrower form
+    r"wring|behead|slaughter|suffocate|smother|garrotte|mutilate|disembowel|kneecap|pummel|bludgeon"
 )
 _VERB_ED = (
     r"killed|murdered|stabbed|shot|poisoned|torched|burnt|burned|drowned|flooded|strangled|throttled|"
     r"choked|hanged|hung|lynched|strung\s+up|battered|thumped|punched|glassed|slashed|knifed|hurt|harmed|"
-    r"injured|maimed|crippled|buried|smashed|beaten|kicked|hit\s+by|pushed\s+(?:under|off|in\s+front)|thrown|"
+    r"injured|maimed|crippled|buried|smashed|beaten|kicked|keyed|butchered|slaughtered|beheaded|"
+    r"kneecapped|bludgeoned|hit\s+by|pushed\s+(?:under|off|in\s+front)|thrown|"
     r"run\s+(?:over|off\s+the\s+road|down)|mown\s+down|knocked\s+(?:down|over|out)|set\s+(?:on\s+)?fire"
 )
 _VERB_ING = (
@@ -89,7 +93,8 @@ _MEANS = (
     r"(?:your|ur|his|her|their)\s+(?:[a-z]+\s+)?(?:windows?|windscreen|front\s+door)\s+(?:are|is|'re|'s|will\s+be)\s+"
     r"(?:coming|going)\s+in|"
     r"(?:a\s+)?pile\s+of\s+(?:ashes|ash|rubble)|burn(?:t|ed)\s+(?:to\s+the\s+ground|down)|"
-    r"(?:i'?ll|i\s+will|gonna|going\s+to|swear\s+i'?ll)\s+end\s+(?:you|u|ya|him|her|them)(?![a-z])|"
+    r"(?:i'?ll|i\s+will|gonna|going\s+to|swear\s+i'?ll)\s+(?:(?:fucking|fuckin|fukin|fkn|fking|effing|bloody|"
+    r"frigging)\s+)?end\s+(?:you|u|ya|him|her|them)(?![a-z])|"
     r"(?:see|find\s+out)\s+if\s+(?:you|u|he|she|they)\s+can\s+still\s+(?:walk|talk|stand|see|breathe)|"
     r"(?:car|cars|house|van|home|windows?|shop)\s+(?:gets|will\s+get|is\s+getting|'ll\s+get)\s+it(?![a-z])|"
     r"(?:knock|kick|punch|smash)(?:s|ed|ing)?\s+(?:your|ur|his|her|their)\s+(?:teeth|lights|head|block)\s+"
@@ -99,7 +104,31 @@ _MEANS = (
     r"back|legs|teeth|jaw)|"
     r"(?:a|an)\s+(?:[a-z]+\s+){0,2}?(?:kicking|hiding|beating|battering|thumping|slap|smack|glassing|pasting|"
     r"knuckle\s+sandwich)|"
-    r"lesson\s+(?:\w+\s+)?(?:won'?t|will\s+never|never)\s+(?:get\s+up|forget)"
+    r"lesson\s+(?:\w+\s+)?(?:won'?t|will\s+never|never)\s+(?:get\s+up|forget)|"
+    # round 5: tearing a person or a body part, stoning, setting alight, beating "out of"
+    r"rip(?:s|ped|ping)?\s+(?:(?:your|ur|his|her|their)\s+(?:\w+\s+)?(?:head|face|throat|heart|eyes|arms?|legs?|"
+    r"tongue|guts|spine|ears?)|(?:you|u|him|her|them)\s+(?:apart|to\s+(?:pieces|shreds)|limb\s+from\s+limb))|"
+    r"ston(?:e|ed|ing)\s+(?:you|u|him|her|them|the\s+lot\s+of\s+(?:you|them))(?![a-z])|"
+    r"(?:set|setting|sets)\s+(?:(?:your|ur|his|her|their)\s+(?:\w+\s+)?\w+|you|u|him|her|them)\s+"
+    r"(?:alight|ablaze|on\s+fire)|"
+    r"(?:beat|beating|kick|kicking|knock|knocking|thump|batter)\s+the\s+(?:living\s+)?(?:daylights|shit|crap|hell|"
+    r"stuffing|life)\s+out\s+of|"
+    r"wipe\s+(?:that|the)\s+(?:smug\s+)?(?:smirk|smile|grin)\s+off|"
+    r"teeth\s+down\s+(?:your|ur|his|her|their)\s+throat|"
+    # poison in an animal's or a person's food, petrol through the door
+    r"(?:eat|eats|eating|ate|drink|drinks|drinking|lap|lapping)\s+(?:some\s+)?(?:antifreeze|rat\s+poison|weedkiller|"
+    r"bleach|poison|slug\s+pellets)|(?:antifreeze|rat\s+poison|weedkiller|bleach|poison|slug\s+pellets)\s+in\s+"
+    r"(?:its|his|her|their|your|the)\s+(?:food|water|bowl|drink|tea|feed|dinner)|something\s+extra\s+in\s+it|"
+    r"petrol\s+(?:through|in|into|under)\s+(?:the|your|ur|his|her|their)\s+(?:letterbox|letter\s+box|door)|"
+    r"(?:bottle|can|jerry\s*can|gallon)\s+of\s+petrol\s+(?:through|in|into|under)|firelighters?\s+(?:in|under|through|by|"
+    r"against|behind)|"
+    # illness wished on a person ("pray she has a stroke")
+    r"(?:has|have|get|gets|getting)\s+a\s+(?:stroke|heart\s+attack|seizure|aneurysm)|"
+    # a blow to a person named directly ("lamps the councillor", "deck him")
+    r"(?:lamp|deck|chin|clout|wallop|whack|twat|glass)(?:s|ed|ped|ping|ing|ned|ning)?\s+(?:you|u|him|her|them|"
+    r"the\s+(?:clerk|mayor|councillors?|chair(?:man|woman)?)|that\s+(?:clerk|councillor|woman|man)|cllr\s+[a-z]+)(?![a-z])|"
+    r"(?:be\s+the\s+one|end\s+up|ends\s+up)\s+needing\s+(?:an?\s+)?(?:ambulance|surgeon|dentist|undertaker|coffin|"
+    r"hospital\s+bed)"
 )
 # Idioms and things that look like harm and are not (masked before matching).
 _IDIOM = (
@@ -125,7 +154,15 @@ _IDIOM = (
     r"burn\s+(?:the|this|that|it\s+all|everything)\s+(?:whole\s+)?(?:\w+\s+)?(?:document|report|plan|leaflet|"
     r"consultation|paper|strategy|minutes|form)|"
     r"petrol\s+(?:station|prices?|pumps?|car)|matches\s+(?:on|at|this|every|today|tonight)|football\s+matches|"
-    r"bat(?:s)?\s+(?:survey|box|boxes|roost)|brick\s+(?:wall|work|built|kiln)|red\s+brick|hung\s+(?:jury|parliament)"
+    r"bat(?:s)?\s+(?:survey|box|boxes|roost)|"
+    # round 5: sport and quizzes ("we'll kill them on Saturday", "slaughter 'em in the derby")
+    r"(?:kill|murder|batter|destroy|smash|thrash|hammer|slaughter|annihilate|bury|crush)\s+(?:them|'?em|us)\s+"
+    r"(?:on|at|in|this|next)\s+(?:saturday|sunday|monday|tuesday|wednesday|thursday|friday|the\s+(?:derby|final|"
+    r"match|game|league|cup|quiz|semi|replay|pitch|rematch))|"
+    r"rip(?:s|ped|ping)?\s+(?:into|up)|wish\s+(?:\w+\s+){0,2}?(?:well|a\s+(?:speedy|quick|full))|get\s+well|"
+    r"hang(?:s|ing)?\s+up\s+(?:on|the\s+phone|immediately|straight)|"
+    r"(?:flood|bombard|swamp)(?:s|ed|ing)?\s+(?:[a-z']+\s+){0,3}?with\s+(?:\w+\s+)?(?:emails|e-mails|letters|complaints|"
+    r"messages|objections|calls|comments|responses|questions|petitions|postcards)|brick\s+(?:wall|work|built|kiln)|red\s+brick|hung\s+(?:jury|parliament)"
 )
 # Who or what the harm is aimed at. {people} is filled in with the council's named people.
 _OWNED = (
@@ -134,7 +171,10 @@ _OWNED = (
     r"letterbox|front\s+door|door|office|shop|business|bakery|garden|cellar|drive|driveway|work|legs|face|"
     r"head|teeth|jaw|tea|coffee|drink|bedroom|roof|gate|kitchen|shed|garage|porch|conservatory|greenhouse|"
     r"allotment|caravan|boat|bike|fence|hedge|flat|surgery|salon|pub|yard|farm|barn|stables|animals|driver|"
-    r"drivers|workers?|lads|mates?)"
+    r"drivers|workers?|lads|mates?|"
+    # round 5: the body ("snap your neck", "punch his lights out", "knock your block off")
+    r"neck|throat|nose|arms?|skull|knees?|kneecaps|fingers|bones|ribs|eyes?|lights|block|guts|heart|brains?|"
+    r"missus|mrs|other\s+half|nan|gran|grandad|grandma|ponies|pets|puppy|spaniel|terrier)"
 )
 _TARGET = (
     r"you|u|ya|yer|youse|him|her|them|the\s+lot\s+of\s+(?:you|them)|you\s+lot|"
@@ -145,12 +185,16 @@ _TARGET = (
     r"(?:\w+\s+)?" + _OWNED + r"\s+of\s+(?:yours|his|hers|theirs)|"
     r"(?:clerk|chair|councillor|mayor|{surnames})'?s\s+(?:\w+\s+){0,2}?" + _OWNED + r"|"
     r"the\s+town\s+hall|the\s+council\s+(?:office|offices|chamber|building)|"
+    r"(?:the\s+)?(?:whole|entire)\s+(?:council|committee|cabinet|lot)|(?:that|this)\s+(?:woman|man|bloke|cow)|"
     r"@\w+|{people}"
 )
 _INTENT = (
     r"i'?ll|i\s+will|ill|ah'?ll|imma|ima|i'?m\s+(?:going|gonna|coming|bringing|taking)|i\s+am\s+(?:going|coming)|gonna|"
     r"going\s+to|we'?ll|we\s+will|we'?re\s+(?:going|coming)|i'?d|i\s+would|i\s+want\s+to|"
     r"(?:some|any)(?:one|body)\s+(?:should|ought|needs?|must|will|'?ll|is\s+going|'?s\s+going|could)|let'?s|"
+    r"(?:we|they|people|you)\s+(?:should|ought\s+to|need\s+to|must)|"
+    r"(?:tenner|fiver|score|pint|drink|reward|£\d+|\d+\s+quid)\s+(?:to|for)\s+(?:anyone|anybody|whoever|the\s+first)|"
+    r"time\s+(?:some(?:one|body)|we|people)|"
     r"you'?ll|you\s+will|you'?re\s+getting|you\s+won'?t|you'?d|there'?s\s+(?:a|going)|"
     r"(?:is|are|'?s|'?re)\s+going\s+through|are\s+paying|is\s+paying|next\s+(?:time|meeting)|"
     r"tonight|see\s+if\s+i\s+don'?t|would|'?d\s+go|bring(?:ing)?|it\s+would\s+take|would\s+be\s+too\s+good|gets?\s+an?|getting\s+an?|"
@@ -174,7 +218,8 @@ _VEILED = (
     r"choose\s+your\s+words|short\s+temper|don'?t\s+bother\s+(?:ringing|calling)\s+the\s+police|"
     r"more\s+than\s+talk|(?:i|we)\s+know\s+(?:where|what\s+time|which|when|your)|been\s+watching|"
     r"the\s+(?:thing|one|people)\s+you\s+love|something\s+of\s+yours|people\s+like\s+(?:you|him|her)|"
-    r"(?:i'?m|i\s+am)\s+not\s+joking|(?:last|final)\s+warning"
+    r"(?:i'?m|i\s+am)\s+not\s+joking|(?:last|final)\s+warning|wonder\s+how\s+(?:well|long|fast|quick)|"
+    r"think\s+about\s+that|just\s+saying"
 )
 # Veiled intimidation that needs no harm word, only a target in the same sentences.
 _VEILED_ALONE = (
@@ -184,12 +229,26 @@ _VEILED_ALONE = (
     r"(?:shame|pity|awful|terrible)\s+if\s+(?:it|she|he|they|you|something|anything)\s+(?:had|ate|got|fell|"
     r"went\s+missing|caught|suffered|disappeared|tripped|swallowed)(?![a-z])|"
     r"(?:your|his|her|their)\s+brake\s+lines?|brake\s+lines?\s+(?:are|is|look)|"
-    r"(?:will|'ll|are|'re)\s+(?:be\s+)?waiting\s+[^.!?]{0,30}?for\s+(?:you|u|him|her|them)(?![a-z])"
+    # round 5: sabotage of a car, a child not coming home, "glass won't stop me"
+    r"brake\s+(?:pipes?|cables?|hoses?|fluid)\s+(?:are|is|can|could|get|got)|wheel\s+nuts\s+(?:had\s+been\s+|were\s+|"
+    r"got\s+|get\s+|was\s+)?loosen(?:ed)?|"
+    r"(?:shame|pity|awful|terrible)\s+if\s+(?:they|she|he|the\s+kids|the\s+children)\s+(?:stopped|never|didn'?t)\s+"
+    r"(?:coming|came|come)\s+home|"
+    r"(?:glass|locks?|bolts?|doors?|the\s+police|a\s+door)\s+(?:won'?t|will\s+not|can'?t)\s+stop\s+(?:me|us)|"
+    r"(?:teach|show)\s+(?:[a-z']+\s+){0,3}?what\s+it\s+feels\s+like\s+to\s+(?:lose|suffer|be\s+hurt|burn|bleed)|"
+    r"route\s+(?:[a-z']+\s+){0,3}?(?:walks|drives|cycles|takes|runs)\s+home|"
+    r"(?:won'?t|will\s+not|wont)\s+make\s+it\s+(?:[a-z']+\s+){0,4}?(?:afterwards|alive|in\s+one\s+piece)|"
+    r"(?:i'?m|i\s+am)\s+not\s+braking|speed\s+bump\s+treatment|"
+    r"(?:i|we)\s+know\s+(?:which|where)\s+(?:[a-z]+\s+){0,2}?(?:the\s+(?:clerk|councillor|mayor)|cllr\s+[a-z]+)\s+"
+    r"(?:keeps?|lives?|parks?|works?|walks?|goes|sleeps?|drops?)|"
+    r"(?:will|i'?ll|we'?ll|they'?ll)\s+(?:be\s+)?waiting\s+[^.!?]{0,30}?for\s+(?:you|u|him|her|them|(?:your|his|her|the\s+[a-z]+'s)\s+"
+    r"(?:little\s+)?(?:girl|boy|kids|children|son|daughter|wife|husband))(?![a-z])"
     r"(?!\s+(?:with\s+(?:tea|cake|coffee|a\s+cuppa|open\s+arms|biscuits)|at\s+the\s+(?:finish|end)))|"
     r"(?:people|others|folk)\s+have\s+(?:disappeared|gone\s+missing|been\s+hurt|ended\s+up\s+\w+)\s+for\s+less|"
     r"careful\s+who\s+(?:you|she|he|they)\s+(?:upsets?|cross(?:es)?|annoys?|mess(?:es)?\s+with)|"
     r"(?:i|we)\s+know\s+(?:your|his|her|their)\s+(?:routine|movements|schedule|habits|timetable)|"
-    r"(?:you'?ll|you\s+will|he'?ll|she'?ll|they'?ll)\s+be\s+sorry(?!\s+(?:you|to|if|that|for|about)(?![a-z]))|"
+    r"(?:you'?ll|you\s+will|he'?ll|she'?ll|they'?ll)\s+be\s+sorry(?!\s+(?:you|to|if|that|for|about)(?![a-z]))"
+    r"(?!\s+(?:at|come|in)\s+(?:the\s+)?(?:ballot|polls|election|next\s+election|may|local\s+elections))|"
     r"when\s+(?:i'?m|i\s+am|we'?re)\s+(?:finished|done)\s+with\s+(?:you|u|him|her|them)|"
     r"(?:i'?m|we'?re|i\s+am|we\s+are)\s+coming\s+for|follow(?:ing)?\s+(?:you|u|him|her|them)\s+home|"
     r"get\s+what\s+(?:you|they|he|she)\s+deserves?|"
@@ -213,7 +272,12 @@ _VEILED_ALONE = (
     r"never\s+(?:feel|feels|be|is)\s+safe\s+(?:again|in\s+(?:this|the|their|his|her|your)|at\s+home|walking)|"
     r"make\s+sure\s+(?:[^\s.!?]+\s+){1,3}?(?:never|won'?t)\s+(?:feel|feels|sleep|sleeps|rest|rests)|"
     r"(?:little|friendly|quiet|wee|home)\s+visit|visit\s+(?:you|him|her|them)\s+at\s+home|"
-    r"knock\s+on\s+(?:your|ur|his|her|their)\s+(?:front\s+)?door|"
+    # a knock on the door at night (not "I'll knock on your door if the parcel comes")
+    r"knock\s+on\s+(?:your|ur|his|her|their)\s+(?:front\s+)?door\s+(?:[^.!?]{0,20}?)(?:tonight|one\s+night|"
+    r"some\s+night|at\s+night|after\s+dark|late|at\s+\d{1,2}\s*am|in\s+the\s+(?:middle\s+of\s+the\s+)?night|"
+    r"when\s+you\s+least|soon|next|and\s+(?:see|we'?ll|i'?ll))|"
+    r"visit\s+from\s+(?:me\s+and\s+)?(?:my|the|some\s+of\s+my)\s+(?:lads|boys|mates|friends)|"
+    r"make\s+(?:you|u|ya|him|her)\s+(?:disappear|vanish)(?![a-z])|"
     r"(?:next\s+time|when|once|the\s+day)\s+(?:i|we)\s+(?:see|catch|get|find|meet|run\s+into|bump\s+into)\s+"
     r"[^.!?]{0,40}?(?:regret|be\s+sorry|wish\s+(?:you|he|she)\s+(?:hadn'?t|never))|"
     r"(?:i|we)\s+know\s+(?:where|what\s+time|which|when)\s+(?:you|u|your|he|she|his|her|they)(?!\s*'?re\s+coming\s+from)|"
@@ -222,7 +286,7 @@ _VEILED_ALONE = (
     r"late|early|by)|"
     r"accidents?\s+(?:happen|can\s+happen)|checking\s+under\s+(?:your|his|her|the)\s+car|"
     r"(?:take|taking)\s+something\s+of\s+yours|the\s+thing\s+you\s+love\s+most|"
-    r"see\s+what\s+happens\s+to\s+(?:[^\s.!?]+\s+){0,5}?(?:your|you|him|her|them|whoever|the\s+people)|"
+    r"sees?\s+what\s+happens\s+to\s+(?:[^\s.!?]+\s+){0,5}?(?:your|you|him|her|them|whoever|the\s+people)|"
     r"shame\s+about\s+(?:all\s+)?(?:that|the|your)\s+(?:glass|windows?|car|house|garden|tyres)|"
     r"(?:your|his|her)\s+(?:wife|husband|partner|kids|children|son|daughter|boy|girl|family|mum|dad)\s+"
     r"(?:wants?|needs?|had\s+better|should|ought)\s+(?:to\s+)?(?:be\s+careful|take\s+care|watch\s+out)|"
@@ -248,13 +312,18 @@ _ARMED = (
     r"gun|shotgun|rifle|petrol|machete|axe|crowbar|acid|blade)(?![a-z])(?:[^.!?]{0,40})"
     r"(?:meeting|council|office|surgery|town\s+hall|chamber)"
     r"|(?:i'?ll|who'?s|we'?ll|i\s+will)\s+(?:bring|bringing)\s+the\s+(?:matches|petrol|lighter\s+fluid|accelerant)"
+    r"|with\s+(?:a|an|my)\s+(?:can\s+of\s+petrol|jerry\s*can|petrol\s+can|claw\s+hammer|machete|shotgun|crowbar|"
+    r"baseball\s+bat)(?:[^.!?]{0,40})(?:meeting|council|office|surgery|town\s+hall|chamber)"
+    r"|(?:meeting|chamber|surgery|office)\s+with\s+(?:a|an)\s+(?:can\s+of\s+petrol|petrol\s+can|jerry\s*can|"
+    r"claw\s+hammer|hammer|knife|machete|shotgun|gun|crowbar|baseball\s+bat|axe)"
+    r"|(?<![a-z])me\s+and\s+(?:a|an)\s+(?:claw\s+hammer|hammer|machete|baseball\s+bat|crowbar|shotgun|knife|axe)"
     r"|(?:next|the|that|this|tonight'?s)\s+(?:council\s+)?meeting(?:[^.!?]{0,30})(?:i'?m|i\s+am|we'?re)\s+"
     r"(?:bringing|taking)\s+(?:a|an|my|some)\s+(?:hammer|knife|knives|baseball\s+bat|bat|gun|shotgun|rifle|"
     r"petrol|machete|axe|crowbar|acid|blade)"
 )
 # A sentence that starts with a violent verb is an order or incitement ("Throw her off the bridge").
 _IMPERATIVE = re.compile(r"[\s\"'(]*(?:just\s+|somebody\s+|someone\s+)?(?:throw|push|chuck|shove|kill|shoot|burn|torch|"
-                         r"hang|drown|stab|string|batter|smash|poison|lynch|knife|run)(?![a-z])")
+                         r"hang|drown|stab|string|batter|smash|poison|lynch|knife|run|line|put|tie|drag|round\s+up)(?![a-z])")
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 
 def _inflections(stems: str) -> frozenset[str]:
@@ -273,7 +342,8 @@ def _inflections(stems: str) -> frozenset[str]:
 HARM_WORDS = _inflections(
     "kill murder stab shoot poison torch burn drown flood strangle throttle choke hang lynch batter "
     "thump punch glass slash knife hurt harm injure maim cripple bury smash beat kick push throw chuck "
-    "run mow knock break set put die rot catch go hit"
+    "run mow knock break set put die rot catch go hit "
+    "wring behead slaughter suffocate smother garrotte mutilate disembowel kneecap pummel bludgeon rip stone"
 ) | frozenset(
     "shot strung string ran threw thrown broke broken beaten hung mown caught goes burnt buried "
     "bullet bullets gun guns shotgun shotguns rifle rifles knives blade blades machete machetes axe "
@@ -282,7 +352,11 @@ HARM_WORDS = _inflections(
     "hospital ground morgue ft 6ft feet foot six daisies walk walking last life teeth smoke dark lesson "
     "burning fire hanging bring bringing brings take taking end pile ashes ash rubble window windows "
     "windscreen door still river canal brook ditch pond quarry severn put puts putting send sends "
-    "sending drag drags dragged dragging hurl hurls hurled hurling through".split()
+    "sending drag drags dragged dragging hurl hurls hurled hurling through "
+    "keyed butchered alight ablaze wipe snap snapped snapping eat eats eating ate drink drinks drinking lap "
+    "lapping bleach slug extra firelighter firelighters stroke attack seizure aneurysm lamp lamps lamped "
+    "lamping deck decks decked decking chin chins chinned chinning clout clouts clouted wallop walloped whack "
+    "whacked twat twats twatted needing jerrycan".split()
 )
 VEILED_WORDS = frozenset(
     "find happens cross coming days numbered back backs yourself yourselves himself herself shoulder "
@@ -295,7 +369,8 @@ VEILED_WORDS = frozenset(
     "shoulders smug laughing cocky brave mouthy clever gobby hands safe sure visit door regret sorry "
     "know watching outside shame pity awful terrible keep same usual always bedroom careful accident "
     "accidents checking something thing see plays play walks walk goes go gets catch catches training "
-    "come wants want needs need had should ought".split()
+    "come wants want needs need had should ought sees disappear vanish stop teach show feels route afterwards "
+    "alive braking bump".split()
 )
 
 
@@ -320,12 +395,13 @@ def _compiled(people: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     directed = (rf"(?:push|shove|throw|chuck|run|mow|knock|kick|beat|put|send|drag|hurl)(?:s|es|ed|ing|ning|ting)?\s+"
                 rf"(?:{target})\s+"
                 r"(?:[a-z']+\s+)?(?:under|off|in\s+front\s+of|over|out\s+cold|senseless|black\s+and\s+blue|"
-                r"to\s+(?:death|a\s+pulp)|into\s+(?:the|a)\s+(?:river|brook|canal|pond|ditch|road|traffic)|"
+                r"to\s+(?:death|a\s+pulp)|in(?:to)?\s+(?:the|a)\s+(?:river|brook|canal|pond|ditch|road|traffic|severn)|"
+                r"out\s+of\s+(?:that|the|his|her|their)\s+(?:chamber|house|car|office|meeting|bed)|"
                 r"through\s+(?:the|a|an|his|her|your|their|that)\s+(?:[a-z]+\s+)?(?:window|windscreen|wall|door|"
                 r"table|floor|hedge|fence|glass))")
     passive = (rf"(?:{target})\s+(?:[a-z']+\s+){{0,6}}?(?:be|get|gets|got|getting|been|being|end\s+up|ends\s+up|"
                r"wind\s+up)\s+"
-               rf"(?:[a-z']+\s+)?(?:{_VERB_ED})")
+               rf"(?:[a-z']+\s+)?(?:(?:taken|dragged|marched|frogmarched)\s+(?:[a-z']+\s+){{0,3}}?and\s+)?(?:{_VERB_ED})")
     intransitive = rf"(?:{target})\s+(?:[a-z']+\s+){{0,2}}?(?:{_INTRANSITIVE})"
     # "someone should torch it" after "the clerk's car": "it" is the target's thing.
     active_it = rf"(?:{_VERB_ING})\s+it(?![a-z'])"

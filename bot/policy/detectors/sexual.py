@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.policy.analysis import Analysis, Hit
+from bot.policy.analysis import Analysis, Hit, _surnames_of
 
 SEXUAL_RE = re.compile(
     r"(?<![a-z])(?:(?:good|hard|proper|quick)\s+(?:hard\s+)?(?:shag|shagging|seeing\s+to|rogering|bang(?:ing)?)|"
@@ -27,13 +27,29 @@ SEXUAL_RE = re.compile(
     r"(?:picture|photo|pic)\s+of\s+(?:your|his|my)\s+(?:cock|dick|knob|tits|arse|bum)|"
     r"(?:whenever|when)\s+you\s+want\s+(?:it|me)|i\s+know\s+you\s+want\s+it|"
     r"bollocks\s+nailed|fill\s+(?:you|her)\s+up|bend\s+(?:you|her)\s+over|"
-    r"(?:she|he)'?s\s+(?:filthy|a\s+slag|a\s+slut|easy|gagging\s+for\s+it)|gagging\s+for\s+it)(?![a-z])"
+    r"(?:she|he)'?s\s+(?:filthy|a\s+slag|a\s+slut|easy|gagging\s+for\s+it)|gagging\s+for\s+it|"
+    # round 5: a sexual act wanted with a person ("I'd bend Cllr Smith over", "I'd shag the clerk")
+    r"bend\s+(?:[a-z]+\s+){1,2}?over(?!\s+backwards)|"
+    r"(?:i'?d|i\s+would|i'?ll|i\s+want\s+to|wanna|would(?:n'?t)?\s+mind|love\s+to|like\s+to)\s+"
+    r"(?:(?:happily|gladly|definitely|so)\s+)?(?:fuck|shag|bonk|hump|bang|finger)\s+(?:you|u|her|him|the\s+(?:clerk|mayor|"
+    r"chair(?:man|woman)?|councillor)|cllr\s+[a-z]+|councillor\s+[a-z]+)|"
+    r"gives?\s+(?:great|good|amazing|decent|the\s+best)\s+head|"
+    r"(?:see|seen|seeing)\s+(?:you|u|her|him|the\s+(?:clerk|mayor)|cllr\s+[a-z]+)\s+(?:naked|in\s+(?:the\s+nude|"
+    r"(?:her|his|your)\s+(?:underwear|knickers|pants|bra)))|"
+    r"(?:get|got|getting|gets)\s+(?:her|his|your|ur)\s+(?:tits|boobs|cock|knob|dick|baps|norks)\s+out|"
+    r"(?:likes?|loves?|gets?|getting)\s+it\s+up\s+the\s+(?:arse|ass|bum|backside|back\s+passage)|"
+    r"lick\s+my\s+(?:balls|arse|ass|cock|dick|knob|hole|crack|bum)|"
+    r"(?:sleeps|slept|sleeping|shagging|shagged)\s+(?:with|round)\s+(?:half|every|all|the\s+whole)|"
+    r"slept\s+(?:her|his)\s+way\s+(?:to|onto|up|into)|"
+    r"(?:good|great|a\s+(?:right\s+)?goer|dirty|filthy|wild|an\s+animal)\s+in\s+(?:bed|the\s+sack))(?![a-z])"
 )
 _TRIGGERS = frozenset(
     "shag shagging shagged seeing rogering bang banging dicking suck show send dick cock knob pics pic "
     "lick takes taking took moans porn pornstar watch watching onlyfans only tied spank spanked spanking "
     "sit sat blow blowjob blowjobs hand handjob wank wanking nudes naked picture photo whenever when "
-    "know bollocks fill bend filthy slag slut easy gagging".split()
+    "know bollocks fill bend filthy slag slut easy gagging fuck shag bonk hump bang finger gives give "
+    "head seen seeing naked nude get got getting gets likes like loves love lick sleeps slept sleeping "
+    "bed sack".split()
 )
 # Sexual emoji (aubergine, peach, droplets, tongue, middle finger) aimed at someone.
 SEXUAL_EMOJI = ("\U0001F346", "\U0001F351", "\U0001F4A6", "\U0001F445", "\U0001F595")
@@ -46,7 +62,10 @@ def maybe_sexual(a: Analysis, params: dict[str, Any]) -> bool:
 
 def sexual_content(a: Analysis, params: dict[str, Any]) -> Hit | None:
     """Sexual remarks, links or emoji aimed at a person (see the module docstring)."""
-    if not a.target:
+    # A council person by surname alone ("Smith's a ...") is a person too.
+    target = a.target or ("a named councillor or member of staff"
+                          if not a.words.isdisjoint(_surnames_of(tuple(a.ctx.council.people))) else "")
+    if not target:
         return None
     found = SEXUAL_RE.finditer(a.text) if a.may_match(SEXUAL_RE) else ()
     spans = [a.span(m.start(), m.end()) for m in found if not a.reported(m.start(), m.end())]
@@ -55,4 +74,4 @@ def sexual_content(a: Analysis, params: dict[str, Any]) -> Hit | None:
     if not spans and not emoji:
         return None
     what = "sexual remarks" if spans else "sexual or obscene emoji"
-    return Hit(spans=tuple(spans), detail=f"Found {what} aimed at {a.target}.")
+    return Hit(spans=tuple(spans), detail=f"Found {what} aimed at {target}.")

@@ -57,6 +57,12 @@ _WISH_HARM = (
 
 
 
+# A team or quiz side is "them" with a fixture after it: "we'll kill them on Saturday",
+# "batter them in the derby" (never "you", "him" or a named person).
+SPORT_AFTER = (r"(?<=them)\s+(?:on|at|in|this|next)\s+(?:saturday|sunday|monday|tuesday|wednesday|thursday|friday|"
+               r"the\s+(?:derby|final|match|game|league|cup|quiz|semi|replay|rematch))")
+
+
 @lru_cache(maxsize=64)
 def forms_for(people: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], str], ...]:
     """The compiled forms for a council with these named people."""
@@ -66,7 +72,8 @@ def forms_for(people: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], str], ...
     forms = (
         (rf"{_INTENT}\s+{_W}{{0,3}}?{_MEANS}\s*{_W}{{0,2}}?{obj}(?![a-z])"
          r"(?!\s+(?:an?\s+)?(?:email|e-mail|message|text|line|call|ring|link|invite|favou?r|chance|break|"
-         r"hand|lift|go|try|piece\s+of\s+my\s+mind|pint|look|minute|second)\b)",
+         r"hand|lift|go|try|piece\s+of\s+my\s+mind|pint|look|minute|second)\b)"
+         rf"(?!{SPORT_AFTER})",
          "a statement of violent intent"),
         (rf"(?<![a-z]){person}(?:'re|'s|\s+(?:are|is|r))?\s+(?:getting|gonna\s+get|going\s+to\s+get|"
          rf"will\s+get|'?ll\s+get|'?ll\s+be|will\s+be|gets?)\s+{_HARM_DONE}",

@@ -25,7 +25,7 @@ from bot.policy.detectors.harm import (
     structure_mask,
     structure_needs,
 )
-from bot.policy.detectors.threat_forms import forms_for
+from bot.policy.detectors.threat_forms import SPORT_AFTER, forms_for
 from bot.policy.leetspeak import decode_leet
 from bot.policy.lexicon import LEET_PAIR, WORD_RE
 from bot.policy.prefilter import PREFILTER, PatternGroup
@@ -57,7 +57,9 @@ _NOT_AFTER = (
     r"(?!\s+(?:a|an)\s+(?:email|e-mail|message|text|line|note|dm|pm|call|ring|invite|link)"
     r"|\s+(?:up\b|out\b|over\b|back\b|with\s+kindness|to\s+it|off\s+the)"
     r"|\s+(?:at|in)\s+(?:a|the)\s+(?:race|game|match|quiz|vote|election|polls)"
-    r"|\s+to\s+(?:say|admit|apologi[sz]e|listen|read|be|know|have|try|ask|check))"
+    r"|\s+to\s+(?:say|admit|apologi[sz]e|listen|read|be|know|have|try|ask|check)"
+    # a team or quiz side: "we'll kill them on Saturday", "batter them in the derby"
+    r"|" + SPORT_AFTER + ")"
 )
 
 # Words of the "I'll", "we're going to", "time to" part, as WORD_RE splits them.
@@ -93,7 +95,9 @@ PATTERNS: tuple[tuple[frozenset[str], tuple[frozenset[str], ...], re.Pattern[str
             INTENT_WORDS + "|up in senseless pulp death black face head teeth",
             rf"(?<![a-z]){_INTENT}\s+(?:[a-z']+\s+){{0,3}}?(?:beat|batter|kick|smash|knock|punch|do)"
             rf"\s+{_PERSON}\s+(?:up|in|senseless|to\s+(?:a\s+pulp|death)|black\s+and\s+blue|"
-            r"(?:your|ur|his|her|their)\s+(?:face|head|teeth)\s+in)(?![a-z])",
+            r"(?:your|ur|his|her|their)\s+(?:face|head|teeth)\s+in)(?![a-z])"
+            # "batter them in the derby": a side in a fixture
+            r"(?!(?<=in)\s+(?:the\s+)?(?:derby|final|match|game|league|cup|quiz|semi|replay|rematch))",
             "a statement of violent intent",
         ),
         (
@@ -224,6 +228,8 @@ def threat_of_violence(a: Analysis, params: dict[str, Any]) -> Hit | None:
         if a.gated and (words.isdisjoint(triggers) or any(words.isdisjoint(group) for group in needs)):
             continue
         for m in pattern.finditer(text):
+            if a.reported(m.start(), m.end()):  # a threat the author quotes to report it
+                continue
             spans.append(a.span(m.start(), m.end()))
             labels.append(label)
     # The forms are picked by the strings they need alone (hand-listed trigger words
@@ -233,12 +239,14 @@ def threat_of_violence(a: Analysis, params: dict[str, Any]) -> Hit | None:
     for index in group.candidates(a.literal_bits(text, group.mask)):
         pattern, label = forms[index]
         for m in pattern.finditer(text):
+            if a.reported(m.start(), m.end()):  # a threat the author quotes to report it
+                continue
             spans.append(a.span(m.start(), m.end()))
             labels.append(label)
     if not labels and (not a.gated or (not words.isdisjoint(STRUCTURE_WORDS) and any(
             a.may_match(pattern, text) for pattern in structure_needs(people)))):
         found = structural_threat(text, people, a.literal_bits(text, structure_mask(people)) if a.gated else None)
-        if found is not None:
+        if found is not None and not a.reported(*found[0]):
             spans.append(a.span(*found[0]))
             labels.append(found[1])
     if a.target and not (a.item.text or "").isascii():
