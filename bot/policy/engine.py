@@ -58,7 +58,7 @@ class PolicyEngine:
         self.ruleset = ruleset
         self.gates = gates
         self.rules: list[Rule] = list(ruleset.rules)
-        self.lexicon = Lexicon(ruleset.word_lists, AllowList(ruleset.allow_entries))
+        self.lexicon = Lexicon(ruleset.word_lists, AllowList(ruleset.allow_entries), _list_weights(self.rules))
         self.classifier = classifier
         self._detectors = [
             (_with_model_thresholds(rule, classifier), DETECTORS[rule.detector],
@@ -201,6 +201,15 @@ class PolicyEngine:
 
 
 AUTO_THRESHOLDS = {"auto": "", "auto-high-recall": "_high_recall"}
+
+
+def _list_weights(rules: list[Rule]) -> dict[str, int]:
+    """How serious each word list is: the summed severities of the enabled rules that read it."""
+    weights: dict[str, int] = {}
+    for rule in rules:
+        for name in (rule.params or {}).get("lists", ()) or ():
+            weights[name] = weights.get(name, 0) + int(rule.severity)
+    return weights
 
 
 def _with_model_thresholds(rule: Rule, classifier: SecondOpinion | None) -> Rule:

@@ -200,9 +200,13 @@ def _alternation(words: Iterable[str]) -> str:
 class Lexicon:
     """All word lists of a rule set, compiled once into sets and a few regexes."""
 
-    def __init__(self, lists: dict[str, list[str]], allow: AllowList):
+    def __init__(self, lists: dict[str, list[str]], allow: AllowList,
+                 weights: dict[str, int] | None = None):
+        """``weights``: how serious each list is (the engine gives the severities of the rules
+        that read it); a masked word ("tw*t") is read as the most serious word it can stand for."""
         self.allow = allow
         self.list_names = frozenset(lists)
+        self._weights = dict(weights or {})
         t = _Tables()
         for name, entries in lists.items():
             for entry in entries:
@@ -375,9 +379,14 @@ class Lexicon:
         if len(word) - stars < 2 or word.startswith("*") or stars > 3:
             return None
         pattern = re.compile(re.escape(word).replace(r"\*", "[a-z]") + r"\Z")
-        for candidate in self._by_length.get(len(word), ()):
-            if pattern.match(candidate):
-                return self._exact[candidate]
+        candidates = [c for c in self._by_length.get(len(word), ()) if pattern.match(c)]
+        if candidates:
+            # "f*ck" could be "feck" or "fuck", "tw*t" "twit" or "twat": people hide the letters
+            # of the serious word, so the most serious reading wins (then the first in the
+            # alphabet: the same answer in every process, whatever order the lists were read in).
+            weights = self._weights
+            best = min(candidates, key=lambda c: (-sum(weights.get(n, 0) for n in self._exact[c]), c))
+            return self._exact[best]
         if stars > 2:
             return None
         for letters in itertools.product(_HIDDEN_LETTERS, repeat=stars):

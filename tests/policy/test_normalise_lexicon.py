@@ -124,3 +124,39 @@ def test_the_prefilter_sees_each_dodge(text, flag):
 def test_the_prefilter_is_quiet_on_ordinary_text():
     engine = load_engine(classifier=False)
     assert engine.lexicon.prefilter("thanks for fixing the bins on tuesday!") == 0
+
+
+_MASKED = """
+from bot.policy.engine import load_engine
+from bot.policy.evaluation import judge
+engine = load_engine(classifier=False)
+for word in ("f*ck", "c**t", "tw*t", "f**k", "sh*t", "d*ck"):
+    print(word, engine.lexicon.lookup(word))
+print(judge(engine, "F*ck this council").as_dict()["rules"])
+"""
+
+
+def test_a_masked_word_is_read_the_same_way_in_every_process():
+    """"f*ck" fits "feck" and "fuck": which one it was read as followed the order the word lists
+    were read in, which changed with PYTHONHASHSEED ("F*ck this council" was obscene language in
+    some processes and nothing in others). The most serious reading wins, in every process."""
+    import os
+    import subprocess
+    import sys
+
+    outputs = set()
+    for seed in map(str, range(6)):
+        done = subprocess.run([sys.executable, "-c", _MASKED], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed})
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
+    readings = dict(line.split(" ", 1) for line in outputs.pop().splitlines()[:-1])
+    assert readings["f*ck"] == readings["f**k"] == readings["c**t"] == readings["tw*t"] == "('profanity',)"
+    assert readings["sh*t"] == "('profanity_mild',)"  # one word fits: it stays what it is
+
+
+def test_the_most_serious_reading_of_a_masked_word_wins():
+    lex = Lexicon({"mild": ["feck", "twit"], "strong": ["fuck", "twat"]}, AllowList(()), {"strong": 3, "mild": 1})
+    assert lex.lookup("f*ck") == ("strong",) and lex.lookup("tw*t") == ("strong",)
+    even = Lexicon({"b": ["feck"], "a": ["fuck"]}, AllowList(()))  # no weights: the first in the alphabet
+    assert even.lookup("f*ck") == ("b",)  # "feck" < "fuck"
