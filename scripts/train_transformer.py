@@ -44,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.policy import load_engine  # noqa: E402
 from bot.policy.normalise import normalise  # noqa: E402
 from bot.policy.transformer import MANIFEST, MANIFEST_FORMAT, MODEL_DIR, TransformerClassifier  # noqa: E402
-from scripts import transformer_card, transformer_data  # noqa: E402
+from scripts import transformer_card, transformer_data, transformer_oof  # noqa: E402
 from scripts.minilm import MiniLMClassifier, load_base  # noqa: E402
 from scripts.transformer_thresholds import choose_thresholds  # noqa: E402
 
@@ -234,7 +234,98 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--no-train", action="store_true", help="only export and threshold --init")
     parser.add_argument("--replay", type=float, default=1.0,
                         help="second stage: fraction of the shared sets' training posts to revisit")
-    return parser.parse_args()
+    parser.add_argument("--corpus-folds", type=int, default=0,
+                        help="K: the corpora's tune posts are all trained on, and their part of every "
+                             "threshold choice is read from K out-of-fold score files (--oof-dir)")
+    parser.add_argument("--corpus-fold", type=int, default=-1,
+                        help="with --corpus-folds: train without corpus fold k (0..K-1), score that "
+                             "fold with the exported int8 file and write --oof-dir/fold-k.json")
+    parser.add_argument("--oof-dir", type=Path, default=None, help="the out-of-fold score files")
+    parser.add_argument("--thresholds-only", action="store_true",
+                        help="with --corpus-folds: keep the model in --out as it is and choose its "
+                             "thresholds again (after a rules change), from the score files")
+    args = parser.parse_args()
+    if args.corpus_folds and not args.oof_dir:
+        parser.error("--corpus-folds needs --oof-dir")
+    if args.corpus_fold >= 0 and not 0 <= args.corpus_fold < args.corpus_folds:
+        parser.error("--corpus-fold must be from 0 to K-1 (and needs --corpus-folds K)")
+    if args.thresholds_only and (not args.corpus_folds or args.corpus_fold >= 0):
+        parser.error("--thresholds-only is for the final model of a --corpus-folds run")
+    return args
+
+
+def split_corpus(args: argparse.Namespace, posts: list[transformer_data.Post]):
+    """(fit part, validation fold, corpus posts held out for out-of-fold scores, all corpus
+    posts, their fold numbers). Without ``--corpus-folds``: the 15% fold of every source, as
+    before. With it: the validation fold is the shared sets' part only (the same posts as
+    before: the fold is drawn per source and kind); the corpora are trained on whole (the
+    final model) or without fold k (a fold model, whose fold is returned as held out)."""
+    fit, fold = transformer_data.validation_fold(posts, args.fold, SEED)
+    if not args.corpus_folds:
+        return fit, fold, [], [], []
+    corpus = [p for p in posts if p.source.startswith("corpus:")]
+    fold_of = transformer_data.corpus_folds(corpus, args.corpus_folds, SEED)
+    shared_fit = [p for p in fit if not p.source.startswith("corpus:")]
+    shared_fold = [p for p in fold if not p.source.startswith("corpus:")]
+    k = args.corpus_fold
+    kept = [p for p, f in zip(corpus, fold_of, strict=True) if f != k]
+    held = [p for p, f in zip(corpus, fold_of, strict=True) if f == k]
+    return shared_fit + kept, shared_fold, held, corpus, fold_of
+
+
+def pooled_thresholds(args: argparse.Namespace, doc: dict, shipped: TransformerClassifier,
+                      fold: list[transformer_data.Post], corpus: list[transformer_data.Post],
+                      fold_of: list[int]) -> None:
+    """Thresholds of the final model of a k-fold run: the shared sets' part on the validation
+    fold (scored by this model), the corpora's on the pooled out-of-fold scores; then the whole
+    engine over the tune posts with those scores (the civil false alarms as the clerk sees them)."""
+    headers, oof, shas = transformer_oof.read_folds(args.oof_dir, args.corpus_folds, corpus, fold_of)
+    corpus_texts = prepare_texts(corpus)
+    stale = [i for i, t in enumerate(corpus_texts) if transformer_oof.text_sha(t) != shas[i]]
+    if stale:  # the allow-list changed the text the model reads: score those posts again
+        for k, header in enumerate(headers):
+            rows = [i for i in stale if fold_of[i] == k]
+            model_dir = Path(header.get("model_dir", ""))
+            if rows and (model_dir / MANIFEST).is_file():
+                model = TransformerClassifier.load(model_dir, threads=2)
+                if model.sha256 != header["model_sha256"]:
+                    sys.exit(f"{model_dir} is not fold {k}'s model any more (SHA-256 {model.sha256})")
+                for i, s in zip(rows, model.scores_batch([corpus_texts[i] for i in rows]), strict=True):
+                    oof[i] = s
+            elif rows:
+                print(f"warning: {len(rows)} posts of fold {k} read differently now and fold {k}'s "
+                      f"model ({model_dir}) is gone: their old scores are used", flush=True)
+        print(f"{len(stale)} corpus posts read differently since their fold was scored: scored again",
+              flush=True)
+    fold_texts = prepare_texts(fold)
+    fold_scores = shipped.scores_batch(fold_texts)
+    pool = fold + corpus
+    cases = transformer_oof.corpus_cases(transformer_data.corpus_tune_files())
+    names_group = (transformer_oof.names_group_flags([p.text for p in fold])
+                   + transformer_oof.names_group_flags([p.text for p in corpus], cases))
+    thresholds, metrics = choose_thresholds(pool, fold_texts + corpus_texts, fold_scores + oof, names_group)
+    engine = transformer_oof.report_figures(
+        transformer_oof.engine_report(cases, corpus_texts, oof, thresholds))
+    per_fold = []
+    for k, header in enumerate(headers):
+        rows = [i for i, f in enumerate(fold_of) if f == k]
+        figures = transformer_oof.report_figures(transformer_oof.engine_report(
+            [cases[i] for i in rows], [corpus_texts[i] for i in rows], [oof[i] for i in rows], thresholds))
+        kept: dict[str, object] = {key: header[key] for key in (
+            "fold", "model_sha256", "checkpoint_sha256", "sample_sha256", "trained_posts", "posts", "minutes",
+            "steps") if key in header}
+        kept["engine"] = {key: figures[key] for key in ("civil", "civil_flagged", "civil_alarm_rate", "breaches",
+                                                        "breaches_flagged", "recall")}
+        per_fold.append(kept)
+    doc["thresholds"], doc["out_of_fold"] = thresholds, metrics
+    doc["corpus_folds"] = {
+        "k": args.corpus_folds, "seed": SEED, "posts": len(corpus),
+        "civil_posts": sum(1 for p in corpus if p.kind == "civil"),
+        "note": ("thresholds chosen on the shared sets' validation fold (this model) pooled with the "
+                 "corpora's tune posts scored out of fold (each by a model trained without its fold)"),
+        "engine_out_of_fold": engine, "folds": per_fold,
+    }
+    print(json.dumps({"engine_out_of_fold": engine, "folds": per_fold}, indent=1), flush=True)
 
 
 def main() -> int:
@@ -248,15 +339,26 @@ def main() -> int:
     posts, hashes = gather(args)
     for name, digest in hashes.items():
         print(f"data {name} SHA-256 {digest}", flush=True)
-    fit, fold = transformer_data.validation_fold(posts, args.fold, SEED)
+    fit, fold, held, corpus, fold_of = split_corpus(args, posts)
+    if args.thresholds_only:  # the model in --out stays as it is; only its thresholds are chosen again
+        doc = json.loads((args.out / MANIFEST).read_text(encoding="utf-8"))
+        shipped = TransformerClassifier.load(args.out, threads=2)
+        doc["data_sha256"] = hashes
+        pooled_thresholds(args, doc, shipped, fold, corpus, fold_of)
+        doc["thresholds_chosen_at"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        write_manifest(args.out, doc)
+        transformer_card.write(args.out, doc)
+        print(json.dumps({"thresholds": doc["thresholds"], "out_of_fold": doc["out_of_fold"]}, indent=2))
+        return 0
     corpus_fit = [p for p in fit if p.source.startswith("corpus:")]
     shared_fit = [p for p in fit if not p.source.startswith("corpus:")]
     if args.replay < 1:  # a second stage: revisit part of the first stage's posts, same fold
         shared_fit = random.Random(f"{SEED}:replay").sample(shared_fit, round(len(shared_fit) * args.replay))
     fit = shared_fit + corpus_fit * CORPUS_REPEAT
-    composition = transformer_data.composition(fit, fold)
-    print(f"training on {len(fit)} posts, validation fold {len(fold)} posts; sample SHA-256 "
-          f"{composition['sha256']}", flush=True)
+    composition = transformer_data.composition(fit, fold + held)
+    print(f"training on {len(fit)} posts, validation fold {len(fold)} posts"
+          + (f", corpus fold {args.corpus_fold} of {args.corpus_folds}: {len(held)} posts" if held else "")
+          + f"; sample SHA-256 {composition['sha256']}", flush=True)
     from tokenizers import Tokenizer
 
     tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
@@ -294,13 +396,27 @@ def main() -> int:
     }
     write_manifest(args.out, doc)
     shipped = TransformerClassifier.load(args.out, threads=2)
-    fold_texts = prepare_texts(fold)
-    scores = shipped.scores_batch(fold_texts)
-    thresholds, metrics = choose_thresholds(fold, fold_texts, scores)
-    doc["thresholds"], doc["out_of_fold"] = thresholds, metrics
+    if args.corpus_fold >= 0:  # a fold model: score its corpus fold and stop (it is never shipped)
+        held_texts = prepare_texts(held)
+        path = transformer_oof.write_fold(args.oof_dir, args.corpus_fold, args.corpus_folds, held, held_texts,
+                                          shipped.scores_batch(held_texts), {
+                                              "model_sha256": shipped.sha256, "model_dir": str(args.out.resolve()),
+                                              "checkpoint_sha256": run.get("checkpoint_sha256", ""),
+                                              "sample_sha256": composition["sha256"], "trained_posts": len(fit),
+                                              "minutes": run["minutes"], "steps": run["steps"],
+                                              "trained_at": doc["trained_at"]})
+        print(f"fold {args.corpus_fold}: {len(held)} corpus posts scored out of fold -> {path}; model "
+              f"SHA-256 {shipped.sha256}; sample SHA-256 {composition['sha256']}", flush=True)
+        return 0
+    if args.corpus_folds:
+        pooled_thresholds(args, doc, shipped, fold, corpus, fold_of)
+    else:
+        fold_texts = prepare_texts(fold)
+        scores = shipped.scores_batch(fold_texts)
+        doc["thresholds"], doc["out_of_fold"] = choose_thresholds(fold, fold_texts, scores)
     write_manifest(args.out, doc)
     transformer_card.write(args.out, doc)
-    print(json.dumps({"thresholds": thresholds, "out_of_fold": metrics}, indent=2), flush=True)
+    print(json.dumps({"thresholds": doc["thresholds"], "out_of_fold": doc["out_of_fold"]}, indent=2), flush=True)
     for name, digest in sorted(doc["files"].items()):
         print(f"wrote {args.out / name} ({(args.out / name).stat().st_size // 1024} KB) SHA-256 {digest}")
     return 0

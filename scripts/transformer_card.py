@@ -51,7 +51,31 @@ def write(out: Path, doc: dict, held_out: str = "") -> None:
               "| source/kind | trained on | validation fold |", "|---|---|---|"]
     for key in sorted(set(s["counts"]["fit"]) | set(s["counts"]["fold"])):
         lines.append(f"| {key} | {s['counts']['fit'].get(key, 0)} | {s['counts']['fold'].get(key, 0)} |")
-    lines += ["", "## Thresholds and out-of-fold metrics (validation fold, shipped int8 file)", "",
+    kfold = doc.get("corpus_folds")
+    if kfold:
+        lines += ["", f"## The corpora's out-of-fold scores ({kfold['k']} folds, seed {kfold['seed']})", "",
+                  f"This model trained on all {kfold['posts']} tune posts of the council corpora "
+                  f"({kfold['civil_posts']} civil). Their part of every threshold choice is read from "
+                  f"{kfold['k']} fold models instead: the posts cut into {kfold['k']} folds (stratified by "
+                  "file and kind, fixed seed), each fold scored by a second-stage model trained exactly "
+                  "like this one but without that fold, exported and quantised as shipped, through the "
+                  "bot's run-time code. The shared sets' part is this model's validation fold, as above.",
+                  "", "| fold | posts | model SHA-256 | sample SHA-256 | civil flagged (engine) | "
+                  "breaches flagged (engine) |", "|---|---|---|---|---|---|"]
+        for f in kfold["folds"]:
+            e = f["engine"]
+            lines.append(f"| {f['fold']} | {f['posts']} | `{f['model_sha256']}` | `{f['sample_sha256']}` | "
+                         f"{e['civil_flagged']} of {e['civil']} ({e['civil_alarm_rate']:.1%}) | "
+                         f"{e['breaches_flagged']} of {e['breaches']} ({e['recall']:.1%}) |")
+        e = kfold["engine_out_of_fold"]
+        lines += ["", f"The whole rule engine over the pooled tune posts with these scores, at the thresholds "
+                  f"below (own-contact posts apart): civil posts flagged {e['civil_flagged']} of {e['civil']} "
+                  f"({e['civil_alarm_rate']:.1%}); breaches flagged {e['breaches_flagged']} of {e['breaches']} "
+                  f"({e['recall']:.1%}), on a right ground {e['breaches_right_ground']} "
+                  f"({e['right_ground_recall']:.1%}). Out of fold for the model; the word-list rules were "
+                  "written on these same posts, so for them the figures are in-sample."]
+    lines += ["", "## Thresholds and out-of-fold metrics (validation fold"
+              + (" and the corpora's out-of-fold scores" if kfold else "") + ", shipped int8 file)", "",
               "`offensive_with_rules` is the queue as the clerk sees it (a word-list rule fired, or the "
               "offensive score reached the threshold).", ""]
     lines += _table({k: v for k, v in doc["out_of_fold"].items() if "precision" in v})

@@ -219,3 +219,30 @@ def composition(fit: list[Post], fold: list[Post]) -> dict:
             digest.update(f"{part}\t{p.source}\t{p.labels}\t{p.text}\n".encode())
     return {"sha256": digest.hexdigest(), "fit_posts": len(fit), "fold_posts": len(fold),
             "counts": {part: dict(sorted(c.items())) for part, c in counts.items()}}
+
+
+def corpus_folds(posts: list[Post], k: int, seed: int = SEED) -> list[int]:
+    """A fold number (0 to k-1) for each corpus post, stratified by kind (civil, or the
+    ground(s) of a breach) and by corpus file, with a fixed seed: each fold holds about
+    1/k of every kind. Used for the out-of-fold scores the thresholds are chosen on
+    (``scripts/train_transformer.py --corpus-folds``): each fold is scored by a model
+    trained without it."""
+    if k < 2:
+        raise ValueError("k-fold needs at least two folds")
+    fold_of = [-1] * len(posts)
+    by_key: dict[str, list[int]] = {}
+    for i, p in enumerate(posts):
+        by_key.setdefault(f"{p.source}/{p.kind}", []).append(i)
+    offset = 0  # continue the round-robin across kinds, so the folds' sizes differ by one at most
+    for key in sorted(by_key):
+        rows = list(by_key[key])
+        random.Random(f"{seed}:corpus-fold:{key}").shuffle(rows)
+        for j, i in enumerate(rows):
+            fold_of[i] = (offset + j) % k
+        offset = (offset + len(rows)) % k
+    return fold_of
+
+
+def post_key(p: Post) -> str:
+    """One post's identity in a scores file: SHA-256 of its source, kind, labels and text."""
+    return hashlib.sha256(f"{p.source}\t{p.kind}\t{p.labels}\t{p.text}".encode()).hexdigest()

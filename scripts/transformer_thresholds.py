@@ -112,8 +112,49 @@ def ground_point(gold: Sequence[int], scores: Sequence[float], civil_scores: Seq
     return best
 
 
-def choose_thresholds(fold, fold_texts: Sequence[str], scores: Sequence[dict[str, float]]) -> tuple[dict, dict]:
-    """(thresholds per head, the out-of-fold metrics at each) for the manifest."""
+def group_point(fold, scores: Sequence[dict[str, float]], names_group: Sequence[bool], top: float) -> tuple:
+    """``hate_group``: the ``hate`` threshold for posts that name a protected group (and pass the
+    second opinion's target guard; ``names_group``), at most ``top`` (the ``hate`` threshold, which
+    applies to every other post). The best F1 of the two-level rule on the shared sets' hate
+    sources (those with hateful posts) at precision >= 0.70 on every post with a hate label,
+    flagging at most 1% of all civil posts and at most 1% of the council corpora's civil posts
+    (or no more than ``top`` alone does). (t, metrics, civil alarm rate, corpus civil alarm rate)."""
+    h = 3  # HEADS.index("hate")
+    rows = [i for i, p in enumerate(fold) if p.labels[h] >= 0]
+    hateful = {p.source for p in fold if p.labels[h] == 1 and not p.source.startswith("corpus:")}
+    shared = [i for i in rows if fold[i].source in hateful]
+    civil = [i for i, p in enumerate(fold) if all(v == 0 for v in p.labels)]
+    corpus_civil = [i for i in civil if fold[i].source.startswith("corpus:")]
+
+    def flagged(t: float) -> list[bool]:
+        return [s["hate"] >= top or (g and s["hate"] >= t) for s, g in zip(scores, names_group, strict=True)]
+
+    def rate(pred: list[bool], idx: list[int]) -> float:
+        return round(sum(1 for i in idx if pred[i]) / max(1, len(idx)), 4)
+
+    at_top = flagged(top)
+    limit_all = max(MAX_CIVIL_ALARMS, rate(at_top, civil))
+    limit_corpus = max(MAX_CIVIL_ALARMS, rate(at_top, corpus_civil))
+    table = []
+    for t in [x for x in candidates([scores[i]["hate"] for i in shared]) if x < top] + [top]:
+        pred = flagged(t)
+        overall = prf([fold[i].labels[h] for i in rows], [pred[i] for i in rows])
+        table.append((t, prf([fold[i].labels[h] for i in shared], [pred[i] for i in shared]), overall,
+                      rate(pred, civil), rate(pred, corpus_civil)))
+    ok = [row for row in table if row[2]["precision"] >= MIN_PRECISION_GROUND
+          and row[3] <= limit_all and row[4] <= limit_corpus]
+    best = max(ok, key=lambda row: (row[1]["f1"], row[0]), default=table[-1])
+    single = table[-1]  # ``top`` for every post: the one-level rule, for comparison
+    return best[0], {**best[1], "all_hate_posts": best[2],
+                     "one_level": {**single[1], "civil_alarm_rate": single[3],
+                                   "corpus_civil_alarm_rate": single[4]}}, best[3], best[4]
+
+
+def choose_thresholds(fold, fold_texts: Sequence[str], scores: Sequence[dict[str, float]],
+                      names_group: Sequence[bool] | None = None) -> tuple[dict, dict]:
+    """(thresholds per head, the out-of-fold metrics at each) for the manifest. With
+    ``names_group`` (per post: names a protected group and passes the target guard) also
+    ``hate_group``, the hate rule's lower threshold for such posts (``group_point``)."""
     from bot.policy.evaluation import rule_flags
     from scripts.transformer_data import HEADS
 
@@ -142,4 +183,9 @@ def choose_thresholds(fold, fold_texts: Sequence[str], scores: Sequence[dict[str
                          "at_0.5": prf(gold, [scores[i][head] >= 0.5 for i in rows])}
         if head != "offensive":
             thresholds[head] = t
+    if names_group is not None and "hate" in thresholds:
+        t, m, alarms, corpus_alarms = group_point(fold, scores, names_group, thresholds["hate"])
+        thresholds["hate_group"] = t
+        metrics["hate_group"] = {"threshold": t, **m, "civil_alarm_rate": alarms,
+                                 "corpus_civil_alarm_rate": corpus_alarms}
     return thresholds, metrics

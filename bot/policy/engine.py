@@ -219,14 +219,17 @@ def _with_model_thresholds(rule: Rule, classifier: SecondOpinion | None) -> Rule
     the training part's out-of-fold scores); ``auto-high-recall`` the one reaching
     recall 0.85 there (more of the abuse, but about half the queue false alarms).
     """
-    keys = [k for k in ("threshold", "classifier_threshold") if rule.params.get(k) in AUTO_THRESHOLDS]
+    keys = [k for k in ("threshold", "classifier_threshold", "group_threshold")
+            if rule.params.get(k) in AUTO_THRESHOLDS]
     if not keys:
         return rule
     chosen = (classifier.meta.get("thresholds", {}) if classifier else {})
     head = "spam" if rule.detector == "spam" else str(rule.params.get("head", "offensive"))
     params = dict(rule.params)
     for key in keys:
-        name = head + AUTO_THRESHOLDS[str(params[key])]
+        # ``group_threshold: auto``: the head's threshold for posts naming a protected group
+        # (``hate_group``); a model chosen without one gives the head's own threshold
+        name = head + ("_group" if key == "group_threshold" else "") + AUTO_THRESHOLDS[str(params[key])]
         params[key] = float(chosen.get(name, chosen.get(head, 0.5)))
     return replace(rule, params=params)
 

@@ -63,3 +63,55 @@ def test_auto_is_the_threshold_the_model_was_trained_with():
     # the graded points sit below the full-points threshold, highest first
     tiers = sorted(spam_rule.params["classifier_tiers"], key=lambda t: -t[0])
     assert all(t[0] < spam_rule.params["classifier_threshold"] and 0 < t[1] < 3 for t in tiers)
+
+
+def hate_hit(engine, text: str, score: float, threshold: float = 0.9, group_threshold: float | None = 0.5):
+    a = Analysis(text_item(text), example_context(), engine.lexicon,
+                 lambda norm, words: {"hate": score, "offensive": 0.0, "spam": 0.0})
+    params = {"head": "hate", "threshold": threshold}
+    if group_threshold is not None:
+        params["group_threshold"] = group_threshold
+    return abuse_classifier(a, params)
+
+
+# The hate rule's two levels: the lower threshold only where the post names a protected
+# group (the hate detectors' own terms) and the target guard passes. (text, fires at 0.6?)
+TWO_LEVEL = [
+    ("Muslims should all be sent back where they came from", True),
+    ("He should be sent back where he came from", False),    # aimed at a person, no group named: 0.9 applies
+    ("Travellers are ruining this town, every last one of them", True),
+    ("The roadworks are ruining this town, every last one of them", False),  # about things
+    ("Someone sprayed 'Muslims out' on the bus shelter, please remove it", False),  # reporting abuse
+    ("Whoever wrote that about the Polish family on Castle Street: you're the disgrace", False),  # condemning
+]
+
+
+@pytest.mark.parametrize(("text", "fires"), TWO_LEVEL)
+def test_the_lower_hate_threshold_needs_a_named_group_and_the_guard(engine, text, fires):
+    assert (hate_hit(engine, text, 0.6) is not None) is fires
+    assert hate_hit(engine, text, 0.6, group_threshold=None) is None  # one level: 0.9 for every post
+
+
+@pytest.mark.parametrize(("text", "fires"), TWO_LEVEL)
+def test_the_usual_hate_threshold_still_applies_to_every_post(engine, text, fires):
+    guarded = text.startswith(("Someone sprayed", "Whoever wrote", "The roadworks"))
+    assert (hate_hit(engine, text, 0.95) is not None) is (not guarded)
+
+
+def test_group_threshold_auto_reads_hate_group_or_falls_back_to_hate():
+    from dataclasses import replace
+
+    from bot.policy.engine import _with_model_thresholds
+
+    full = load_engine()
+    rule = next(r for r in full.ruleset.rules if r.id == "hate_second_opinion")
+    rule = replace(rule, params={**rule.params, "threshold": "auto", "group_threshold": "auto"})
+
+    class Meta:
+        def __init__(self, thresholds):
+            self.meta = {"thresholds": thresholds}
+
+    both = _with_model_thresholds(rule, Meta({"hate": 0.8, "hate_group": 0.55}))  # type: ignore[arg-type]
+    assert (both.params["threshold"], both.params["group_threshold"]) == (0.8, 0.55)
+    old = _with_model_thresholds(rule, Meta({"hate": 0.8}))  # type: ignore[arg-type]
+    assert (old.params["threshold"], old.params["group_threshold"]) == (0.8, 0.8)

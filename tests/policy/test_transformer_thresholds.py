@@ -56,3 +56,85 @@ def test_without_service_posts_in_the_fold_the_whole_fold_decides():
     points = per_use_points(gold, scores, rules, sources, civil)
     assert points["per_source"] == {}
     assert 0.42 < points["balanced"][0] <= 0.95
+
+
+# ---- the hate rule's second level (group_point) and the corpora's k-fold scores ----
+
+from collections import Counter  # noqa: E402
+
+import pytest  # noqa: E402
+
+from scripts import transformer_oof  # noqa: E402
+from scripts.transformer_data import Post, corpus_folds  # noqa: E402
+from scripts.transformer_thresholds import MAX_CIVIL_ALARMS, group_point  # noqa: E402
+
+HATE = (1, -1, -1, 1, -1, 0)
+NOT_HATE = (0, -1, 0, 0, -1, 0)
+CIVIL = (0, 0, 0, 0, 0, 0)
+
+
+def hate_rows(civil_group_score: float) -> tuple[list[Post], list[dict[str, float]], list[bool]]:
+    """Hateful posts naming a group score 0.6 (under the usual 0.8); civil corpus posts naming a
+    group (debate on immigration) score ``civil_group_score``; the rest are quiet."""
+    rows = ([("stormfront", HATE, 0.6, True)] * 20 + [("stormfront", HATE, 0.9, True)] * 10
+            + [("stormfront", NOT_HATE, 0.3, True)] * 40 + [("stormfront", NOT_HATE, 0.6, False)] * 10
+            + [("corpus:civil", CIVIL, civil_group_score, True)] * 10
+            + [("corpus:civil", CIVIL, 0.1, False)] * 290 + [("olid", CIVIL, 0.1, False)] * 300)
+    posts = [Post(f"post {i}", labels, source, "x") for i, (source, labels, _, _) in enumerate(rows)]
+    return posts, [{"hate": r[2]} for r in rows], [r[3] for r in rows]
+
+
+def test_the_lower_hate_threshold_catches_hate_naming_a_group():
+    posts, scores, names_group = hate_rows(civil_group_score=0.2)
+    t, metrics, alarms, corpus_alarms = group_point(posts, scores, names_group, top=0.8)
+    assert 0.3 < t <= 0.6  # the 0.6 hateful posts that name a group; not the 0.6 posts that do not
+    assert metrics["recall"] == 1.0 and metrics["one_level"]["recall"] == pytest.approx(1 / 3, abs=0.01)
+    assert alarms <= MAX_CIVIL_ALARMS and corpus_alarms == 0.0
+
+
+def test_civil_posts_naming_a_group_keep_the_lower_threshold_up():
+    # Ten civil debate posts of 300 at 0.55 (3.3% of the corpus's civil posts): the lower
+    # threshold must stay above them, though the hateful posts would want 0.55.
+    posts, scores, names_group = hate_rows(civil_group_score=0.62)
+    t, _metrics, _alarms, corpus_alarms = group_point(posts, scores, names_group, top=0.8)
+    assert t > 0.62 and corpus_alarms <= MAX_CIVIL_ALARMS
+
+
+def corpus(n_civil: int, n_hate: int, n_threat: int) -> list[Post]:
+    return ([Post(f"civil {i}", CIVIL, "corpus:civil", "civil") for i in range(n_civil)]
+            + [Post(f"hate {i}", HATE, "corpus:breaches", "hate") for i in range(n_hate)]
+            + [Post(f"threat {i}", HATE, "corpus:breaches", "threat") for i in range(n_threat)])
+
+
+def test_corpus_folds_are_stratified_balanced_and_fixed():
+    posts = corpus(103, 41, 17)
+    folds = corpus_folds(posts, 5)
+    assert folds == corpus_folds(posts, 5) and folds != corpus_folds(posts, 5, seed=1)
+    sizes = Counter(folds)
+    assert set(sizes) == set(range(5)) and max(sizes.values()) - min(sizes.values()) <= 1
+    for kind in ("civil", "hate", "threat"):
+        per = Counter(f for p, f in zip(posts, folds, strict=True) if p.kind == kind)
+        assert max(per.values()) - min(per.values()) <= 1, kind
+
+
+def test_out_of_fold_scores_are_read_back_and_refused_when_the_posts_changed(tmp_path):
+    posts = corpus(20, 6, 4)
+    folds = corpus_folds(posts, 3)
+    for k in range(3):
+        mine = [(i, p) for i, p in enumerate(posts) if folds[i] == k]
+        transformer_oof.write_fold(tmp_path, k, 3, [p for _, p in mine], [p.text for _, p in mine],
+                                   [{"hate": i / 100} for i, _ in mine], {"model_sha256": f"m{k}"})
+    headers, scores, shas = transformer_oof.read_folds(tmp_path, 3, posts, folds)
+    assert [s["hate"] for s in scores] == [i / 100 for i in range(len(posts))]
+    assert [h["model_sha256"] for h in headers] == ["m0", "m1", "m2"]
+    assert shas[0] == transformer_oof.text_sha(posts[0].text)
+    with pytest.raises(SystemExit, match="do not match"):  # a tune post added since
+        transformer_oof.read_folds(tmp_path, 3, [*posts, Post("new", CIVIL, "corpus:civil", "civil")],
+                                   [*folds, 0])
+    with pytest.raises(SystemExit, match="do not match"):  # another fold assignment
+        transformer_oof.read_folds(tmp_path, 3, posts, [(f + 1) % 3 for f in folds])
+    with pytest.raises(SystemExit, match="fold 0 of 3, not 0 of 4"):  # another K
+        transformer_oof.read_folds(tmp_path, 4, posts, folds)
+    transformer_oof.fold_file(tmp_path, 2).unlink()
+    with pytest.raises(SystemExit, match="missing"):
+        transformer_oof.read_folds(tmp_path, 3, posts, folds)

@@ -62,29 +62,48 @@ def _insults_only_self_aimed(a: Analysis) -> bool:
     return all(SELF_BEFORE_RE.search(a.text[max(0, h.start - 50):h.start]) is not None for h in hits)
 
 
-def abuse_classifier(a: Analysis, params: dict[str, Any]) -> Hit | None:
-    """Posts the statistical model rates as abusive although no listed word matched.
+def guard_passes(a: Analysis, head: str = "offensive") -> bool:
+    """May a second opinion on ``head`` fire on this post at all (whatever its score)?
 
-    Only when the post is aimed at a person or a group (``Analysis.target``): anger
-    at roads, bins, the precept or "the council" stays civil however strong the
-    words. Always low severity, for the clerk's judgement: it proposes no action
-    stronger than the rule lists, and never a block or report (the engine sees to that).
+    Only when the post is aimed at a person or a group (``Analysis.target``): anger at
+    roads, bins, the precept or "the council" stays civil however strong the words;
+    not when it reports or condemns someone else's abuse, when the insult is the
+    author's of themselves, when a role is named only as the owner of a thing, or when
+    "him" is the pet; for ``hate``, not about a councillor alone (hate is about a group).
     """
     target = a.target
     if not target or a.quotes_reported_speech or (a.may_match(COUNTER_RE) and COUNTER_RE.search(a.text)):
-        return None  # about things, or reporting / condemning abuse
+        return False  # about things, or reporting / condemning abuse
     if (a.may_match(CONDEMN_RE) and CONDEMN_RE.search(a.text)) or _insults_only_self_aimed(a) \
             or _roles_only_as_owners(a) or _only_a_pet(a):
-        return None  # condemning someone else's abuse; an insult the author says of themselves
-    head = str(params.get("head", "offensive"))
+        return False  # condemning someone else's abuse; an insult the author says of themselves
     if (head == "hate" and target == "a councillor or member of staff" and not a.groups
             and not (a.may_match(PRONOUN_GROUP) and PRONOUN_GROUP.search(a.text))):
-        return None  # hate is about a group: "my dog is a plonker, sorry Cllr Brown" is about a councillor
+        return False  # hate is about a group: "my dog is a plonker, sorry Cllr Brown" is about a councillor
+    return True
+
+
+def abuse_classifier(a: Analysis, params: dict[str, Any]) -> Hit | None:
+    """Posts the statistical model rates as abusive although no listed word matched.
+
+    Only when ``guard_passes`` (the post is aimed at a person or a group, and is not
+    reporting abuse). ``group_threshold`` (optional, the ``hate`` head's second level):
+    the threshold when the post names a protected group with the hate detectors' own
+    terms (``bot.policy.groups``); ``threshold`` otherwise. Always low severity, for
+    the clerk's judgement: it proposes no action stronger than the rule lists, and
+    never a block or report (the engine sees to that).
+    """
+    head = str(params.get("head", "offensive"))
+    if not guard_passes(a, head):
+        return None
     score = a.scores.get(head)
-    if score is None or score < float(params.get("threshold", 0.5)):
+    threshold = float(params.get("threshold", 0.5))
+    if "group_threshold" in params and a.groups:
+        threshold = min(threshold, float(params["group_threshold"]))
+    if score is None or score < threshold:
         return None
     return Hit(detail=f"The statistical second opinion rates it {score:.2f} out of 1 "
-                      f"(no listed word matched; aimed at {target}); please judge it yourself.",
+                      f"(no listed word matched; aimed at {a.target}); please judge it yourself.",
                score=score, severity_cap=Severity.LOW)
 
 
