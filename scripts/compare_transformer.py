@@ -99,6 +99,9 @@ def main() -> int:
     parser.add_argument("--oof-dir", type=Path, default=None)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--skip-fold", action="store_true", help="only the corpora")
+    parser.add_argument("--batch", type=int, default=None,
+                        help="also the corpora's figures on the tune posts of this batch alone (e.g. the newest, "
+                             "which an older model never saw)")
     args = parser.parse_args()
     files = transformer_data.corpus_tune_files()
     posts = [p for path in files for p in transformer_data.corpus_posts(path)]
@@ -115,16 +118,21 @@ def main() -> int:
         trained = set(manifest.get("sample", {}).get("counts", {}).get("fit", {}))
         in_sample = any(k.startswith("corpus:") for k in trained)
         scores = model.scores_batch(texts)
-        report = transformer_oof.engine_report(cases, texts, scores, manifest["thresholds"])
-        print("- " + corpus_line(transformer_oof.report_figures(report),
-                                 "scored by this model: IN-SAMPLE for the posts it trained on" if in_sample
-                                 else "scored by this model"), flush=True)
+        runs = [("scored by this model: IN-SAMPLE for the posts it trained on" if in_sample
+                 else "scored by this model", scores)]
         if args.oof_dir and manifest.get("corpus_folds"):
             fold_of = transformer_data.corpus_folds(posts, args.folds, trainer_constant("SEED"))
-            _h, oof, _s = transformer_oof.read_folds(args.oof_dir, args.folds, posts, fold_of)
-            report = transformer_oof.engine_report(cases, texts, oof, manifest["thresholds"])
-            print("- " + corpus_line(transformer_oof.report_figures(report), "pooled out-of-fold scores"),
-                  flush=True)
+            runs.append(("pooled out-of-fold scores",
+                         transformer_oof.read_folds(args.oof_dir, args.folds, posts, fold_of)[1]))
+        for how, got in runs:
+            report = transformer_oof.engine_report(cases, texts, got, manifest["thresholds"])
+            print("- " + corpus_line(transformer_oof.report_figures(report), how), flush=True)
+            if args.batch is not None:
+                rows = [i for i, c in enumerate(cases) if c.batch == args.batch]
+                report = transformer_oof.engine_report([cases[i] for i in rows], [texts[i] for i in rows],
+                                                       [got[i] for i in rows], manifest["thresholds"])
+                print(f"- batch {args.batch} only, " + corpus_line(transformer_oof.report_figures(report), how),
+                      flush=True)
     return 0
 
 

@@ -70,3 +70,40 @@ def test_training_refuses_other_base_weights(tmp_path):
     assert done.returncode != 0
     assert "refusing to train" in done.stderr and "53aa5117" in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+@needs_torch
+@needs_data
+def test_k_fold_run_scores_every_tune_post_out_of_fold_and_thresholds_the_final_model(tmp_path):
+    oof = tmp_path / "oof"
+    tiny = ["--scale", "0.005", "--max-steps", "1", "--batch", "8", "--corpus-folds", "2", "--oof-dir", str(oof)]
+    for k in (0, 1):
+        done = subprocess.run([PYTHON, "scripts/train_transformer.py", *tiny, "--corpus-fold", str(k),
+                               "--out", str(tmp_path / f"fold{k}")], cwd=REPO, capture_output=True, text=True,
+                              timeout=900)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert f"fold {k}: " in done.stdout and "scored out of fold" in done.stdout
+    folds = [json.loads((oof / f"fold-{k}.json").read_text(encoding="utf-8")) for k in (0, 1)]
+    keys = [row["key"] for f in folds for row in f["posts"]]
+    assert len(keys) == len(set(keys)) and all(f["model_sha256"] and f["sample_sha256"] for f in folds)
+    out = tmp_path / "final"
+    done = subprocess.run([PYTHON, "scripts/train_transformer.py", *tiny, "--out", str(out)], cwd=REPO,
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-2000:]
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    kfold = manifest["corpus_folds"]
+    assert kfold["k"] == 2 and kfold["posts"] == len(keys)
+    assert [f["model_sha256"] for f in kfold["folds"]] == [f["model_sha256"] for f in folds]
+    assert kfold["engine_out_of_fold"]["civil"] + kfold["engine_out_of_fold"]["breaches"] <= len(keys)
+    assert "hate_group" in manifest["thresholds"]
+    assert manifest["thresholds"]["hate_group"] <= manifest["thresholds"]["hate"]
+    card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert all(f["model_sha256"] in card for f in folds) and "out-of-fold" in card
+    # the thresholds alone, again: the same choice from the same scores, the model file untouched
+    model_sha = manifest["files"][manifest["model_file"]]
+    again = subprocess.run([PYTHON, "scripts/train_transformer.py", *tiny, "--out", str(out), "--thresholds-only"],
+                           cwd=REPO, capture_output=True, text=True, timeout=900)
+    assert again.returncode == 0, again.stderr[-2000:]
+    redone = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    assert redone["thresholds"] == manifest["thresholds"]
+    assert sha256_bytes((out / manifest["model_file"]).read_bytes()) == model_sha
