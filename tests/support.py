@@ -133,3 +133,13 @@ def count(app: App, model: type[Base], *where: ColumnElement[bool]) -> int:
 def insert_row(conn: sa.Connection, table: str, **values: Any) -> None:
     """Insert into ``table`` as the database has it now (rows written before a migration)."""
     conn.execute(sa.Table(table, sa.MetaData(), autoload_with=conn).insert().values(**values))
+
+
+def outputs_under_hash_seeds(code: str, seeds: int) -> set[str]:
+    """What ``python -c code`` prints in ``seeds`` processes with PYTHONHASHSEED 0, 1, ...: one
+    element when nothing it prints follows a set's or dict's hash order."""
+    import subprocess
+    import sys
+
+    return {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(seeds)}

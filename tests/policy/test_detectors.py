@@ -298,14 +298,8 @@ for f in engine.evaluate(text_item("Road closure notice for Saturday", author=au
 def test_an_impersonation_explanation_does_not_depend_on_the_hash_seed():
     """The evidence keeps the explanation: the same post must get the same words in every process
     (the names were once tried in a set's order, which changes with PYTHONHASHSEED)."""
-    import os
-    import subprocess
-    import sys
+    from tests.support import outputs_under_hash_seeds
 
-    outputs = set()
-    for seed in map(str, range(8)):
-        done = subprocess.run([sys.executable, "-c", _EXPLAIN], capture_output=True, text=True, check=True,
-                              env={**os.environ, "PYTHONHASHSEED": seed})
-        outputs.add(done.stdout)
+    outputs = outputs_under_hash_seeds(_EXPLAIN, 8)
     assert len(outputs) == 1
     assert "impersonat" in outputs.pop()

@@ -140,15 +140,9 @@ def test_a_masked_word_is_read_the_same_way_in_every_process():
     """"f*ck" fits "feck" and "fuck": which one it was read as followed the order the word lists
     were read in, which changed with PYTHONHASHSEED ("F*ck this council" was obscene language in
     some processes and nothing in others). The most serious reading wins, in every process."""
-    import os
-    import subprocess
-    import sys
+    from tests.support import outputs_under_hash_seeds
 
-    outputs = set()
-    for seed in map(str, range(6)):
-        done = subprocess.run([sys.executable, "-c", _MASKED], capture_output=True, text=True, check=True,
-                              env={**os.environ, "PYTHONHASHSEED": seed})
-        outputs.add(done.stdout)
+    outputs = outputs_under_hash_seeds(_MASKED, 6)
     assert len(outputs) == 1
     readings = dict(line.split(" ", 1) for line in outputs.pop().splitlines()[:-1])
     assert readings["f*ck"] == readings["f**k"] == readings["c**t"] == readings["tw*t"] == "('profanity',)"

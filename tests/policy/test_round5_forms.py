@@ -19,14 +19,14 @@ import pytest
 
 from bot.domain import Ground
 from bot.policy.engine import load_engine
-from bot.policy.evaluation import example_context, text_item
+from bot.policy.evaluation import judge
 
 ENGINE = load_engine(classifier=False)
 UNGATED = load_engine(classifier=False, gates=False)
 
 
 def grounds(text: str, engine=ENGINE) -> set[Ground]:
-    return {f.ground for f in engine.evaluate(text_item(text), example_context())}
+    return {Ground(g) for g in judge(engine, text).grounds}
 
 
 THREAT = [
