@@ -6,6 +6,7 @@
     .venv/bin/python scripts/evaluate_policy.py --fresh     # the fresh set (final figures only)
     .venv/bin/python scripts/evaluate_policy.py --fresh2    # the second fresh set (final figures only)
     .venv/bin/python scripts/evaluate_policy.py --fresh3    # the third fresh set (final figures only)
+    .venv/bin/python scripts/evaluate_policy.py --retired --show  # fresh + fresh2, retired to tuning
     .venv/bin/python scripts/evaluate_policy.py --sets corpus olid --rules-only
 
 *Flagged* is any finding at all (what puts a post in the clerk's queue); *right
@@ -15,8 +16,9 @@ default, ``*.heldout.yaml`` with ``--heldout``, ``*.fresh.yaml`` with ``--fresh`
 fresh set, written later by someone who had not seen the detectors, never split and
 never tuned on; ``*.fresh2.yaml`` with ``--fresh2``: a second such set, written
 blind later still; ``*.fresh3.yaml`` with ``--fresh3``: a third, written blind after
-that by someone else again; with any of them, the public sets give their held-out
-parts, as with ``--heldout``) and the public sets in
+that by someone else again; ``--retired``: fresh and fresh2 together, retired to tuning data in
+session 6 (``bot.policy.measure.RETIRED_PARTS``: ``--show`` allowed); with any of the blind
+ones, the public sets give their held-out parts, as with ``--heldout``) and the public sets in
 ../shared/datasets, each split once into a training and a held-out part
 (bot/policy/datasets.py: fixed seed, EDOS by its official split). Without
 ``--heldout`` the public rows are the training parts, on which the classifier was
@@ -48,6 +50,7 @@ from bot.policy.measure import (  # noqa: E402
     judge_cases,
     judge_texts,
     load_corpus,
+    part_files,
 )
 from bot.policy.rules import PACKAGE_DATA  # noqa: E402
 
@@ -90,8 +93,11 @@ def evaluate_public(engine, name: str, heldout: bool) -> list[str]:
     return lines
 
 
-def corpus_part(heldout: bool, fresh: bool, fresh2: bool = False, fresh3: bool = False) -> str:
-    """The suffix of the council corpus files to read: tune, heldout, fresh, fresh2 or fresh3."""
+def corpus_part(heldout: bool, fresh: bool, fresh2: bool = False, fresh3: bool = False,
+                retired: bool = False) -> str:
+    """The council corpus part to read: tune, heldout, fresh, fresh2, fresh3 or retired."""
+    if retired:
+        return "retired"
     if fresh3:
         return "fresh3"
     return "fresh2" if fresh2 else "fresh" if fresh else "heldout" if heldout else "tune"
@@ -99,7 +105,7 @@ def corpus_part(heldout: bool, fresh: bool, fresh2: bool = False, fresh3: bool =
 
 def evaluate_corpora(engine, part: str, show: bool = False,
                      batches: list[int] | None = None) -> list[str]:
-    files = sorted(CORPUS_DIR.glob(f"*.{part}.yaml"))
+    files = part_files(part, CORPUS_DIR)
     if not files:
         return [f"No council corpus files (*.{part}.yaml) in {CORPUS_DIR}."]
     cases = [case for path in files for case in load_corpus(path)
@@ -109,12 +115,12 @@ def evaluate_corpora(engine, part: str, show: bool = False,
     if batches:
         names += ", batch " + ", ".join(map(str, sorted(batches)))
     lines = corpus_tables(f"Council corpus, {part} part ({names})", report)
-    if show and part == "tune":  # never for the held-out or fresh(2, 3) files: nobody may tune on them
-        lines += ["", "Missed or on a wrong ground (tuning part):"]
+    if show and part in ("tune", "retired"):  # never for the held-out or blind fresh files
+        lines += ["", f"Missed or on a wrong ground ({part} part):"]
         lines += [f"- [{c.ground}] {c.text!r}" for c in report.missed]
-        lines += ["", "Civil posts flagged (tuning part):"]
+        lines += ["", f"Civil posts flagged ({part} part):"]
         lines += [f"- {sorted(map(str, f))} {c.text!r}" for c, f in report.false_alarms]
-        lines += ["", "Own contact details treated too harshly (tuning part):"]
+        lines += ["", f"Own contact details treated too harshly ({part} part):"]
         lines += [f"- {c.text!r}" for c in report.own_contact_harsh]
     return lines
 
@@ -156,6 +162,9 @@ def main() -> int:
     parser.add_argument("--fresh3", action="store_true",
                         help="the council corpora's third fresh set (*.fresh3.yaml), public sets' "
                              "held-out parts (final figures; never tune on what this shows)")
+    parser.add_argument("--retired", action="store_true",
+                        help="the retired blind sets (fresh and fresh2, tuning data since session 6); "
+                             "public sets' training parts, as by default")
     parser.add_argument("--rules-only", action="store_true", help="without the statistical model")
     parser.add_argument("--tier", choices=["standard", "transformer"], default=None,
                         help="which second opinion (default: the rules file's, else the transformer)")
@@ -173,19 +182,23 @@ def main() -> int:
     if args.heldout + args.fresh + args.fresh2 + args.fresh3 > 1:
         parser.error("--fresh, --fresh2 and --fresh3 already use the public sets' held-out parts; "
                      "give one of --heldout, --fresh, --fresh2, --fresh3")
-    if args.batch and fresh_any:
+    if args.retired and (args.heldout or fresh_any):
+        parser.error("--retired is a tuning part; it cannot be combined with --heldout or a fresh set")
+    if args.batch and (fresh_any or args.retired):
         parser.error("the fresh files have no batches; --batch is for the split corpora")
     public_heldout = args.heldout or fresh_any
     engine = load_engine(path=args.rules, classifier=False if args.rules_only else None, tier=args.tier)
     part = ("fresh3 (council corpora) and held-out (public sets)" if args.fresh3
             else "fresh2 (council corpora) and held-out (public sets)" if args.fresh2
             else "fresh (council corpora) and held-out (public sets)" if args.fresh
-            else "held-out" if args.heldout else "tuning (training)")
+            else "held-out" if args.heldout
+            else "retired fresh and fresh2 (council corpora) and training (public sets)" if args.retired
+            else "tuning (training)")
     model = ("rules only" if engine.classifier is None
              else f"rules + classifier ({getattr(engine.classifier, 'tier', 'standard')} tier)")
     print(f"## Evaluation, {part} parts, {model}\n")
     if "corpus" in args.sets:
-        part_name = corpus_part(args.heldout, args.fresh, args.fresh2, args.fresh3)
+        part_name = corpus_part(args.heldout, args.fresh, args.fresh2, args.fresh3, args.retired)
         print("\n".join(evaluate_corpora(engine, part_name, args.show, args.batch)) + "\n")
     public = [s for s in args.sets if s in PUBLIC_SETS]
     if public:

@@ -4,7 +4,8 @@ Used by ``scripts/train_transformer.py`` (no torch here, so the labelling can be
 read and tested on its own). Only the *training parts* are read: the same fixed
 splits as ``bot/policy/datasets.py`` (EDOS by its official split, train + dev;
 every other set 80% by the project's seed) and the council corpora's
-``*.tune.yaml`` files. Held-out parts are never opened.
+``*.tune.yaml`` files with the retired blind sets (``fresh``, ``fresh2``: see
+``bot.policy.measure.RETIRED_PARTS``). Held-out parts and blind sets are never opened.
 
 Each post gets one label per head: 1 (teaches "yes"), 0 ("no") or -1 (the source
 does not say; that head's loss ignores the post). Where the labels come from:
@@ -146,8 +147,11 @@ def split_posts(posts: list[Post], name: str) -> tuple[list[Post], list[Post]]:
 
 
 def corpus_tune_files(directory: Path = CORPUS_DIR) -> list[Path]:
-    """The corpora's tuning parts only (``*.tune.yaml``); held-out files are not listed."""
-    return sorted(directory.glob("*.tune.yaml")) if directory.is_dir() else []
+    """The corpora's tuning parts (``*.tune.yaml``) and the retired blind sets
+    (``bot.policy.measure.RETIRED_PARTS``); held-out and blind fresh files are not listed."""
+    from bot.policy.measure import tuning_files
+
+    return tuning_files(directory) if directory.is_dir() else []
 
 
 def corpus_posts(path: Path) -> list[Post]:

@@ -25,8 +25,25 @@ from bot.policy.evaluation import example_context, text_item
 
 ABUSE = frozenset({Ground.HATE, Ground.HARASSMENT, Ground.THREAT, Ground.OBSCENE})
 CORPUS_DIR = Path(__file__).resolve().parents[2] / "tests" / "policy" / "corpus"
+# Blind sets retired to tuning data (session 6): written blind and measured in earlier sessions
+# (their figures are in docs/policy.md), from then on read like the tune parts by training and
+# by tuning (`scripts/evaluate_policy.py --retired --show`). Blind from session 6 on: the
+# held-out parts, fresh3 and fresh4.
+RETIRED_PARTS = ("fresh", "fresh2")
 CIVIL_NAMES = frozenset({"", "civil", "none"})
 AT_MOST_HIDE = frozenset({ActionKind.HIDE_REPLY, ActionKind.DETACH_QUOTE})
+
+
+def part_files(part: str, directory: Path = CORPUS_DIR) -> list[Path]:
+    """The corpus files of one part: ``tune``, ``heldout``, ``fresh``... (``*.<part>.yaml``), or
+    ``retired``: the files of every retired blind set."""
+    parts = RETIRED_PARTS if part == "retired" else (part,)
+    return sorted(f for name in parts for f in directory.glob(f"*.{name}.yaml"))
+
+
+def tuning_files(directory: Path = CORPUS_DIR) -> list[Path]:
+    """What training and tuning may read: the tune parts and the retired blind sets."""
+    return part_files("tune", directory) + part_files("retired", directory)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,36 @@ def test_each_option_reads_its_own_corpus_files():
     assert evaluate_policy.corpus_part(heldout=False, fresh=False, fresh3=True) == "fresh3"
 
 
+def test_retired_reads_fresh_and_fresh2_and_training_reads_them_with_the_tune_parts():
+    """Session 6 retired the first two blind sets to tuning data; fresh3, the held-out parts
+    (and any later blind set) stay out of everything training reads."""
+    from bot.policy.measure import part_files, tuning_files
+
+    assert evaluate_policy.corpus_part(heldout=False, fresh=False, retired=True) == "retired"
+    assert [p.name for p in part_files("retired")] == [
+        "breaches.fresh.yaml", "breaches.fresh2.yaml", "civil.fresh.yaml", "civil.fresh2.yaml"]
+    read = [p.name for p in transformer_data.corpus_tune_files()]
+    assert read == [p.name for p in tuning_files()]
+    assert read[:2] == ["breaches.tune.yaml", "civil.tune.yaml"]
+    assert set(read[2:]) == {"breaches.fresh.yaml", "civil.fresh.yaml", "breaches.fresh2.yaml",
+                             "civil.fresh2.yaml"}
+    assert not any("heldout" in n or "fresh3" in n or "fresh4" in n for n in read)
+
+
+@pytest.mark.parametrize("argv", [["--retired", "--heldout"], ["--retired", "--fresh3"],
+                                  ["--retired", "--batch", "6"]])
+def test_retired_is_refused_with_a_blind_part_before_the_engine_loads(monkeypatch, capsys, argv):
+    def no_engine(**_kwargs):
+        raise AssertionError("the engine must not load for a refused command")
+    monkeypatch.setattr(evaluate_policy, "load_engine", no_engine)
+    monkeypatch.setattr("sys.argv", ["evaluate_policy.py", *argv])
+    with pytest.raises(SystemExit) as exit_:
+        evaluate_policy.main()
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "--retired" in err or "--batch" in err
+
+
 def test_fresh2_reads_the_fresh2_files_and_fresh_does_not():
     """The glob evaluate_policy builds from the part (``*.<part>.yaml``) keeps the two sets apart."""
     def names(part):
@@ -67,12 +97,14 @@ def test_bench_transformer_refuses_two_fresh_sets_before_the_engine_loads(monkey
     assert "not allowed with" in capsys.readouterr().err
 
 
-def test_no_training_or_split_script_reads_a_fresh_set():
-    """Training reads only the tuning parts; the split reads only the two sources."""
+def test_no_training_or_split_script_reads_a_blind_set():
+    """Training reads only the tuning parts and the retired sets (fresh, fresh2); the split reads
+    only the two sources."""
     tune = transformer_data.corpus_tune_files(CORPUS_DIR)
-    assert tune and all(p.name.endswith(".tune.yaml") for p in tune)
+    allowed = (".tune.yaml", ".fresh.yaml", ".fresh2.yaml")
+    assert tune and all(p.name.endswith(allowed) for p in tune)
     assert sorted(CORPUS_DIR.glob("civil*.tune.yaml")) == [CORPUS_DIR / "civil.tune.yaml"]
-    assert not any("fresh" in p.name for p in tune)
+    assert not any(p.name.endswith((".heldout.yaml", ".fresh3.yaml", ".fresh4.yaml")) for p in tune)
     assert sorted(split_corpus.SOURCES) == ["breaches", "civil"]
     assert {p.name for p in split_corpus.expected_files(CORPUS_DIR)} == {
         f"{n}.{part}.yaml" for n in split_corpus.SOURCES for part in split_corpus.PARTS}
