@@ -15,7 +15,7 @@ manifest's thresholds, the spam rule as the rules file asks):
   said so) or, with ``--oof-dir``, for the model whose manifest has ``corpus_folds``, by
   the pooled out-of-fold scores (``scripts/transformer_oof.py``).
 
-Reads only training parts and ``*.tune.yaml`` (never a held-out or fresh file).
+Reads only training parts, ``*.tune.yaml`` and the retired sets (never a held-out or blind fresh file).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.domain import Ground  # noqa: E402
 from bot.policy import load_engine  # noqa: E402
 from bot.policy.evaluation import example_context, text_item  # noqa: E402
+from bot.policy.measure import part_files  # noqa: E402
 from bot.policy.normalise import normalise  # noqa: E402
 from bot.policy.transformer import TransformerClassifier, read_manifest  # noqa: E402
 from scripts import transformer_data, transformer_oof  # noqa: E402
@@ -102,8 +103,18 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=None,
                         help="also the corpora's figures on the tune posts of this batch alone (e.g. the newest, "
                              "which an older model never saw)")
+    parser.add_argument("--retired", action="store_true",
+                        help="also the corpora's figures on the retired sets' posts alone (fresh, fresh2: no "
+                             "model before session 6 trained on them)")
     args = parser.parse_args()
     files = transformer_data.corpus_tune_files()
+    retired_files = set(part_files("retired"))
+    from_retired = [path in retired_files for path in files for _ in transformer_data.corpus_posts(path)]
+    subsets = []
+    if args.batch is not None:
+        subsets.append((f"batch {args.batch} only", lambda i, c: c.batch == args.batch))
+    if args.retired:
+        subsets.append(("retired sets only", lambda i, c: from_retired[i]))
     posts = [p for path in files for p in transformer_data.corpus_posts(path)]
     cases = transformer_oof.corpus_cases(files)
     base = load_engine(classifier=False)
@@ -127,12 +138,11 @@ def main() -> int:
         for how, got in runs:
             report = transformer_oof.engine_report(cases, texts, got, manifest["thresholds"])
             print("- " + corpus_line(transformer_oof.report_figures(report), how), flush=True)
-            if args.batch is not None:
-                rows = [i for i, c in enumerate(cases) if c.batch == args.batch]
+            for name, keep in subsets:
+                rows = [i for i, c in enumerate(cases) if keep(i, c)]
                 report = transformer_oof.engine_report([cases[i] for i in rows], [texts[i] for i in rows],
                                                        [got[i] for i in rows], manifest["thresholds"])
-                print(f"- batch {args.batch} only, " + corpus_line(transformer_oof.report_figures(report), how),
-                      flush=True)
+                print(f"- {name}, " + corpus_line(transformer_oof.report_figures(report), how), flush=True)
     return 0
 
 

@@ -138,3 +138,24 @@ def test_out_of_fold_scores_are_read_back_and_refused_when_the_posts_changed(tmp
     transformer_oof.fold_file(tmp_path, 2).unlink()
     with pytest.raises(SystemExit, match="missing"):
         transformer_oof.read_folds(tmp_path, 3, posts, folds)
+
+
+def test_oof_alarms_counts_each_rule_and_what_only_it_flagged():
+    """scripts/oof_alarms.py's table: own-contact posts left out, 'only' = the post's one rule."""
+    from types import SimpleNamespace
+
+    from scripts.oof_alarms import by_rule
+
+    def case(grounds=(), own=False):
+        return SimpleNamespace(grounds=frozenset(grounds), own_contact=own)
+
+    def found(*rules):
+        return tuple(SimpleNamespace(rule_id=r) for r in rules)
+
+    cases = [case(), case(), case(own=True), case({"threat"}), case({"hate"})]
+    results = [found("a", "b"), found("a", "a"), found("c"), found("b"), found()]
+    counts = by_rule(cases, results)
+    assert counts["civil"] == Counter({"a": 2, "b": 1})
+    assert counts["civil_only"] == Counter({"a": 1})  # the second post: rule a twice is one rule
+    assert counts["breach"] == Counter({"b": 1}) and counts["breach_only"] == Counter({"b": 1})
+    assert "c" not in counts["civil"]  # own-contact posts are judged differently
