@@ -15,6 +15,7 @@ def test_each_option_reads_its_own_corpus_files():
     assert evaluate_policy.corpus_part(heldout=False, fresh=True) == "fresh"
     assert evaluate_policy.corpus_part(heldout=False, fresh=False, fresh2=True) == "fresh2"
     assert evaluate_policy.corpus_part(heldout=False, fresh=False, fresh3=True) == "fresh3"
+    assert evaluate_policy.corpus_part(heldout=False, fresh=False, fresh4=True) == "fresh4"
 
 
 def test_retired_reads_fresh_and_fresh2_and_training_reads_them_with_the_tune_parts():
@@ -34,7 +35,7 @@ def test_retired_reads_fresh_and_fresh2_and_training_reads_them_with_the_tune_pa
 
 
 @pytest.mark.parametrize("argv", [["--retired", "--heldout"], ["--retired", "--fresh3"],
-                                  ["--retired", "--batch", "6"]])
+                                  ["--retired", "--fresh4"], ["--retired", "--batch", "6"]])
 def test_retired_is_refused_with_a_blind_part_before_the_engine_loads(monkeypatch, capsys, argv):
     def no_engine(**_kwargs):
         raise AssertionError("the engine must not load for a refused command")
@@ -63,8 +64,21 @@ def test_fresh3_reads_only_the_fresh3_files_and_no_other_glob_matches_them():
         return sorted(p.name for p in CORPUS_DIR.glob(f"*.{part}.yaml"))
     fresh3 = evaluate_policy.corpus_part(heldout=False, fresh=False, fresh3=True)
     assert names(fresh3) == ["breaches.fresh3.yaml", "civil.fresh3.yaml"]
-    for other in ("fresh", "fresh2", "tune", "heldout"):
+    for other in ("fresh", "fresh2", "fresh4", "tune", "heldout"):
         assert not any("fresh3" in name for name in names(other)), other
+
+
+def test_fresh4_reads_only_the_fresh4_files_and_no_other_glob_matches_them():
+    """No other set's glob picks up the fourth set, nor its glob them."""
+    def names(part):
+        return sorted(p.name for p in CORPUS_DIR.glob(f"*.{part}.yaml"))
+    fresh4 = evaluate_policy.corpus_part(heldout=False, fresh=False, fresh4=True)
+    assert names(fresh4) == ["breaches.fresh4.yaml", "civil.fresh4.yaml"]
+    from bot.policy.measure import part_files  # what evaluate_corpora reads for the part
+
+    assert [p.name for p in part_files(fresh4)] == ["breaches.fresh4.yaml", "civil.fresh4.yaml"]
+    for other in ("fresh", "fresh2", "fresh3", "tune", "heldout"):
+        assert not any("fresh4" in name for name in names(other)), other
 
 
 def test_bench_transformer_reads_the_fresh2_files_with_fresh2():
@@ -78,13 +92,17 @@ def test_bench_transformer_reads_the_fresh2_files_with_fresh2():
     assert bench_transformer.quality_part(fresh=False, fresh2=False, fresh3=True) == "fresh3"
     assert [p.name for p in bench_transformer.corpus_files("fresh3")] == [
         "breaches.fresh3.yaml", "civil.fresh3.yaml"]
+    assert bench_transformer.quality_part(fresh=False, fresh2=False, fresh4=True) == "fresh4"
+    assert [p.name for p in bench_transformer.corpus_files("fresh4")] == [
+        "breaches.fresh4.yaml", "civil.fresh4.yaml"]
     assert [p.name for p in bench_transformer.corpus_files("heldout")] == [
         "breaches.heldout.yaml", "civil.heldout.yaml"]
     with pytest.raises(ValueError):
         bench_transformer.corpus_files("tune")  # quality figures never come from the tuning part
 
 
-@pytest.mark.parametrize("argv", [["--fresh", "--fresh2"], ["--fresh3", "--fresh"], ["--fresh3", "--fresh2"]])
+@pytest.mark.parametrize("argv", [["--fresh", "--fresh2"], ["--fresh3", "--fresh"], ["--fresh3", "--fresh2"],
+                                  ["--fresh4", "--fresh"], ["--fresh4", "--fresh2"], ["--fresh4", "--fresh3"]])
 def test_bench_transformer_refuses_two_fresh_sets_before_the_engine_loads(monkeypatch, capsys, argv):
     def no_engine(**_kwargs):
         raise AssertionError("the engine must not load for a refused command")
@@ -116,7 +134,10 @@ def test_no_training_or_split_script_reads_a_blind_set():
                                   ["--fresh2", "--heldout"], ["--fresh2", "--fresh"],
                                   ["--fresh3", "--show"], ["--fresh3", "--batch", "2"],
                                   ["--fresh3", "--heldout"], ["--fresh3", "--fresh"],
-                                  ["--fresh3", "--fresh2"]])
+                                  ["--fresh3", "--fresh2"],
+                                  ["--fresh4", "--show"], ["--fresh4", "--batch", "2"],
+                                  ["--fresh4", "--heldout"], ["--fresh4", "--fresh"],
+                                  ["--fresh4", "--fresh2"], ["--fresh4", "--fresh3"]])
 def test_listing_posts_or_mixing_parts_is_refused_before_the_engine_loads(monkeypatch, capsys, argv):
     def no_engine(**_kwargs):
         raise AssertionError("the engine must not load for a refused command")
