@@ -57,6 +57,9 @@ def main() -> int:
     parser.add_argument("k", type=int)
     parser.add_argument("--manifest", type=Path, default=MODEL_DIR / "manifest.json")
     parser.add_argument("--set", action="append", default=[], metavar="HEAD=VALUE")
+    parser.add_argument("--sweep", nargs="*", default=None, metavar="HEAD",
+                        help="for each head (default: every threshold), the whole engine's civil posts and "
+                             "breaches flagged with that one threshold moved over a grid, the others as set")
     args = parser.parse_args()
     thresholds = dict(json.loads(args.manifest.read_text(encoding="utf-8"))["thresholds"])
     for item in args.set:
@@ -74,7 +77,21 @@ def main() -> int:
     figures = transformer_oof.report_figures(corpus_report(cases, results))
     print(json.dumps({k: v for k, v in figures.items() if k != "per_ground"}))
     print(json.dumps(figures["per_ground"]))
+    if args.sweep is not None:
+        for head in args.sweep or sorted(thresholds):
+            print(f"\n{head} (now {thresholds[head]}): threshold civil flagged / breaches flagged")
+            for t in sweep_grid(thresholds[head]):
+                moved = thresholds | {head: t}
+                got = corpus_report(cases, judge_cases(transformer_oof.preset_engine(texts, scores, moved), cases))
+                print(f"  {t:.3f}  {got.civil_flagged:4} / {got.breaches_flagged:4}", flush=True)
     return 0
+
+
+def sweep_grid(now: float) -> list[float]:
+    """Thresholds around ``now``: a few below, more above (where civil alarms are removed)."""
+    grid = {round(now + d, 3) for d in (-0.1, -0.05, 0.0, 0.02, 0.05, 0.08, 0.12)}
+    grid |= {0.9, 0.95, 0.98, 0.99}
+    return sorted(t for t in grid if 0.0 < t < 1.0)
 
 
 if __name__ == "__main__":
