@@ -24,14 +24,14 @@ from bot.policy.measure import corpus_report, judge_cases  # noqa: E402
 from bot.policy.normalise import normalise  # noqa: E402
 from bot.policy.transformer import MODEL_DIR  # noqa: E402
 from scripts import transformer_data, transformer_oof  # noqa: E402
-from scripts.transformer_data import SEED  # noqa: E402
+from scripts.compare_transformer import trainer_constant  # noqa: E402
 
 
 def load_pool(oof_dir: Path, k: int):
     """(cases, classifier texts, out-of-fold scores, fold numbers) of the tuning posts."""
     files = transformer_data.corpus_tune_files()
     posts = [p for f in files for p in transformer_data.corpus_posts(f)]
-    fold_of = transformer_data.corpus_folds(posts, k, SEED)
+    fold_of = transformer_data.corpus_folds(posts, k, trainer_constant("SEED"))  # the trainer's seed
     _headers, scores, _shas = transformer_oof.read_folds(oof_dir, k, posts, fold_of)
     engine = load_engine(classifier=False)
     texts = [engine.classifier_text(normalise(p.text)) for p in posts]

@@ -303,7 +303,9 @@ def pooled_thresholds(args: argparse.Namespace, doc: dict, shipped: TransformerC
     cases = transformer_oof.corpus_cases(transformer_data.corpus_tune_files())
     names_group = (transformer_oof.names_group_flags([p.text for p in fold])
                    + transformer_oof.names_group_flags([p.text for p in corpus], cases))
-    thresholds, metrics = choose_thresholds(pool, fold_texts + corpus_texts, fold_scores + oof, names_group)
+    guard = transformer_oof.guard_flags([p.text for p in fold]) + transformer_oof.guard_flags(
+        [p.text for p in corpus], cases)
+    thresholds, metrics = choose_thresholds(pool, fold_texts + corpus_texts, fold_scores + oof, names_group, guard)
     engine = transformer_oof.report_figures(
         transformer_oof.engine_report(cases, corpus_texts, oof, thresholds))
     per_fold = []
@@ -413,7 +415,8 @@ def main() -> int:
     else:
         fold_texts = prepare_texts(fold)
         scores = shipped.scores_batch(fold_texts)
-        doc["thresholds"], doc["out_of_fold"] = choose_thresholds(fold, fold_texts, scores)
+        doc["thresholds"], doc["out_of_fold"] = choose_thresholds(
+            fold, fold_texts, scores, guard=transformer_oof.guard_flags([p.text for p in fold]))
     write_manifest(args.out, doc)
     transformer_card.write(args.out, doc)
     print(json.dumps({"thresholds": doc["thresholds"], "out_of_fold": doc["out_of_fold"]}, indent=2), flush=True)

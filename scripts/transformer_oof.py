@@ -156,23 +156,34 @@ def report_figures(report) -> dict[str, Any]:
             "own_contact": r.own_contact, "own_contact_harsher": r.own_contact_wrong}
 
 
-def names_group_flags(texts: Sequence[str], cases: Sequence | None = None,
-                      rules_file: Path | None = None) -> list[bool]:
-    """For each post: does it name a protected group with the hate detectors' own terms
-    (``bot.policy.groups``) and pass the second opinion's target guard for ``hate``
-    (``guard_passes``)? Where the two-level hate rule's lower threshold applies. ``cases``:
-    the corpus cases (their mentions and context), else plain replies with ``texts``."""
+def analyses(texts: Sequence[str], cases: Sequence | None = None, rules_file: Path | None = None):
+    """Each post's ``Analysis`` as the engine makes it: ``cases``, the corpus cases (their mentions
+    and context), else plain replies with ``texts``."""
     from bot.policy import load_engine
     from bot.policy.analysis import Analysis
-    from bot.policy.detectors.statistical import guard_passes
     from bot.policy.evaluation import example_context, text_item
     from bot.policy.measure import case_item
 
     engine = load_engine(path=rules_file, classifier=False)
     ctx = example_context()
-    out = []
     for i, text in enumerate(texts):
-        item = case_item(cases[i], i) if cases is not None else text_item(text, i)
-        a = Analysis(item, ctx, engine.lexicon)
-        out.append(bool(a.groups) and guard_passes(a, "hate"))
-    return out
+        yield Analysis(case_item(cases[i], i) if cases is not None else text_item(text, i), ctx, engine.lexicon)
+
+
+def guard_flags(texts: Sequence[str], cases: Sequence | None = None, head: str = "offensive",
+                rules_file: Path | None = None) -> list[bool]:
+    """For each post: does the second opinion's target guard for ``head`` pass
+    (``bot.policy.detectors.statistical.guard_passes``), i.e. may the rule fire at all?"""
+    from bot.policy.detectors.statistical import guard_passes
+
+    return [guard_passes(a, head) for a in analyses(texts, cases, rules_file)]
+
+
+def names_group_flags(texts: Sequence[str], cases: Sequence | None = None,
+                      rules_file: Path | None = None) -> list[bool]:
+    """For each post: does it name a protected group with the hate detectors' own terms
+    (``bot.policy.groups``) and pass the second opinion's target guard for ``hate``
+    (``guard_passes``)? Where the two-level hate rule's lower threshold applies."""
+    from bot.policy.detectors.statistical import guard_passes
+
+    return [bool(a.groups) and guard_passes(a, "hate") for a in analyses(texts, cases, rules_file)]

@@ -54,9 +54,17 @@ def candidates(scores: Sequence[float]) -> list[float]:
     return sorted(t for t in grid if 0.0 < t < 1.0)
 
 
-def any_flag_points(gold: Sequence[int], scores: Sequence[float], rules: Sequence[bool]) -> dict:
-    table = [(t, prf(gold, [r or s >= t for s, r in zip(scores, rules, strict=True)]))
-             for t in candidates(scores)]
+def flags(scores: Sequence[float], rules: Sequence[bool], t: float,
+          guard: Sequence[bool] | None = None) -> list[bool]:
+    """What the queue sees: a rule fired, or the score reached ``t`` where the second opinion may
+    fire at all (``guard``: the target guard passes; None: everywhere)."""
+    guard = guard if guard is not None else [True] * len(scores)
+    return [r or (s >= t and g) for s, r, g in zip(scores, rules, guard, strict=True)]
+
+
+def any_flag_points(gold: Sequence[int], scores: Sequence[float], rules: Sequence[bool],
+                    guard: Sequence[bool] | None = None) -> dict:
+    table = [(t, prf(gold, flags(scores, rules, t, guard))) for t in candidates(scores)]
     balanced = max((row for row in table if row[1]["precision"] >= MIN_PRECISION_ANY),
                    key=lambda row: (row[1]["macro_f1"], row[0]), default=table[-1])
     high = max((row for row in table if row[1]["recall"] >= HIGH_RECALL),
@@ -74,16 +82,17 @@ def service_groups(sources: Sequence[str], gold: Sequence[int]) -> dict[str, lis
 
 
 def per_use_points(gold: Sequence[int], scores: Sequence[float], rules: Sequence[bool],
-                   sources: Sequence[str], civil: Sequence[bool]) -> dict:
-    """``any_flag_points`` chosen on the service sources, each on its own (see the docstring)."""
+                   sources: Sequence[str], civil: Sequence[bool], guard: Sequence[bool] | None = None) -> dict:
+    """``any_flag_points`` chosen on the service sources, each on its own (see the docstring).
+    ``guard``: per post, may the second opinion fire at all (the engine's target guard)."""
     groups = service_groups(sources, gold)
     if not groups:
-        return {**any_flag_points(gold, scores, rules), "per_source": {}}
+        return {**any_flag_points(gold, scores, rules, guard), "per_source": {}}
     rows = sorted(j for g in groups.values() for j in g)
     civil_rows = [j for j in groups.get("corpus", []) if civil[j]]  # the council's own civil posts
     table = []
     for t in candidates([scores[j] for j in rows]):
-        pred = [r or s >= t for s, r in zip(scores, rules, strict=True)]
+        pred = flags(scores, rules, t, guard)
         per = {name: prf([gold[j] for j in g], [pred[j] for j in g]) for name, g in groups.items()}
         alarms = sum(1 for j in civil_rows if pred[j]) / max(1, len(civil_rows))
         table.append((t, per, alarms, prf([gold[j] for j in rows], [pred[j] for j in rows])))
@@ -92,8 +101,8 @@ def per_use_points(gold: Sequence[int], scores: Sequence[float], rules: Sequence
     best = max(quiet, key=lambda row: (sum(m["macro_f1"] for m in row[1].values()) / len(row[1]), row[0]))
     high = max((row for row in table if row[3]["recall"] >= HIGH_RECALL), key=lambda row: row[0],
                default=table[0])
-    return {"balanced": (best[0], prf(gold, [r or s >= best[0] for s, r in zip(scores, rules, strict=True)])),
-            "high_recall": (high[0], prf(gold, [r or s >= high[0] for s, r in zip(scores, rules, strict=True)])),
+    return {"balanced": (best[0], prf(gold, flags(scores, rules, best[0], guard))),
+            "high_recall": (high[0], prf(gold, flags(scores, rules, high[0], guard))),
             "rules_alone": prf(gold, list(rules)),
             "per_source": {name: {**m, "civil_alarm_rate": round(best[2], 4) if name == "corpus" else ""}
                            for name, m in best[1].items()}}
@@ -151,10 +160,13 @@ def group_point(fold, scores: Sequence[dict[str, float]], names_group: Sequence[
 
 
 def choose_thresholds(fold, fold_texts: Sequence[str], scores: Sequence[dict[str, float]],
-                      names_group: Sequence[bool] | None = None) -> tuple[dict, dict]:
+                      names_group: Sequence[bool] | None = None,
+                      guard: Sequence[bool] | None = None) -> tuple[dict, dict]:
     """(thresholds per head, the out-of-fold metrics at each) for the manifest. With
     ``names_group`` (per post: names a protected group and passes the target guard) also
-    ``hate_group``, the hate rule's lower threshold for such posts (``group_point``)."""
+    ``hate_group``, the hate rule's lower threshold for such posts (``group_point``). With
+    ``guard`` (per post: the abuse second opinion's target guard passes), ``offensive`` is chosen
+    on what the engine does: a score counts only where the guard lets the rule fire."""
     from bot.policy.evaluation import rule_flags
     from scripts.transformer_data import HEADS
 
@@ -164,7 +176,8 @@ def choose_thresholds(fold, fold_texts: Sequence[str], scores: Sequence[dict[str
     known = [i for i, p in enumerate(fold) if p.labels[0] >= 0]
     rules = rule_flags([fold[i].text for i in known])
     points = per_use_points([fold[i].labels[0] for i in known], [scores[i]["offensive"] for i in known], rules,
-                            [fold[i].source for i in known], [all(v == 0 for v in fold[i].labels) for i in known])
+                            [fold[i].source for i in known], [all(v == 0 for v in fold[i].labels) for i in known],
+                            None if guard is None else [guard[i] for i in known])
     thresholds["offensive"] = points["balanced"][0]
     thresholds["offensive_high_recall"] = points["high_recall"][0]
     metrics["offensive_with_rules"] = {"threshold": points["balanced"][0], **points["balanced"][1]}

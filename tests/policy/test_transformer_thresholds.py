@@ -43,6 +43,18 @@ def test_civil_alarms_on_the_council_corpus_keep_the_threshold_up():
     assert points["per_source"]["corpus"]["civil_alarm_rate"] == 0.0
 
 
+def test_civil_posts_the_target_guard_stops_do_not_keep_the_threshold_up():
+    """The same two civil posts at 0.5, but about things (the guard stops the second opinion in
+    the engine): they are no alarm, so OLID's point stands; where the guard passes they count."""
+    corpus = CORPUS[:-1] + [("corpus:civil", 0, 0.5, False)] * 2
+    gold, scores, rules, sources, civil = fold(OLID + corpus)
+    guard = [True] * (len(gold) - 2) + [False, False]
+    points = per_use_points(gold, scores, rules, sources, civil, guard)
+    assert 0.2 < points["balanced"][0] <= 0.45
+    assert points["per_source"]["corpus"]["civil_alarm_rate"] == 0.0
+    assert per_use_points(gold, scores, rules, sources, civil, [True] * len(gold))["balanced"][0] > 0.5
+
+
 def test_a_rule_that_fired_counts_as_flagged():
     rows = OLID + [("olid", 1, 0.05, True)] * 3 + CORPUS
     gold, scores, rules, sources, civil = fold(rows)
