@@ -23,6 +23,22 @@ REPORT_WORDS = (
     r"described\s+as|labelled|branded|things\s+like)"
 )
 _REPORT_BEFORE = re.compile(rf"(?<![a-z]){REPORT_WORDS}(?![a-z])")
+# What others posted to someone: "people telling the clerk to '...'", "keep replying to her with
+# '...'", "someone posted '...'". Not the author's own words ("I'm telling you '...'", a post
+# that starts "Replying to your post: '...'").
+_OTHERS_POSTED = re.compile(
+    r"(?<![a-z])(?:telling|tells|replying|replied|replies|posting|posted|tweeted|tweeting|commented|"
+    r"commenting)(?![a-z])")
+_FIRST_PERSON_BEFORE = re.compile(r"(?<![a-z])(?:i|i'm|im|i\s+am|i\s+was|i've|ive|we|we're|we've|i'll)\s+\Z")
+
+
+def _others_posted(text: str, lo: int, hi: int) -> bool:
+    for m in _OTHERS_POSTED.finditer(text, lo, hi):
+        if m.start() == 0 or not text[:m.start()].strip():
+            continue
+        if _FIRST_PERSON_BEFORE.search(text, max(0, m.start() - 12), m.start()) is None:
+            return True
+    return False
 _CALLED_RE = re.compile(
     r"(?<![a-z])(?:(?:was|were|been|being|get|gets|got|getting)\s+called|called|calling|calls)\s+"
     r"(?:me|us|him|her|them|my\s+[a-z]+|our\s+[a-z]+|his\s+[a-z]+|her\s+[a-z]+)?\s*(?:an?\s+)?$"
@@ -38,7 +54,8 @@ def quoted_ranges(text: str) -> list[tuple[int, int]]:
         group = next(g for g in range(1, 5) if m.group(g) is not None)
         lead_in = text[max(0, m.start() - 60): m.start()]
         after = text[m.end(): m.end() + 40]
-        if _REPORT_BEFORE.search(lead_in) or _REPORT_BEFORE.search(after):
+        if (_REPORT_BEFORE.search(lead_in) or _REPORT_BEFORE.search(after)
+                or _others_posted(text, max(0, m.start() - 60), m.start())):
             ranges.append((m.start(group), m.end(group)))
     return ranges
 

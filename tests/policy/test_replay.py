@@ -35,7 +35,7 @@ def one_author(url: str) -> Iterator[tuple[Session, models.Account, models.Autho
 def seed(url: str) -> None:
     now = datetime.now(UTC)
     with one_author(url) as (s, account, author):
-        texts = ["you absolute numpty", "lovely fete", "what a load of fucking rubbish"]
+        texts = ["you absolute numpty", "lovely fete", "fuck this load of rubbish"]
         for i, text in enumerate(texts):
             item = models.Item(
                 account_id=account.id, remote_id=f"r{i}", kind="reply", author_id=author.id,

@@ -206,12 +206,29 @@ def _form_in(a: Analysis, sentence: str, offset: int, groups: list[tuple[int, in
             lo, hi = offset + m.start(), offset + m.end()
             if a.reported(lo, hi) or _negated(sentence, m.start()):
                 continue
+            if pattern is GENERALISE_RE and _thing_subject(sentence, m.start(), groups, offset):
+                continue
             if pattern is EXCLUDE_RE and not _excludes_group(m, groups, offset):
                 continue
             what = groups[0][2] if groups else "a group of people"
             spans = [a.span(lo, hi)] + [a.span(g[0], g[1]) for g in groups[:2]]
             return Hit(spans=tuple(spans), detail=f"Looks like {label} ({what}).")
     return None
+
+
+# "It's a disgrace", "That is a joke", "which is a threat": the copula's subject is a thing or
+# what was said, not the group named nearby ("The disabled toilets are locked again. It's a
+# disgrace"; "a post says the travellers 'should be burned out'. That is a threat").
+_THING_SUBJECT_RE = re.compile(r"(?<![a-z])(?:it|that|this|which|what|there|here)\s*\Z")
+
+
+def _thing_subject(sentence: str, at: int, groups: list[tuple[int, int, str]], offset: int) -> bool:
+    """Is the copula at ``at`` ("is", "'s", "are") said of "it", "that", "this", "which"?
+    Not when the pronoun only picks up the group just named ("Gay people, it's a ...")."""
+    m = _THING_SUBJECT_RE.search(sentence, max(0, at - 12), at)
+    if m is None:
+        return False
+    return not any(0 <= offset + m.start() - g_end <= 3 for _, g_end, _ in groups)
 
 
 def _negated(sentence: str, at: int) -> bool:
