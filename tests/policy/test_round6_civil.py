@@ -10,6 +10,8 @@ file, not taken from any corpus.
   sentence naming a group are said of a thing or of what was said, not of the group.
 - Abuse others posted, quoted to condemn it: "people telling the clerk to '...'", "keep
   replying to her with '...'", "someone posted '...'"; not the author's own "I'm telling you".
+- The second opinions' gate: a group named only as the author's own family, friends or
+  neighbours ("our trans daughter", "all our Muslim neighbours") is not a target.
 """
 
 from __future__ import annotations
@@ -93,3 +95,31 @@ rules:
     strict = load_engine(path=local, classifier=False)
     assert grounds("the fucking depot lost my bin again", strict) == {Ground.OBSCENE}
     assert grounds("the fucking depot lost my bin again") == set()
+
+
+# The second opinions' gate (score given, no model): a group named only as the author's own
+# family, friends or neighbours is not a target; the same group named otherwise still is.
+OWN_GROUP = [
+    ("These trans people should keep out of the leisure centre.",
+     "Our trans daughter has been so welcomed at the youth theatre."),
+    ("Muslims are taking over the High Street.", "Eid Mubarak to all our Muslim neighbours in Thornbury."),
+    ("Our town is full of disabled scroungers now.", "My disabled son loves the new swings at the park."),
+    ("Gay people shouldn't be near children.", "Our gay friends came to the fete and loved it."),
+]
+
+
+def _second_opinion(text: str, head: str):
+    from bot.policy.analysis import Analysis
+    from bot.policy.detectors.statistical import abuse_classifier
+    from bot.policy.evaluation import example_context, text_item
+
+    a = Analysis(text_item(text), example_context(), ENGINE.lexicon,
+                 lambda norm, words: {"hate": 0.99, "offensive": 0.99, "threat": 0.99})
+    return abuse_classifier(a, {"head": head, "threshold": 0.5})
+
+
+@pytest.mark.parametrize(("aimed", "own"), OWN_GROUP)
+@pytest.mark.parametrize("head", ["hate", "offensive"])
+def test_a_group_named_as_the_authors_own_people_is_no_target(aimed, own, head):
+    assert _second_opinion(aimed, head) is not None, aimed
+    assert _second_opinion(own, head) is None, own

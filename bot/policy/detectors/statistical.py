@@ -52,6 +52,27 @@ def _only_a_pet(a: Analysis) -> bool:
     return a.target == "a person" and _PET_RE.search(a.text) is not None
 
 
+# "our trans daughter", "my disabled son", "all our Muslim neighbours": the group named as the
+# author's own family, friends or neighbours, the way residents speak well of them.
+_OWN_BEFORE_RE = re.compile(
+    r"(?<![a-z])(?:my|our)\s+(?:(?:lovely|new|local|own|wonderful|fellow|dear|young|little|elderly|older|"
+    r"eldest|youngest|two|three|many)\s+)?\Z")
+_OWN_AFTER_RE = re.compile(
+    r"\s+(?:neighbours?|friends?|daughters?|sons?|child|children|kids?|family|families|community|communities|"
+    r"colleagues?|residents?|members?|volunteers?|pupils?|students?|brothers?|sisters?|mum|dad|parents?|"
+    r"grandchildren|grandsons?|granddaughters?|grandkids|nephews?|nieces?|partners?|husband|wife|boys?|girls?|"
+    r"lads?|lass|teenagers?|teens?|twins?|cousins?|aunt|uncle)(?![a-z])")
+
+
+def _groups_only_the_authors_own(a: Analysis) -> bool:
+    """Every group the post names is the author's own people ("our Muslim neighbours")."""
+    if a.target != "a group of people" or not a.groups:
+        return False
+    text = a.text
+    return all(_OWN_BEFORE_RE.search(text, max(0, start - 24), start) is not None
+               and _OWN_AFTER_RE.match(text, end) is not None for start, end, _ in a.groups)
+
+
 INSULT_LISTS = ("insults_uk", "insults_general", "insults_weak")
 
 
@@ -68,15 +89,17 @@ def guard_passes(a: Analysis, head: str = "offensive") -> bool:
     Only when the post is aimed at a person or a group (``Analysis.target``): anger at
     roads, bins, the precept or "the council" stays civil however strong the words;
     not when it reports or condemns someone else's abuse, when the insult is the
-    author's of themselves, when a role is named only as the owner of a thing, or when
-    "him" is the pet; for ``hate``, not about a councillor alone (hate is about a group).
+    author's of themselves, when a role is named only as the owner of a thing, when
+    "him" is the pet, or when every group it names is the author's own people ("our trans
+    daughter", "all our Muslim neighbours"); for ``hate``, not about a councillor alone (hate is about a group).
     """
     target = a.target
     if not target or a.quotes_reported_speech or (a.may_match(COUNTER_RE) and COUNTER_RE.search(a.text)):
         return False  # about things, or reporting / condemning abuse
     if (a.may_match(CONDEMN_RE) and CONDEMN_RE.search(a.text)) or _insults_only_self_aimed(a) \
-            or _roles_only_as_owners(a) or _only_a_pet(a):
-        return False  # condemning someone else's abuse; an insult the author says of themselves
+            or _roles_only_as_owners(a) or _only_a_pet(a) or _groups_only_the_authors_own(a):
+        return False  # condemning someone else's abuse; an insult the author says of themselves;
+        # the group named only as the author's own family or neighbours
     if (head == "hate" and target == "a councillor or member of staff" and not a.groups
             and not (a.may_match(PRONOUN_GROUP) and PRONOUN_GROUP.search(a.text))):
         return False  # hate is about a group: "my dog is a plonker, sorry Cllr Brown" is about a councillor
