@@ -110,11 +110,11 @@ def main() -> int:
     files = transformer_data.corpus_tune_files()
     retired_files = set(part_files("retired"))
     from_retired = [path in retired_files for path in files for _ in transformer_data.corpus_posts(path)]
-    subsets = []
+    subsets = []  # (name, which posts, the files they come from: None = tune parts)
     if args.batch is not None:
-        subsets.append((f"batch {args.batch} only", lambda i, c: c.batch == args.batch))
+        subsets.append((f"batch {args.batch} only", lambda i, c: c.batch == args.batch, None))
     if args.retired:
-        subsets.append(("retired sets only", lambda i, c: from_retired[i]))
+        subsets.append(("retired sets only", lambda i, c: from_retired[i], {p.name for p in retired_files}))
     posts = [p for path in files for p in transformer_data.corpus_posts(path)]
     cases = transformer_oof.corpus_cases(files)
     base = load_engine(classifier=False)
@@ -138,11 +138,14 @@ def main() -> int:
         for how, got in runs:
             report = transformer_oof.engine_report(cases, texts, got, manifest["thresholds"])
             print("- " + corpus_line(transformer_oof.report_figures(report), how), flush=True)
-            for name, keep in subsets:
+            for name, keep, names in subsets:
                 rows = [i for i, c in enumerate(cases) if keep(i, c)]
                 report = transformer_oof.engine_report([cases[i] for i in rows], [texts[i] for i in rows],
                                                        [got[i] for i in rows], manifest["thresholds"])
-                print(f"- {name}, " + corpus_line(transformer_oof.report_figures(report), how), flush=True)
+                read = {key.rsplit("/", 1)[-1] for key in manifest.get("data_sha256", {})}
+                shown = how if names is None or read & names or got is not scores else (
+                    "scored by this model, which never trained on them")
+                print(f"- {name}, " + corpus_line(transformer_oof.report_figures(report), shown), flush=True)
     return 0
 
 
