@@ -107,7 +107,7 @@ FIXED = {
     # The 2026-12-01 13:56 model also puts this threat over its hate and obscene
     # thresholds (no rule reads those heads alone; hate_second_opinion gives way to a threat).
     "I hope someone burns your house down with you in it": {"offensive", "abuse", "threat", "hate", "obscene"},
-    "Shut up you stupid cow": {"offensive", "obscene"},  # abuse 0.93, under its 0.95
+    "Shut up you stupid cow": {"offensive", "obscene"},  # abuse 0.96, under its 0.977
     "WIN a FREE iPhone!!! Click the link in my bio to claim your prize now": {"spam"},
 }
 
