@@ -45,7 +45,7 @@ def decode_leet(text: str, vocabulary: frozenset[str] = frozenset()) -> str:
 
 def _unstar(word: str, vocabulary: frozenset[str]) -> str:
     pattern = re.compile(re.escape(word).replace(r"\*", "[a-z]") + r"\Z")
-    for candidate in vocabulary:
+    for candidate in sorted(vocabulary):  # alphabetical: a set's order follows PYTHONHASHSEED
         if len(candidate) == len(word) and pattern.match(candidate):
             return candidate
     return word

@@ -154,3 +154,12 @@ def test_the_most_serious_reading_of_a_masked_word_wins():
     assert lex.lookup("f*ck") == ("strong",) and lex.lookup("tw*t") == ("strong",)
     even = Lexicon({"b": ["feck"], "a": ["fuck"]}, AllowList(()))  # no weights: the first in the alphabet
     assert even.lookup("f*ck") == ("b",)  # "feck" < "fuck"
+
+
+def test_a_starred_word_fitting_two_vocabulary_words_reads_the_same_in_every_process():
+    """'b*rn' fits 'barn' and 'burn': the first alphabetically, whatever the hash seed."""
+    from tests.support import outputs_under_hash_seeds
+
+    code = ("from bot.policy.leetspeak import decode_leet; "
+            "print(decode_leet('i will b*rn it', frozenset({'burn', 'barn', 'born', 'bern'})))")
+    assert outputs_under_hash_seeds(code, 6) == {"i will barn it\n"}
