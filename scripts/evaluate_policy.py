@@ -160,15 +160,10 @@ def main() -> int:
     parser.add_argument("--fresh", action="store_true",
                         help="the council corpora's fresh files (*.fresh.yaml) instead of tune/held-out, "
                              "public sets' held-out parts (final figures; never tune on what this shows)")
-    parser.add_argument("--fresh2", action="store_true",
-                        help="the council corpora's second fresh set (*.fresh2.yaml), public sets' "
-                             "held-out parts (final figures; never tune on what this shows)")
-    parser.add_argument("--fresh3", action="store_true",
-                        help="the council corpora's third fresh set (*.fresh3.yaml), public sets' "
-                             "held-out parts (final figures; never tune on what this shows)")
-    parser.add_argument("--fresh4", action="store_true",
-                        help="the council corpora's fourth fresh set (*.fresh4.yaml), public sets' "
-                             "held-out parts (final figures; never tune on what this shows)")
+    for name, which in (("fresh2", "second"), ("fresh3", "third"), ("fresh4", "fourth")):
+        parser.add_argument(f"--{name}", action="store_true",
+                            help=f"the council corpora's {which} fresh set (*.{name}.yaml), public sets' "
+                                 "held-out parts (final figures; never tune on what this shows)")
     parser.add_argument("--retired", action="store_true",
                         help="the retired blind sets (fresh and fresh2, tuning data since session 6); "
                              "public sets' training parts, as by default")

@@ -3,6 +3,8 @@ refusals (no engine run; no post of a held-out or fresh file is read or printed)
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from scripts import bench_transformer, evaluate_policy, split_corpus, transformer_data
@@ -32,20 +34,6 @@ def test_retired_reads_fresh_and_fresh2_and_training_reads_them_with_the_tune_pa
     assert set(read[2:]) == {"breaches.fresh.yaml", "civil.fresh.yaml", "breaches.fresh2.yaml",
                              "civil.fresh2.yaml"}
     assert not any("heldout" in n or "fresh3" in n or "fresh4" in n for n in read)
-
-
-@pytest.mark.parametrize("argv", [["--retired", "--heldout"], ["--retired", "--fresh3"],
-                                  ["--retired", "--fresh4"], ["--retired", "--batch", "6"]])
-def test_retired_is_refused_with_a_blind_part_before_the_engine_loads(monkeypatch, capsys, argv):
-    def no_engine(**_kwargs):
-        raise AssertionError("the engine must not load for a refused command")
-    monkeypatch.setattr(evaluate_policy, "load_engine", no_engine)
-    monkeypatch.setattr("sys.argv", ["evaluate_policy.py", *argv])
-    with pytest.raises(SystemExit) as exit_:
-        evaluate_policy.main()
-    assert exit_.value.code == 2
-    err = capsys.readouterr().err
-    assert "--retired" in err or "--batch" in err
 
 
 def test_fresh2_reads_the_fresh2_files_and_fresh_does_not():
@@ -104,15 +92,7 @@ def test_bench_transformer_reads_the_fresh2_files_with_fresh2():
 @pytest.mark.parametrize("argv", [["--fresh", "--fresh2"], ["--fresh3", "--fresh"], ["--fresh3", "--fresh2"],
                                   ["--fresh4", "--fresh"], ["--fresh4", "--fresh2"], ["--fresh4", "--fresh3"]])
 def test_bench_transformer_refuses_two_fresh_sets_before_the_engine_loads(monkeypatch, capsys, argv):
-    def no_engine(**_kwargs):
-        raise AssertionError("the engine must not load for a refused command")
-
-    monkeypatch.setattr(bench_transformer, "load_engine", no_engine)
-    monkeypatch.setattr("sys.argv", ["bench_transformer.py", *argv])
-    with pytest.raises(SystemExit) as exit_:
-        bench_transformer.main()
-    assert exit_.value.code == 2
-    assert "not allowed with" in capsys.readouterr().err
+    assert "not allowed with" in refusal(monkeypatch, capsys, bench_transformer, argv)
 
 
 def test_no_training_or_split_script_reads_a_blind_set():
@@ -137,14 +117,22 @@ def test_no_training_or_split_script_reads_a_blind_set():
                                   ["--fresh3", "--fresh2"],
                                   ["--fresh4", "--show"], ["--fresh4", "--batch", "2"],
                                   ["--fresh4", "--heldout"], ["--fresh4", "--fresh"],
-                                  ["--fresh4", "--fresh2"], ["--fresh4", "--fresh3"]])
+                                  ["--fresh4", "--fresh2"], ["--fresh4", "--fresh3"],
+                                  ["--retired", "--heldout"], ["--retired", "--fresh3"],
+                                  ["--retired", "--fresh4"], ["--retired", "--batch", "6"]])
 def test_listing_posts_or_mixing_parts_is_refused_before_the_engine_loads(monkeypatch, capsys, argv):
+    assert "error:" in refusal(monkeypatch, capsys, evaluate_policy, argv)
+
+
+def refusal(monkeypatch, capsys, script, argv: list[str]) -> str:
+    """What ``script``'s main() writes to stderr refusing ``argv`` (exit status 2), with an engine
+    that must not load."""
     def no_engine(**_kwargs):
         raise AssertionError("the engine must not load for a refused command")
 
-    monkeypatch.setattr(evaluate_policy, "load_engine", no_engine)
-    monkeypatch.setattr("sys.argv", ["evaluate_policy.py", *argv])
+    monkeypatch.setattr(script, "load_engine", no_engine)
+    monkeypatch.setattr("sys.argv", [Path(script.__file__).name, *argv])
     with pytest.raises(SystemExit) as exit_:
-        evaluate_policy.main()
+        script.main()
     assert exit_.value.code == 2
-    assert "error:" in capsys.readouterr().err
+    return capsys.readouterr().err
