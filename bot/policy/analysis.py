@@ -338,10 +338,16 @@ class Analysis:
             return "said to a mentioned account"
         return ""
 
+    @lazy
+    def council_surnames(self) -> frozenset[str]:
+        """The surnames of the council's people who have a first name too ("Brown" of "Cllr Tom
+        Brown"): said alone, they name that person."""
+        return _surnames_of(tuple(self.ctx.council.people))
+
     def _surname_before(self, window: list[tuple[int, int, str]], start: int) -> bool:
         """A council person's surname alone as the subject just before the word
         ("Brown's a melt", "Smith is a ..."), not "the brown bin"."""
-        surnames = _surnames_of(tuple(self.ctx.council.people))
+        surnames = self.council_surnames
         return any(w in surnames and e <= start and _SURNAME_SUBJECT.match(self.text, e) is not None
                    for s, e, w in window)
 
@@ -392,7 +398,7 @@ class Analysis:
         subject_end = m.start()
         words = WORD_RE.findall(self.text, max(0, subject_end - 30), subject_end)
         if words and (words[-1] in THIRD_PERSON | ROLES
-                      or words[-1] in _surnames_of(tuple(self.ctx.council.people))):
+                      or words[-1] in self.council_surnames):
             return True
         return any(subject_end - 2 <= b <= subject_end for _, b in self.people)
 

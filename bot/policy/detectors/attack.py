@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.policy.analysis import ROLES, SECOND_PERSON, Analysis, Hit, _surnames_of
+from bot.policy.analysis import ROLES, SECOND_PERSON, Analysis, Hit
 
 _ADJ = (
     r"thickest|stupidest|dimmest|dumbest|laziest|ugliest|nastiest|vilest|smuggest|"
@@ -143,6 +143,6 @@ def _said_of_person(a: Analysis, start: int) -> bool:
     if m is None:
         return False
     word = m.group(1)
-    if word in _PERSON_WORDS or word in _surnames_of(tuple(a.ctx.council.people)):
+    if word in _PERSON_WORDS or word in a.council_surnames:
         return True
     return any(m.start(1) <= b <= m.end(1) for _, b in a.people)

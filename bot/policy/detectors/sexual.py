@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.policy.analysis import Analysis, Hit, _surnames_of
+from bot.policy.analysis import Analysis, Hit
 
 SEXUAL_RE = re.compile(
     r"(?<![a-z])(?:(?:good|hard|proper|quick)\s+(?:hard\s+)?(?:shag|shagging|seeing\s+to|rogering|bang(?:ing)?)|"
@@ -64,7 +64,7 @@ def sexual_content(a: Analysis, params: dict[str, Any]) -> Hit | None:
     """Sexual remarks, links or emoji aimed at a person (see the module docstring)."""
     # A council person by surname alone ("Smith's a ...") is a person too.
     target = a.target or ("a named councillor or member of staff"
-                          if not a.words.isdisjoint(_surnames_of(tuple(a.ctx.council.people))) else "")
+                          if not a.words.isdisjoint(a.council_surnames) else "")
     if not target:
         return None
     found = SEXUAL_RE.finditer(a.text) if a.may_match(SEXUAL_RE) else ()
