@@ -104,7 +104,7 @@ def main() -> int:
                         help="also the corpora's figures on the tune posts of this batch alone (e.g. the newest, "
                              "which an older model never saw)")
     parser.add_argument("--retired", action="store_true",
-                        help="also the corpora's figures on the retired sets' posts alone (fresh, fresh2: no "
+                        help="also the corpora's figures on the retired sets' posts alone (fresh, fresh2, fresh3: no "
                              "model before session 6 trained on them)")
     args = parser.parse_args()
     files = transformer_data.corpus_tune_files()

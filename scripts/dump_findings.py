@@ -7,7 +7,7 @@
 An output-equality harness for changes that must not change a single finding
 (speed work, refactoring): dump before and after, then ``cmp`` the two files (also
 under another ``PYTHONHASHSEED``). The posts (about 7,500) are the council corpora's
-tune parts, the retired blind sets (fresh, fresh2), ``tests/policy/council_cases.yaml``
+tune parts, the retired blind sets (fresh, fresh2, fresh3), ``tests/policy/council_cases.yaml``
 and a fixed sample of each public set's training part. No blind set is read: no
 ``*.heldout.yaml``, ``*.fresh3.yaml`` or ``*.fresh4.yaml``, no held-out part.
 

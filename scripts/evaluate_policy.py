@@ -7,7 +7,7 @@
     .venv/bin/python scripts/evaluate_policy.py --fresh2    # the second fresh set (final figures only)
     .venv/bin/python scripts/evaluate_policy.py --fresh3    # the third fresh set (final figures only)
     .venv/bin/python scripts/evaluate_policy.py --fresh4    # the fourth fresh set (final figures only)
-    .venv/bin/python scripts/evaluate_policy.py --retired --show  # fresh + fresh2, retired to tuning
+    .venv/bin/python scripts/evaluate_policy.py --retired --show  # fresh, fresh2, fresh3: retired to tuning
     .venv/bin/python scripts/evaluate_policy.py --sets corpus olid --rules-only
 
 *Flagged* is any finding at all (what puts a post in the clerk's queue); *right
@@ -18,8 +18,8 @@ fresh set, written later by someone who had not seen the detectors, never split 
 never tuned on; ``*.fresh2.yaml`` with ``--fresh2``: a second such set, written
 blind later still; ``*.fresh3.yaml`` with ``--fresh3``: a third, written blind after
 that by someone else again; ``*.fresh4.yaml`` with ``--fresh4``: a fourth, written blind in
-session 6 by someone else again; ``--retired``: fresh and fresh2 together, retired to tuning data in
-session 6 (``bot.policy.measure.RETIRED_PARTS``: ``--show`` allowed); with any of the blind
+session 6 by someone else again; ``--retired``: fresh, fresh2 and fresh3 together, retired to tuning
+data in sessions 6 and 7 (``bot.policy.measure.RETIRED_PARTS``: ``--show`` allowed); with any of the blind
 ones, the public sets give their held-out parts, as with ``--heldout``) and the public sets in
 ../shared/datasets, each split once into a training and a held-out part
 (bot/policy/datasets.py: fixed seed, EDOS by its official split). Without
@@ -165,7 +165,7 @@ def main() -> int:
                             help=f"the council corpora's {which} fresh set (*.{name}.yaml), public sets' "
                                  "held-out parts (final figures; never tune on what this shows)")
     parser.add_argument("--retired", action="store_true",
-                        help="the retired blind sets (fresh and fresh2, tuning data since session 6); "
+                        help="the retired blind sets (fresh, fresh2 since session 6, fresh3 since session 7: tuning data); "
                              "public sets' training parts, as by default")
     parser.add_argument("--rules-only", action="store_true", help="without the statistical model")
     parser.add_argument("--tier", choices=["standard", "transformer"], default=None,
@@ -195,7 +195,7 @@ def main() -> int:
             else "fresh2 (council corpora) and held-out (public sets)" if args.fresh2
             else "fresh (council corpora) and held-out (public sets)" if args.fresh
             else "held-out" if args.heldout
-            else "retired fresh and fresh2 (council corpora) and training (public sets)" if args.retired
+            else "retired fresh, fresh2 and fresh3 (council corpora) and training (public sets)" if args.retired
             else "tuning (training)")
     model = ("rules only" if engine.classifier is None
              else f"rules + classifier ({getattr(engine.classifier, 'tier', 'standard')} tier)")

@@ -4,7 +4,7 @@ Used by ``scripts/train_transformer.py`` (no torch here, so the labelling can be
 read and tested on its own). Only the *training parts* are read: the same fixed
 splits as ``bot/policy/datasets.py`` (EDOS by its official split, train + dev;
 every other set 80% by the project's seed) and the council corpora's
-``*.tune.yaml`` files with the retired blind sets (``fresh``, ``fresh2``: see
+``*.tune.yaml`` files with the retired blind sets (``fresh``, ``fresh2``, ``fresh3``: see
 ``bot.policy.measure.RETIRED_PARTS``). Held-out parts and blind sets are never opened.
 
 Each post gets one label per head: 1 (teaches "yes"), 0 ("no") or -1 (the source

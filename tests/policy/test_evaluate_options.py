@@ -20,20 +20,21 @@ def test_each_option_reads_its_own_corpus_files():
     assert evaluate_policy.corpus_part(heldout=False, fresh=False, fresh4=True) == "fresh4"
 
 
-def test_retired_reads_fresh_and_fresh2_and_training_reads_them_with_the_tune_parts():
-    """Session 6 retired the first two blind sets to tuning data; fresh3, the held-out parts
-    (and any later blind set) stay out of everything training reads."""
+def test_retired_reads_fresh_to_fresh3_and_training_reads_them_with_the_tune_parts():
+    """Session 6 retired the first two blind sets to tuning data, session 7 the third; the
+    held-out parts, fresh4 (and any later blind set) stay out of everything training reads."""
     from bot.policy.measure import part_files, tuning_files
 
     assert evaluate_policy.corpus_part(heldout=False, fresh=False, retired=True) == "retired"
     assert [p.name for p in part_files("retired")] == [
-        "breaches.fresh.yaml", "breaches.fresh2.yaml", "civil.fresh.yaml", "civil.fresh2.yaml"]
+        "breaches.fresh.yaml", "breaches.fresh2.yaml", "breaches.fresh3.yaml",
+        "civil.fresh.yaml", "civil.fresh2.yaml", "civil.fresh3.yaml"]
     read = [p.name for p in transformer_data.corpus_tune_files()]
     assert read == [p.name for p in tuning_files()]
     assert read[:2] == ["breaches.tune.yaml", "civil.tune.yaml"]
     assert set(read[2:]) == {"breaches.fresh.yaml", "civil.fresh.yaml", "breaches.fresh2.yaml",
-                             "civil.fresh2.yaml"}
-    assert not any("heldout" in n or "fresh3" in n or "fresh4" in n for n in read)
+                             "civil.fresh2.yaml", "breaches.fresh3.yaml", "civil.fresh3.yaml"}
+    assert not any("heldout" in n or "fresh4" in n for n in read)
 
 
 def test_fresh2_reads_the_fresh2_files_and_fresh_does_not():
@@ -96,13 +97,13 @@ def test_bench_transformer_refuses_two_fresh_sets_before_the_engine_loads(monkey
 
 
 def test_no_training_or_split_script_reads_a_blind_set():
-    """Training reads only the tuning parts and the retired sets (fresh, fresh2); the split reads
-    only the two sources."""
+    """Training reads only the tuning parts and the retired sets (fresh, fresh2, fresh3); the
+    split reads only the two sources."""
     tune = transformer_data.corpus_tune_files(CORPUS_DIR)
-    allowed = (".tune.yaml", ".fresh.yaml", ".fresh2.yaml")
+    allowed = (".tune.yaml", ".fresh.yaml", ".fresh2.yaml", ".fresh3.yaml")
     assert tune and all(p.name.endswith(allowed) for p in tune)
     assert sorted(CORPUS_DIR.glob("civil*.tune.yaml")) == [CORPUS_DIR / "civil.tune.yaml"]
-    assert not any(p.name.endswith((".heldout.yaml", ".fresh3.yaml", ".fresh4.yaml")) for p in tune)
+    assert not any(p.name.endswith((".heldout.yaml", ".fresh4.yaml")) for p in tune)
     assert sorted(split_corpus.SOURCES) == ["breaches", "civil"]
     assert {p.name for p in split_corpus.expected_files(CORPUS_DIR)} == {
         f"{n}.{part}.yaml" for n in split_corpus.SOURCES for part in split_corpus.PARTS}
