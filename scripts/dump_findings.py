@@ -9,7 +9,7 @@ An output-equality harness for changes that must not change a single finding
 under another ``PYTHONHASHSEED``). The posts (about 7,500) are the council corpora's
 tune parts, the retired blind sets (fresh, fresh2, fresh3), ``tests/policy/council_cases.yaml``
 and a fixed sample of each public set's training part. No blind set is read: no
-``*.heldout.yaml``, ``*.fresh3.yaml`` or ``*.fresh4.yaml``, no held-out part.
+``*.heldout.yaml``, ``*.fresh4.yaml`` or ``*.fresh5.yaml``, no held-out part.
 
 Tiers: ``rules`` (no classifier), ``standard`` and ``transformer`` (the rules file's
 default set with that second opinion). Each line holds the post's number, its source,
@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 SAMPLE_PER_SET = 540
 TIERS = ("rules", "standard", "transformer")
-BLIND = (".heldout.yaml", ".fresh3.yaml", ".fresh4.yaml")
+BLIND = (".heldout.yaml", ".fresh4.yaml", ".fresh5.yaml")
 
 
 def posts() -> list[tuple[str, object, object]]:
