@@ -33,12 +33,15 @@ def _mask(m: re.Match[str]) -> str:
     return " @user " if m.group().startswith("@") else " url "
 
 
-def features(folded: str) -> set[str]:
+def features(folded: str) -> dict[str, None]:
     """The features of a post (already normalised by ``bot.policy.normalise``).
 
     Words (links and @mentions masked, leetspeak decoded, digits as "0"), word
     pairs, and 2-5 letter groups inside each word ("<idiot>" gives "<i", "id",
-    "<id", ... "ot>").
+    "<id", ... "ot>"). Each feature once, as the keys of a dict: in the order the
+    text gives them, not a set's order (which follows ``PYTHONHASHSEED``), so the
+    floating-point sum of their weights, and so the score, is the same to the last
+    digit in every process.
     """
     s = folded[:MAX_CHARS]
     if "@" in s or "http" in s or "www." in s or "url" in s:
@@ -48,10 +51,11 @@ def features(folded: str) -> set[str]:
         if len(tok) > 1 and not tok.isalpha():
             tok = _DIGITS_RE.sub("0", tok.translate(LEET)) if any(c.isalpha() for c in tok) else "0"
         tokens.append(tok[:24])
-    padded = ["<" + tok + ">" for tok in set(tokens) if len(tok) > 1 and tok.isalpha()]
-    feats = {p[i:i + k] for p in padded for k in CHAR_SIZES for i in range(len(p) - k + 1)}
-    feats.update(tokens)
-    feats.update([a + " " + b for a, b in zip(tokens, tokens[1:], strict=False)])
+    words = dict.fromkeys(tokens)
+    padded = ["<" + tok + ">" for tok in words if len(tok) > 1 and tok.isalpha()]
+    feats = dict.fromkeys([p[i:i + k] for p in padded for k in CHAR_SIZES for i in range(len(p) - k + 1)])
+    feats.update(words)
+    feats.update(dict.fromkeys([a + " " + b for a, b in zip(tokens, tokens[1:], strict=False)]))
     return feats
 
 

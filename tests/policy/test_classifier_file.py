@@ -41,3 +41,28 @@ def test_one_head_can_be_loaded_alone_with_the_same_scores() -> None:
         assert spam.scores(text)["spam"] == pytest.approx(both.scores(text)["spam"], abs=1e-9)
     with pytest.raises(ValueError, match="has no head"):
         Classifier.load(MODEL_FILE, only=("threat",))
+
+
+_SCORES = """
+from bot.policy.classifier import Classifier
+from bot.policy.engine import load_engine
+from bot.policy.normalise import normalise
+
+engine = load_engine(classifier=False)
+model = Classifier.load()
+for text in ("You absolute clown, resign before we make you", "When is the next parish meeting?",
+             "win a free iphone!!! click the link in my bio https://prizes.example/x",
+             "The bins on Mill Lane have not been emptied for three weeks, it is a bloody disgrace"):
+    print(repr(model.scores(engine.classifier_text(normalise(text)))))
+"""
+
+
+def test_the_standard_scores_are_the_same_to_the_last_digit_under_every_hash_seed() -> None:
+    """A finding's score is stored as evidence and compared by ``rules replay``: the sum of the
+    feature weights must not follow a set's order, which changes with PYTHONHASHSEED (it did: 112
+    of 7,497 dumped standard-tier scores differed in their last digits between two seeds)."""
+    from tests.support import outputs_under_hash_seeds
+
+    outputs = outputs_under_hash_seeds(_SCORES, 6)
+    assert len(outputs) == 1
+    assert outputs.pop().count("'offensive':") == 4
