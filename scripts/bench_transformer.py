@@ -3,7 +3,7 @@
 
     .venv/bin/python scripts/bench_transformer.py [--profanity-python .venv-train/bin/python]
                                                   [--skip-rss] [--skip-quality]
-                                                  [--fresh | --fresh2 | --fresh3 | --fresh4]
+                                                  [--fresh | --fresh2 | --fresh3 | --fresh4 | --fresh5]
 
 Quality (held-out parts only, read here at reporting time and nowhere else):
 "flagged" is any finding at all, as the clerk's queue sees it.
@@ -12,7 +12,8 @@ Quality (held-out parts only, read here at reporting time and nowhere else):
     ``--fresh`` the fresh files (``*.fresh.yaml``: never split, never tuned on) instead,
     with ``--fresh2`` the second fresh set (``*.fresh2.yaml``, the same rule), with
     ``--fresh3`` the third (``*.fresh3.yaml``, the same rule), with ``--fresh4`` the fourth
-    (``*.fresh4.yaml``, the same rule).
+    (``*.fresh4.yaml``, the same rule), with ``--fresh5`` the fifth (``*.fresh5.yaml``, the same
+    rule).
   * civil false-alarm rate: the corpora's civil held-out (or fresh) posts that get flagged.
   * hate on group-hate data (Stormfront, ToxiGen held-out; EDOS test split):
     share of the hateful posts with a finding on the hate ground, and flagged at all.
@@ -51,7 +52,8 @@ from scripts.bench_ingest import free_port, wait_for_polls  # noqa: E402
 from scripts.transformer_thresholds import prf  # noqa: E402
 
 TIERS = ("standard", "transformer")
-QUALITY_PARTS = ("heldout", "fresh", "fresh2", "fresh3", "fresh4")  # what the quality figures may read: never "tune"
+# What the quality figures may read: never "tune".
+QUALITY_PARTS = ("heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5")
 PROFANITY = ("import sys, json\nfrom profanity_check import predict\n"
              "print(json.dumps([int(x) for x in predict(json.load(sys.stdin))]))\n")
 
@@ -66,7 +68,8 @@ def held_out(name: str) -> list[td.Post]:
 
 
 def corpus_files(part: str = "heldout") -> list[Path]:
-    """The council corpus files of one part: ``heldout``, ``fresh``, ``fresh2``, ``fresh3`` or ``fresh4``."""
+    """The council corpus files of one part: ``heldout``, ``fresh``, ``fresh2``, ``fresh3``, ``fresh4`` or
+    ``fresh5``."""
     if part not in QUALITY_PARTS:
         raise ValueError(f"not a reporting part: {part!r} (one of {', '.join(QUALITY_PARTS)})")
     return sorted(CORPUS_DIR.glob(f"*.{part}.yaml"))
@@ -74,7 +77,7 @@ def corpus_files(part: str = "heldout") -> list[Path]:
 
 def corpus_held_out(part: str = "heldout") -> list[Case]:
     """The council corpora's held-out parts, or with ``part="fresh"`` (``"fresh2"``, ``"fresh3"``,
-    ``"fresh4"``) a fresh set."""
+    ``"fresh4"``, ``"fresh5"``) a fresh set."""
     cases: list[Case] = []
     for path in corpus_files(part):
         cases.extend(load_corpus(path))
@@ -235,8 +238,11 @@ def service_rss(tier: str, tmp: Path, watch: float, settle: float) -> str:
             f"(peak over {watch:.0f} s) {peak / 2**20:.0f} MB, idle {idle / 2**20:.0f} MB")
 
 
-def quality_part(fresh: bool, fresh2: bool, fresh3: bool = False, fresh4: bool = False) -> str:
+def quality_part(fresh: bool, fresh2: bool, fresh3: bool = False, fresh4: bool = False,
+                 fresh5: bool = False) -> str:
     """Which council corpus files the quality figures read."""
+    if fresh5:
+        return "fresh5"
     if fresh4:
         return "fresh4"
     if fresh3:
@@ -259,6 +265,8 @@ def main() -> int:
                        help="the council corpora's third fresh set (*.fresh3.yaml) instead")
     fresh.add_argument("--fresh4", action="store_true",
                        help="the council corpora's fourth fresh set (*.fresh4.yaml) instead")
+    fresh.add_argument("--fresh5", action="store_true",
+                       help="the council corpora's fifth fresh set (*.fresh5.yaml) instead")
     parser.add_argument("--rounds", type=int, default=10)
     args = parser.parse_args()
     python = args.profanity_python if args.profanity_python and Path(args.profanity_python).exists() else None
@@ -268,7 +276,8 @@ def main() -> int:
         assert engine.classifier is not None, f"the {tier} tier loads a model"
         print(f"{tier} tier: model SHA-256 {engine.classifier.sha256}")
     if not args.skip_quality:
-        quality(engines, python, quality_part(args.fresh, args.fresh2, args.fresh3, args.fresh4))
+        quality(engines, python, quality_part(args.fresh, args.fresh2, args.fresh3, args.fresh4,
+                                                  args.fresh5))
     texts = sample_texts(800)
     print("\n".join(model_alone(texts[:80], args.rounds)))
     print("\n".join(whole_engine(engines, texts)))

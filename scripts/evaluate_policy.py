@@ -7,6 +7,7 @@
     .venv/bin/python scripts/evaluate_policy.py --fresh2    # the second fresh set (final figures only)
     .venv/bin/python scripts/evaluate_policy.py --fresh3    # the third fresh set (final figures only)
     .venv/bin/python scripts/evaluate_policy.py --fresh4    # the fourth fresh set (final figures only)
+    .venv/bin/python scripts/evaluate_policy.py --fresh5    # the fifth fresh set (final figures only)
     .venv/bin/python scripts/evaluate_policy.py --retired --show  # fresh, fresh2, fresh3: retired to tuning
     .venv/bin/python scripts/evaluate_policy.py --sets corpus olid --rules-only
 
@@ -18,7 +19,8 @@ fresh set, written later by someone who had not seen the detectors, never split 
 never tuned on; ``*.fresh2.yaml`` with ``--fresh2``: a second such set, written
 blind later still; ``*.fresh3.yaml`` with ``--fresh3``: a third, written blind after
 that by someone else again; ``*.fresh4.yaml`` with ``--fresh4``: a fourth, written blind in
-session 6 by someone else again; ``--retired``: fresh, fresh2 and fresh3 together, retired to tuning
+session 6 by someone else again; ``*.fresh5.yaml`` with ``--fresh5``: a fifth, written blind in
+session 7 by someone else again; ``--retired``: fresh, fresh2 and fresh3 together, retired to tuning
 data in sessions 6 and 7 (``bot.policy.measure.RETIRED_PARTS``: ``--show`` allowed); with any of the blind
 ones, the public sets give their held-out parts, as with ``--heldout``) and the public sets in
 ../shared/datasets, each split once into a training and a held-out part
@@ -96,10 +98,13 @@ def evaluate_public(engine, name: str, heldout: bool) -> list[str]:
 
 
 def corpus_part(heldout: bool, fresh: bool, fresh2: bool = False, fresh3: bool = False,
-                retired: bool = False, fresh4: bool = False) -> str:
-    """The council corpus part to read: tune, heldout, fresh, fresh2, fresh3, fresh4 or retired."""
+                retired: bool = False, fresh4: bool = False, fresh5: bool = False) -> str:
+    """The council corpus part to read: tune, heldout, fresh, fresh2, fresh3, fresh4, fresh5 or
+    retired."""
     if retired:
         return "retired"
+    if fresh5:
+        return "fresh5"
     if fresh4:
         return "fresh4"
     if fresh3:
@@ -160,37 +165,40 @@ def main() -> int:
     parser.add_argument("--fresh", action="store_true",
                         help="the council corpora's fresh files (*.fresh.yaml) instead of tune/held-out, "
                              "public sets' held-out parts (final figures; never tune on what this shows)")
-    for name, which in (("fresh2", "second"), ("fresh3", "third"), ("fresh4", "fourth")):
+    for name, which in (("fresh2", "second"), ("fresh3", "third"), ("fresh4", "fourth"),
+                        ("fresh5", "fifth")):
         parser.add_argument(f"--{name}", action="store_true",
                             help=f"the council corpora's {which} fresh set (*.{name}.yaml), public sets' "
                                  "held-out parts (final figures; never tune on what this shows)")
     parser.add_argument("--retired", action="store_true",
-                        help="the retired blind sets (fresh, fresh2 since session 6, fresh3 since session 7: tuning data); "
+                        help="the retired blind sets (fresh, fresh2 since session 6, fresh3 since session 7: "
+                             "tuning data); "
                              "public sets' training parts, as by default")
     parser.add_argument("--rules-only", action="store_true", help="without the statistical model")
     parser.add_argument("--tier", choices=["standard", "transformer"], default=None,
                         help="which second opinion (default: the rules file's, else the transformer)")
     parser.add_argument("--show", action="store_true",
                         help="list the tuning part's misses and false alarms "
-                             "(refused with --heldout, --fresh, --fresh2, --fresh3, --fresh4)")
+                             "(refused with --heldout, --fresh, --fresh2, --fresh3, --fresh4, --fresh5)")
     parser.add_argument("--batch", type=int, action="append", default=None, metavar="N",
                         help="only the council corpus posts of batch N (repeatable)")
     parser.add_argument("--sets", nargs="*", default=["corpus", *PUBLIC_SETS, "cases"],
                         choices=["corpus", *PUBLIC_SETS, "cases"])
     args = parser.parse_args()
-    fresh_any = args.fresh or args.fresh2 or args.fresh3 or args.fresh4
+    fresh_any = args.fresh or args.fresh2 or args.fresh3 or args.fresh4 or args.fresh5
     if args.show and (args.heldout or fresh_any):
         parser.error("--show lists posts for tuning; it is not available for the held-out or fresh files")
-    if args.heldout + args.fresh + args.fresh2 + args.fresh3 + args.fresh4 > 1:
-        parser.error("--fresh, --fresh2, --fresh3 and --fresh4 already use the public sets' held-out parts; "
-                     "give one of --heldout, --fresh, --fresh2, --fresh3, --fresh4")
+    if args.heldout + args.fresh + args.fresh2 + args.fresh3 + args.fresh4 + args.fresh5 > 1:
+        parser.error("--fresh, --fresh2, --fresh3, --fresh4 and --fresh5 already use the public sets' "
+                     "held-out parts; give one of --heldout, --fresh, --fresh2, --fresh3, --fresh4, --fresh5")
     if args.retired and (args.heldout or fresh_any):
         parser.error("--retired is a tuning part; it cannot be combined with --heldout or a fresh set")
     if args.batch and (fresh_any or args.retired):
         parser.error("the fresh files have no batches; --batch is for the split corpora")
     public_heldout = args.heldout or fresh_any
     engine = load_engine(path=args.rules, classifier=False if args.rules_only else None, tier=args.tier)
-    part = ("fresh4 (council corpora) and held-out (public sets)" if args.fresh4
+    part = ("fresh5 (council corpora) and held-out (public sets)" if args.fresh5
+            else "fresh4 (council corpora) and held-out (public sets)" if args.fresh4
             else "fresh3 (council corpora) and held-out (public sets)" if args.fresh3
             else "fresh2 (council corpora) and held-out (public sets)" if args.fresh2
             else "fresh (council corpora) and held-out (public sets)" if args.fresh
@@ -202,7 +210,7 @@ def main() -> int:
     print(f"## Evaluation, {part} parts, {model}\n")
     if "corpus" in args.sets:
         part_name = corpus_part(args.heldout, args.fresh, args.fresh2, args.fresh3, args.retired,
-                                args.fresh4)
+                                args.fresh4, args.fresh5)
         print("\n".join(evaluate_corpora(engine, part_name, args.show, args.batch)) + "\n")
     public = [s for s in args.sets if s in PUBLIC_SETS]
     if public:
