@@ -28,14 +28,14 @@ from bot.policy.detectors.personal_data import (
     email_address,
     home_address,
     maybe_address,
-    maybe_email,
+    maybe_any_email,
     maybe_ni_number,
     maybe_phone,
     national_insurance_number,
     phone_number,
 )
 from bot.policy.detectors.sexual import maybe_sexual, sexual_content
-from bot.policy.detectors.spam import maybe_spam, off_topic_link, spam
+from bot.policy.detectors.spam import maybe_off_topic, maybe_spam, off_topic_link, spam
 from bot.policy.detectors.statistical import abuse_classifier, manual
 from bot.policy.detectors.threats import maybe_threat, threat_of_violence
 from bot.policy.detectors.words import word_list
@@ -85,7 +85,7 @@ GATES: dict[str, Gate] = {
     "sexual_content": maybe_sexual,
     "threat_of_violence": maybe_threat,
     "phone_number": maybe_phone,
-    "email_address": maybe_email,
+    "email_address": maybe_any_email,
     "home_address": maybe_address,
     "national_insurance_number": maybe_ni_number,
     "vehicle_details": maybe_vehicle,
@@ -93,7 +93,7 @@ GATES: dict[str, Gate] = {
     "workplace_times": maybe_workplace,
     "private_details": maybe_private,
     "spam": maybe_spam,
-    "off_topic_link": lambda a, p: a.maybe_links,
+    "off_topic_link": maybe_off_topic,
     "impersonation": _always,
     "repeat_offender": lambda a, p: a.ctx.author_upheld_recent > 0,
     "classifier": lambda a, p: a.has_scorer,

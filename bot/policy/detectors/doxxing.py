@@ -56,7 +56,7 @@ _DAY_OR_TIME = (
     r"sundays|every\s+(?:morning|evening|night|day)|each\s+(?:morning|evening)|weekends|nights)"
 )
 WORKPLACE_RE = re.compile(
-    rf"(?<![a-z])(?<!\bi\s)(?<!\bwe\s)(?:[a-z']+,?\s+)(?:works|is\s+working|works\s+shifts|does\s+shifts|starts|"
+    rf"(?<![a-z])(?<!\bi\s)(?<!\bwe\s)(?:(?P<who>[a-z']+),?\s+)(?P<verb>works|is\s+working|works\s+shifts|does\s+shifts|starts|"
     rf"finishes|cleans|is\s+an?\s+[a-z]+|is|works\s+on\s+the\s+[a-z]+|clocks\s+(?:on|off))\s+(?:at|in|for)\s+(?:the\s+)?[a-z0-9'&\-\s]{{2,40}}?"
     rf"(?:\b(?:on|from|until|till|til|at|between|every|each|shifts?|finishes|leaves|starts|gets\s+off)\b"
     rf"[^.!?\n]{{0,30}}?)?{_DAY_OR_TIME}(?![a-z])"
@@ -75,24 +75,51 @@ DAY_WORDS = frozenset("monday tuesday wednesday thursday friday saturday sunday 
 # week) in one sentence. The author's own ("my son goes to ...", "I work at ...") is not.
 _SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?=[^\s.!?]))+[.!?]*")  # "3.15" does not end a sentence
 _SOMEONE = re.compile(
-    r"(?<![a-z])(?:he|she|his|her|their|[a-z]+'s|cllr\s+[a-z]+|councillor\s+[a-z]+|the\s+(?:clerk|mayor|chair|"
+    # "[a-z]+'s" is a possessive, not "that's", "it's" or "library's" (a place's hours)
+    r"(?<![a-z])(?:he|she|his|her|their|(?!(?:that|it|there|what|here|who|where|let|library|council|town|"
+    r"school|centre|church|hall|club)'s)[a-z]+'s|cllr\s+[a-z]+|councillor\s+[a-z]+|the\s+(?:clerk|mayor|chair|"
     r"chairman|councillor|neighbour|man|woman|bloke|lad|son|daughter|wife|husband|partner|kids?|children)|"
+    # "the Pearce girl", "the one whose dad complained"
+    r"the\s+[a-z]+\s+(?:girl|boy|lad|kids?|children|twins|family)|whose\s+(?:dad|mum|father|mother|parents?)|"
     r"(?:his|her|their|the\s+\w+'s)\s+(?:son|daughter|kids?|children|twins|youngest|eldest|lad|boy|girl|wife|"
     r"husband|partner))(?![a-z])"
 )
 _PRESENCE = re.compile(
-    r"(?<![a-z])(?:goes\s+to|go\s+to|attends?|works?|working|plays?\s+for|training|trains|swims?|shifts?|"
+    r"(?<![a-z])(?:goes\s+to|go\s+to|attends?|works?|working(?!\s+(?:parents|families|people|mums|dads|class|hours|week|day|group|party|lunch))|plays?\s+for|training|trains|swims?|shifts?|"
     r"is\s+(?:a|an)\s+[a-z]+\s+(?:at|on|in)|(?:are|is)\s+in\s+year\s+\d+|catch(?:es)?\s+the|gets?\s+the\s+\d|"
-    r"walks?\s+(?:home|to)|pick-?\s?up|drop-?\s?off|finishes\s+at|charges\s+it\s+at|parks\s+(?:it\s+)?(?:at|in|outside))"
+    r"walks?\s+(?:home|to)|pick-?\s?up|drop-?\s?off|finishes\s+at|charges\s+it\s+at|"
+    r"parks\s+(?:it\s+)?(?:at|in|outside|by)|"
+    # routines: "walks her dog along ...", "plays netball Tuesdays", "get dropped at ... nursery",
+    # "her day job is at the surgery"
+    r"walks?\s+(?:her|his|their|the)\s+dogs?|(?:jogs|runs|cycles)\s+(?:along|round|through|past|to|from)|"
+    r"plays?\s+(?:[a-z]+\s+){1,2}(?:at|on|for|in|every)|plays?\s+[a-z]+\s+[a-z]+days|"
+    r"(?:gets?|got|is|are)\s+(?:dropped|picked\s+up)\s+(?:off\s+)?(?:at|from)|"
+    r"(?:day\s+)?job\s+is\s+(?:at|in)|works?\s+(?:on|at)\s+(?:the\s+)?(?:front\s+desk|reception|tills?|checkouts?))"
     r"(?![a-z])"
 )
 _WHEN = re.compile(
     r"(?<![a-z0-9])(?:" + _DAY_OR_TIME[3:-1].replace("mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|", "")
     + r"|pick-?\s?up\s+is|drop-?\s?off\s+at|at\s+\d{1,2}(?![\d:.])|"
     r"\d{1,2}[.:]\d{2}|\d{1,2}\s*(?:am|pm)|nights?\s+this\s+week|late\s+shift|early\s+shift|"
-    r"every\s+(?:evening|morning|night|day|week)|half\s+(?:past\s+)?(?:\d+|[a-z]+))(?![a-z])"
+    r"every\s+(?:evening|morning|night|day|week)|half\s+(?:past\s+)?(?:\d+|[a-z]+)|"
+    # shifts: "on earlies, 6 till 2", "night shift"
+    r"night\s+shifts?|day\s+shifts?|earlies|lates|\d{1,2}\s*(?:till|til|until|to)\s*\d{1,2}(?![\d:.]))(?![a-z])"
 )
 _OWN_START = re.compile(r"\s*(?:my|our|i|i'm|i'?ve|we|we're|me)(?![a-z])")
+
+
+# An invitation to act on the details: "tell her what you think", "if anyone wants a word",
+# "easy to find", "go knock", "thought people should know", "keep an eye out". With one of
+# these, someone's whereabouts need no time ("her day job is at the dental surgery on Bristol
+# Road, front desk. Book an appointment and tell her what you think.").
+DOX_CALL_RE = re.compile(
+    r"(?<![a-z])(?:tell\s+(?:him|her|them)\s+(?:what|how)|let\s+(?:him|her|them)\s+(?:know|have\s+it)|"
+    r"(?:if|in\s+case)\s+(?:any\s?one|anybody|you|people)\s+(?:wants?|fancies|needs?)\s+(?:a\s+word|to\s+(?:ask|see|find|"
+    r"visit|tell|pay|have)|to\s+pay)|wanting\s+a\s+word|have\s+a\s+word|easy\s+to\s+find|you\s+know\s+where\s+to\s+find|"
+    r"go\s+(?:and\s+)?(?:knock|visit|see\s+(?:him|her|them))|pay\s+(?:him|her|them)\s+a\s+visit|"
+    r"(?:thought|think)\s+(?:people|you|everyone)\s+should\s+know|keep\s+an\s+eye\s+out|remember\s+that\s+name|"
+    r"face\s+to\s+face|ask\s+(?:him|her|them)\s+(?:about|why|yourself)|just\s+saying|alone\.)"
+)
 
 
 def whereabouts(a: Analysis) -> list[tuple[int, int]]:
@@ -109,7 +136,10 @@ def whereabouts(a: Analysis) -> list[tuple[int, int]]:
         if who is None and not any(start <= s < end for s, _ in a.people):
             continue
         where = _PRESENCE.search(a.text, start, end)
-        if where is None or _WHEN.search(a.text, start, end) is None:
+        if where is None:
+            continue
+        if _WHEN.search(a.text, start, end) is None and not (
+                (not a.gated or a.may_match(DOX_CALL_RE)) and DOX_CALL_RE.search(a.text) is not None):
             continue
         found.append((start + len(m.group()) - len(m.group().lstrip()), end))
     return found
@@ -117,13 +147,14 @@ def whereabouts(a: Analysis) -> list[tuple[int, int]]:
 
 def maybe_vehicle(a: Analysis, params: dict[str, Any]) -> bool:
     # Without a vehicle word only "X drives a ..." can be found (a plate counts only with one).
-    return not a.words.isdisjoint(VEHICLE_WORDS) or a.may_match(CAR_OF_RE)
+    return not a.words.isdisjoint(VEHICLE_WORDS) or not a.words.isdisjoint(MAKE_WORDS) or a.may_match(CAR_OF_RE)
 
 
 def vehicle_details(a: Analysis, params: dict[str, Any]) -> Hit | None:
     """A person's car: a number plate, or "Cllr Smith drives a silver Audi"."""
     spans = [a.span(m.start(), m.end()) for m in CAR_OF_RE.finditer(a.text)]
-    if a.has_digit and not a.words.isdisjoint(VEHICLE_WORDS) and _has_owner(a):
+    if a.has_digit and not (a.words.isdisjoint(VEHICLE_WORDS) and a.words.isdisjoint(MAKE_WORDS)) \
+            and _has_owner(a):
         spans += [a.span(m.start(), m.end()) for m in PLATE_RE.finditer(a.text)
                   if not m.group().isalpha()]
     if not spans:
@@ -133,7 +164,14 @@ def vehicle_details(a: Analysis, params: dict[str, Any]) -> Hit | None:
 
 OWNER_WORDS = frozenset(
     "his her hers their your he she cllr councillor clerk mayor mr mrs ms drives owns bloke woman man "
-    "warden neighbour who".split()
+    "warden neighbour who clerks cllrs councillors mayors owner objector".split()
+)
+# A plate next to a make or model ("Grey Astra, WU19 QXI") is a car's even without "car".
+MAKE_WORDS = frozenset(
+    "ford vauxhall bmw audi mercedes merc toyota nissan kia hyundai volkswagen vw honda peugeot renault skoda "
+    "fiat volvo tesla jaguar citroen mazda lexus porsche suzuki dacia jeep fiesta corsa polo qashqai berlingo "
+    "micra octavia astra clio yaris juke sportage tucson zafira insignia mondeo kuga passat tiguan sprinter "
+    "vivaro kangoo".split()
 )
 
 
@@ -158,14 +196,15 @@ def child_whereabouts(a: Analysis, params: dict[str, Any]) -> Hit | None:
 
 PRESENCE_WORDS = frozenset("goes go attends attend works work working plays training trains swims swim "
                            "shift shifts is are catch catches gets walks walk pick pickup drop dropoff "
-                           "finishes charges parks".split())
+                           "finishes charges parks get got dropped play job jogs runs cycles".split())
 
 
 def maybe_workplace(a: Analysis, params: dict[str, Any]) -> bool:
     words = a.words
     return not words.isdisjoint(WORK_WORDS) or (
         "is" in words and (not words.isdisjoint(DAY_WORDS) or a.has_digit)) or (
-        (a.has_digit or not words.isdisjoint(DAY_WORDS)) and not words.isdisjoint(PRESENCE_WORDS))
+        (a.has_digit or not words.isdisjoint(DAY_WORDS) or a.may_match(DOX_CALL_RE))
+        and not words.isdisjoint(PRESENCE_WORDS))
 
 
 # A councillor's public duties ("Cllr Brown's surgery is at the library every Saturday",
@@ -186,11 +225,45 @@ def _public_duty(a: Analysis, start: int, end: int) -> bool:
                (m.span() for m in PUBLIC_DUTY_RE.finditer(a.text)))
 
 
+# "X is at ... on Saturday", "X starts at ... at 9": only when X is a person. "The market is at
+# the square every Saturday" and "the clinic starts at 9" are events, not someone's whereabouts.
+_PERSON_SUBJECTS = frozenset(
+    "he she they husband wife son daughter partner mum dad mother father brother sister boyfriend "
+    "girlfriend clerk mayor councillor cllr chair chairman man woman bloke lad guy fella neighbour "
+    "landlord landlady boss missus".split()
+)
+
+
+_PERSON_LEAD = re.compile(
+    r"(?<![a-z])(?:officer|worker|objector|warden|teacher|nurse|assistant|manager|who|whose)(?![a-z])")
+
+
+def _person_subject(a: Analysis, m: re.Match[str]) -> bool:
+    verb = m.group("verb")
+    if verb.startswith(("works", "clocks", "cleans", "does")) or verb == "is working":
+        return True
+    who = m.group("who")
+    if who.rstrip("'s") in _PERSON_SUBJECTS or who.endswith("'s") or any(
+            m.start("who") - 1 <= b <= m.end("who") + 1 for _, b in a.people):
+        return True
+    lead = a.text[max(a.text.rfind(". ", 0, m.start()), a.text.rfind("\n", 0, m.start()), 0): m.start("verb")]
+    if _SOMEONE.search(lead) or _PERSON_LEAD.search(lead):  # "the planning officer who refused us ..."
+        return True
+    if a.norm.offsets is not None:
+        return False
+    original = (a.item.text or "")[m.start("who"): m.end("who")]
+    # A name ("Dave is at the depot every Monday"), not the first word of a sentence ("The
+    # market is ...", "Bingo is at the hall on Fridays").
+    sentence_start = m.start("who") == 0 or a.text[:m.start("who")].rstrip()[-1:] in ".!?"
+    return original[:1].isupper() and not sentence_start
+
+
 def workplace_times(a: Analysis, params: dict[str, Any]) -> Hit | None:
     """Where a person works together with when they are there ("works at Tesco, finishes at 6")."""
     found = WORKPLACE_RE.finditer(a.text) if a.may_match(WORKPLACE_RE) else ()
-    spans = [a.span(m.start(), m.end()) for m in found if not _public_duty(a, *m.span())]
-    if not spans and (a.has_digit or not a.words.isdisjoint(DAY_WORDS)):
+    spans = [a.span(m.start(), m.end()) for m in found
+             if _person_subject(a, m) and not _public_duty(a, *m.span())]
+    if not spans and (a.has_digit or not a.words.isdisjoint(DAY_WORDS) or a.may_match(DOX_CALL_RE)):
         spans = [a.span(s, e) for s, e in whereabouts(a) if not _public_duty(a, s, e)]
     if not spans:
         return None
@@ -204,10 +277,17 @@ PRIVATE_RE = re.compile(
     r"bowel\s+|lung\s+)?(?:cancer|hiv|aids|dementia|alzheimer'?s|ms|parkinson'?s|a\s+brain\s+tumour)\s+and\s+"
     r"(?:is|has\s+been)\s+(?:having|getting|on)|(?:having|having\s+his|having\s+her)\s+(?:chemo|chemotherapy|"
     r"treatment|therapy|dialysis)\s+at|on\s+the\s+(?:sex\s+offenders?\s+)?register\s+for|"
-    r"(?:is|was)\s+(?:sectioned|in\s+rehab|on\s+antidepressants|hiv\s+positive))"
+    r"(?:is|was|'s|has\s+been)\s+(?:sectioned|in\s+rehab|on\s+antidepressants|hiv\s+positive)|"
+    # someone else's sexual or mental health: "the new youth worker has HIV", "the clerk's been
+    # off with depression". Not the author's or their family's ("my mum has dementia").
+    r"(?<!\bi\s)(?<!\bmy\s)(?:he|she|[a-z]+'s|(?:the|that|our)\s+(?:new\s+)?[a-z]+(?:\s+worker)?|cllr\s+[a-z]+)\s+"
+    r"(?:has|has\s+got|'s\s+got|got)\s+(?:hiv|aids|herpes|chlamydia|syphilis|gonorrhoea|an\s+std)(?![a-z])|"
+    r"(?:he|she|[a-z]+'s|the\s+[a-z]+)\s+(?:been|is|was|'s)\s+(?:been\s+)?off\s+(?:sick\s+)?with\s+"
+    r"(?:depression|stress|anxiety|a\s+breakdown|a\s+nervous\s+breakdown|mental\s+health))"
 )
 PRIVATE_WORDS = frozenset("born birth dob sort account cancer hiv dementia chemo chemotherapy treatment "
-                          "dialysis sectioned rehab antidepressants".split())
+                          "dialysis sectioned rehab antidepressants aids herpes chlamydia syphilis gonorrhoea "
+                          "std depression stress anxiety breakdown mental".split())
 _NAMED_ADDRESS_RE = re.compile(
     r"(?:cllr|councillor|mr|mrs|ms|miss|dr)\s+[a-z]+\s*,\s*\d{1,4}[a-z]?\s+(?:[a-z'\-]+\s+){1,3}?"
     r"(?:road|rd|street|st|lane|ln|avenue|ave|close|cl|drive|dr|way|crescent|court|place|gardens|"

@@ -106,20 +106,57 @@ def _impersonation(a: Analysis, params: dict[str, Any]) -> Hit | None:
                                   "look-alike of the council's own account.")
     keywords = [w for w in skeleton_words(council.name) if w not in _GENERIC and len(w) >= 4]
     shown = author.display_name or author.handle
+    both = "".join(names)  # the claim in one, the town in the other ("Town Clerk Sarah", @clerk-thornbury)
+    group = _GROUP_RE.search(" ".join((author.display_name or "", handle_local(author.handle))).lower())
     for name in names:
-        if _CLAIM_RE.search(name) and (not keywords or any(k in name for k in keywords)):
+        if _CLAIM_RE.search(name) and (not keywords or any(k in name for k in keywords)
+                                        or (group is None and any(k in both for k in keywords))):
             return Hit(detail=f'The name "{shown}" claims to be the council but is not one of its '
                               "official accounts.")
         if any(len(o) >= 8 and o in name for o in officials):
             return Hit(detail=f'The name "{shown}" contains the council\'s own name or handle but is '
                               "not one of its official accounts.")
+        # "Thornbury Council", "Council of Thornbury": the town's name with "council", unless the
+        # name says it is a residents' group ("Thornbury Council Watch").
+        if group is None and any(k + "council" in name or "councilof" + k in name for k in keywords):
+            return Hit(detail=f'The name "{shown}" claims to be the council but is not one of its '
+                              "official accounts.")
     if _is_official(author.handle, tuple(council.personal_accounts)):
         return None  # a councillor's or officer's own account (council.personal_accounts)
+    role = _role_claim(author.display_name or "", author.handle, keywords)
+    if role and group is None:
+        return Hit(detail=f'The name "{shown}" presents itself as the {role} of the council. If it is '
+                          "their own personal account, add it to council.personal_accounts.")
     person = _staff_name(author.display_name, author.handle, council, keywords)
     if person:
         return Hit(detail=f'The name "{shown}" presents itself as {person} of the council. If it is '
                           "their own personal account, add it to council.personal_accounts.")
     return None
+
+
+# A name that says it is not the council: a residents' group, a campaign, a parody.
+_GROUP_RE = re.compile(
+    r"(?<![a-z])(?:watch|watchers|residents?|friends|action|against|fans?|parody|unofficial|not|critics|"
+    r"scrutiny|society|club|group|association|rotary|lions|history|matters|memes?)(?![a-z])"
+)
+_ROLE_NAME_RE = re.compile(
+    r"(?<![a-z])(?:cllr|councillor|counciller|(?:town\s+|parish\s+|deputy\s+)?clerk|(?:deputy\s+)?mayor)(?![a-z])")
+_ROLE_HANDLE_RE = re.compile(r"cllr|councillor|clerk|mayor")
+
+
+def _role_claim(display: str, handle: str, keywords: list[str]) -> str:
+    """A council role with the town's name ("Cllr Priya Mistry (Thornbury)", "Town Clerk Sarah"
+    @clerk-thornbury, "Office of the Mayor of Thornbury"): the role it claims, else ""."""
+    if not keywords:
+        return ""
+    shown = normalise(display).text.translate(LEET)
+    local = skeleton(handle_local(handle))
+    role = _ROLE_NAME_RE.search(shown)
+    found = role.group() if role else (_ROLE_HANDLE_RE.search(local) or [""])[0]
+    if not found:
+        return ""
+    town = skeleton(display) + local
+    return re.sub(r"\s+", " ", found) if any(k in town for k in keywords) else ""
 
 
 def _content_claim(a: Analysis) -> Hit | None:
@@ -146,7 +183,12 @@ _CONTENT_CLAIM_RE = re.compile(
     r"(?:reminder|message|notice|update)\s+from\s+the\s+(?:town\s+|parish\s+)?clerk'?s?\s*(?:office)?|"
     r"(?:signed|regards|from)\s*,?\s*(?:cllr|councillor|the\s+clerk|the\s+mayor)|"
     r"on\s+behalf\s+of\s+(?:the\s+)?(?:town\s+|parish\s+)?council|official\s+notice\s*:|"
-    r"speaking\s+(?:as|for)\s+the\s+council)(?![a-z])"
+    r"speaking\s+(?:as|for)\s+the\s+council|"
+    # "Town clerk here.", "Mayor's office here:", "it's Cllr Brown on a new account"
+    r"(?:^|(?<=[.!?]\s))(?:hi,?\s+|hello,?\s+)?(?:the\s+)?(?:town\s+|parish\s+|deputy\s+)?(?:clerk|mayor'?s\s+office|"
+    r"council\s+office|clerk'?s\s+office)\s+here(?=[.,!:;]|\s+(?:with|to|from))|"
+    r"(?:it'?s|this\s+is)\s+(?:cllr|councillor|the\s+clerk|the\s+mayor)(?:\s+[a-z]+)?\s+(?:on|from)\s+(?:a|my)\s+new\s+account)"
+    r"(?![a-z])"
 )
 
 

@@ -24,13 +24,19 @@ _PERSONAL_TYPES = frozenset({
 })
 EMAIL_RE = re.compile(r"(?<![\w@.+-])[a-z0-9][a-z0-9._%+-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
 POSTCODE_RE = re.compile(
-    r"(?<![a-z0-9])(?:[a-z]{1,2}\d[a-z\d]?|gir)\s*\d[abd-hjlnp-uw-z]{2}(?![a-z0-9])"
+    # By format, not validity: inward codes with C, I, K, M, O or V are never issued but are
+    # still someone's address as far as a clerk can tell ("BS35 2VI"); "M5 4pm" is a time.
+    r"(?<![a-z0-9])(?:[a-z]{1,2}\d[a-z\d]?|gir)\s*\d(?![ap]m(?![a-z]))[a-z]{2}(?![a-z0-9])"
 )
 STREET_RE = re.compile(
     r"(?<![a-z0-9])(?:flat\s+\d+[a-z]?,?\s+)?\d{1,4}[a-z]?,?\s+(?:[a-z'\-]+\s+){1,3}?"
     r"(?:road|rd|street|st|lane|ln|avenue|ave|close|cl|drive|dr|way|crescent|cres|court|ct|"
     r"place|pl|gardens|gdns|terrace|grove|hill|park|square|sq|mews|row|walk|view|rise|green|"
-    r"meadow|meadows|fields|croft|parade|vale|wharf|yard|end|gate|bank|paddock)(?![a-z])"
+    r"meadow|meadows|fields|croft|parade|vale|wharf|yard|end|gate|bank|paddock|ridge|heath|hollow|chase|"
+    r"mead|brow|orchard|copse|leaze|dale|cottages)(?![a-z])"
+    # "Butt Lane Row, number 2": the number after the street
+    r"|(?<![a-z0-9])(?:[a-z'\-]+\s+){0,2}(?:road|street|lane|avenue|close|drive|way|crescent|court|place|"
+    r"gardens|terrace|grove|hill|mews|row|walk|rise|green|ridge|heath)\s*,?\s+(?:no\.?|number)\s+\d{1,4}(?![\d])"
 )
 RESIDENCE_RE = re.compile(
     r"(?<![a-z])(?:lives?\s+(?:at|in|on)|living\s+at|address\s+(?:is|:)|home\s+is|house\s+is|"
@@ -40,7 +46,8 @@ RESIDENCE_RE = re.compile(
 STREET_WORDS = frozenset(
     "road rd street st lane ln avenue ave close cl drive dr way crescent cres court ct place pl "
     "gardens gdns terrace grove hill park square sq mews row walk view rise green meadow meadows "
-    "fields croft parade vale wharf yard end gate bank paddock".split()
+    "fields croft parade vale wharf yard end gate bank paddock ridge heath hollow chase mead brow orchard "
+    "copse leaze dale cottages".split()
 )
 # By format, not validity: HMRC's example prefix QQ and the unallocated ones (GB,
 # NK, TN ...) are still shown to the clerk.
@@ -169,6 +176,16 @@ def uk_numbers(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+# "his personal line is 0808 ...": a freephone or 03 number said to be someone's own.
+_SAID_PERSONAL_RE = re.compile(
+    r"(?<![a-z])(?:his|her|their|[a-z]+'s)\s+(?:personal|private|home|own|direct)\s+(?:line|number|phone|mobile)"
+    r"(?:\s+is|\s*:)?\s*$")
+
+
+def _said_personal(lower: str, start: int) -> bool:
+    return _SAID_PERSONAL_RE.search(lower[max(0, start - 50): start]) is not None
+
+
 def _personal_uk(national: str) -> bool:
     """Geographic (01, 02), mobile, personal and pager (07) and VoIP (05) numbers.
 
@@ -194,7 +211,8 @@ def phone_number(a: Analysis, params: dict[str, Any]) -> Hit | None:
             if _personal_uk(national) and national not in public and not _business(lower, start):
                 spans.append(Span(start, end, text[start:end]))
     for start, end, national in uk_numbers(text):
-        if _personal_uk(national) and national not in public and not _business(lower, start):
+        if (_personal_uk(national) or _said_personal(lower, start)) and national not in public \
+                and not _business(lower, start):
             spans.append(Span(start, end, text[start:end]))
     taken = [(s.start, s.end) for s in spans]
     for match in phonenumbers.PhoneNumberMatcher(text, str(params.get("region", "GB"))):
@@ -296,18 +314,59 @@ def maybe_email(a: Analysis, params: dict[str, Any]) -> bool:
     return False
 
 
+# An address written out to dodge filters: "jane dot smith at example dot com",
+# "tombrown1962 (at) example (dot) net", "j.smith [at] example [dot] org". The domain must
+# end in " dot " and a top-level domain, so "see you at the hall" is no address.
+_AT = r"(?:\s*[(\[{<]\s*at\s*[)\]}>]\s*|\s+at\s+)"
+_DOT = r"(?:\s*[(\[{<]\s*dot\s*[)\]}>]\s*|\s+dot\s+|\.)"
+SPELLED_EMAIL_RE = re.compile(
+    rf"(?<![a-z0-9])[a-z0-9][a-z0-9_-]*(?:(?:{_DOT}|\s+|_)[a-z0-9][a-z0-9_-]*){{0,4}}?{_AT}"
+    rf"[a-z0-9][a-z0-9-]*(?:{_DOT}[a-z0-9-]+)*?(?:\s*[(\[{{<]\s*dot\s*[)\]}}>]\s*|\s+dot\s+)"
+    r"(?:com|net|org|co|uk|io|info|me|biz|mail|email)(?![a-z0-9])"
+)
+
+
+def spelled_emails(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, address) of each address written with "at" and "dot" in words."""
+    found = []
+    for m in SPELLED_EMAIL_RE.finditer(text):
+        local, _, domain = re.split(_AT, m.group(), maxsplit=1)[0], None, re.split(_AT, m.group(), maxsplit=1)[1]
+        words = re.split(r"\s+", re.sub(_DOT, ".", local).strip())
+        # The local part: the words joined by "dot" ("jane dot smith") and a trailing number
+        # ("tom dot brown 1972"); an ordinary sentence before it is not part of it.
+        kept = [words[-1]]
+        for word in reversed(words[:-1]):
+            if kept[0].startswith(".") or word.endswith(".") or kept[0].isdigit():
+                kept.insert(0, word)
+            else:
+                break
+        address = "".join(kept) + "@" + re.sub(r"\s+", "", re.sub(_DOT, ".", domain))
+        start = m.start() + m.group().rfind(kept[0].lstrip("."), 0, len(m.group()) - len(domain)) \
+            if kept[0].lstrip(".") else m.start()
+        found.append((start, m.end(), address))
+    return found
+
+
+def maybe_any_email(a: Analysis, params: dict[str, Any]) -> bool:
+    """Cheap pre-check: an "@" address, or "at" with "dot" or a bracketed "(at)"."""
+    return maybe_email(a, params) or ("at" in a.words and (
+        "dot" in a.words or "(at)" in a.text or "[at]" in a.text))
+
+
 def email_address(a: Analysis, params: dict[str, Any]) -> Hit | None:
     """E-mail addresses, except the council's own and those at its own domains."""
-    if not maybe_email(a, params):
+    spelled = (spelled_emails(a.text) if ("dot" in a.words or "(at)" in a.text or "[at]" in a.text)
+               and "at" in a.words else [])
+    if not maybe_email(a, params) and not spelled:
         return None
     own = {a.ctx.council.email.lower(), *(e.lower() for e in params.get("public_emails", ()))}
     domains = tuple(d.lower() for d in a.ctx.council.allowed_domains)
     spans = []
-    for m in EMAIL_RE.finditer(a.text):
-        address = m.group()
+    found = [(m.start(), m.end(), m.group()) for m in EMAIL_RE.finditer(a.text)] + spelled
+    for start, end, address in found:
         if address in own or domain_matches(address.rsplit("@", 1)[1], domains):
             continue
-        spans.append(a.span(m.start(), m.end()))
+        spans.append(a.span(start, end))
     if not spans:
         return None
     return own_or_theirs(a, spans, f"Found {len(spans)} e-mail address(es).")
@@ -324,14 +383,56 @@ def home_address(a: Analysis, params: dict[str, Any]) -> Hit | None:
         return None
     postcodes = list(POSTCODE_RE.finditer(a.text))
     residence = [] if a.gated and a.words.isdisjoint(RESIDENCE_WORDS) else list(RESIDENCE_RE.finditer(a.text))
-    if not postcodes and not residence:
-        return None
     streets = list(STREET_RE.finditer(a.text))
     if not streets:
         return None
+    if not postcodes and not residence:
+        said_of = [m for m in streets if _said_of_person(a, m.start())]
+        if not said_of:
+            return None
+        spans = [a.span(m.start(), m.end()) for m in said_of]
+        return own_or_theirs(a, spans, "Found a house number and street said of a person.", address=True)
     spans = [a.span(m.start(), m.end()) for m in streets + postcodes]
     cue = "a postcode" if postcodes else "words saying someone lives there"
     return own_or_theirs(a, spans, f"Found a house number and street with {cue}.", address=True)
+
+
+# A house number and street said of someone, with no postcode or "lives at": the person,
+# then "is / are / lives / of / at" or a comma or colon, then the address ("the guy who
+# complained is Colin Arden, 3 Pickering Mews", "the family who ... are at 4 Chantry Close",
+# "Craig at 30 Laurel Walk", "Tom Brown's mum lives: 9 Harebell Gardens"). Not a shop's, a
+# hall's or a service's address ("the Swan, 3 Castle Street"), nor a place where something
+# happened ("the pothole outside 41 Quarrymead Road").
+_ADDRESS_LINK_RE = re.compile(
+    r"(?:(?<![a-z])(?:is|are|lives?|living|stays?|of|at|'s)\s*:?\s+(?:at\s+|in\s+|on\s+)?|[a-z],\s*|[a-z]:\s*|\s[-\u2013]\s)"
+    r"(?:number\s+|no\.?\s+)?$"
+)
+_DOX_WHO_RE = re.compile(
+    r"(?<![a-z])(?:family|objector|complainant|owner|tenant|(?:the\s+)?one\s+(?:who|whose)|whose|"
+    r"who\s+(?:complained|reported|objected|blocked|dumped|voted|signed|parks|lives|keeps))(?![a-z])"
+)
+_FULL_NAME_RE = re.compile(r"(?<![A-Za-z])[A-Z][a-z]+\s+[A-Z][a-z]+(?:'s)?(?![A-Za-z])")
+_PLACE_NAME_RE = re.compile(
+    r"(?<![a-z])(?:road|street|lane|avenue|close|drive|way|crescent|court|hill|park|green|square|hall|"
+    r"school|church|house|arms|inn|centre|club|town|council|fields|gardens)(?![a-z])")
+
+
+def _said_of_person(a: Analysis, start: int) -> bool:
+    """Is the street at ``start`` given as a person's address (see ``_ADDRESS_LINK_RE``)?"""
+    before = a.text[max(0, start - 12): start]
+    if _ADDRESS_LINK_RE.search(before) is None:
+        return False
+    sentence_start = max(a.text.rfind(". ", 0, start), a.text.rfind("\n", 0, start), a.text.rfind("? ", 0, start),
+                         a.text.rfind("! ", 0, start)) + 1
+    lead = a.text[sentence_start: start]
+    if BUSINESS_RE.search(lead[-30:]) is not None:  # "the Swan Inn, 3 Castle Street"
+        return False
+    if OTHER_CUE_RE.search(lead) or _DOX_WHO_RE.search(lead) or _person_before(a, start):
+        return True
+    if a.norm.offsets is not None:
+        return False
+    original = (a.item.text or "")[sentence_start: start]
+    return any(_PLACE_NAME_RE.search(m.group().lower()) is None for m in _FULL_NAME_RE.finditer(original))
 
 
 def maybe_ni_number(a: Analysis, params: dict[str, Any]) -> bool:
@@ -344,11 +445,16 @@ def national_insurance_number(a: Analysis, params: dict[str, Any]) -> Hit | None
     if not maybe_ni_number(a, params):
         return None
     spans = tuple(a.span(m.start(), m.end()) for m in NI_RE.finditer(a.text))
+    if not spans and not a.words.isdisjoint(_NI_WORDS):
+        # Said to be an NI number: any final letter ("the NI number ... TN 31 01 80 F").
+        spans = tuple(a.span(m.start(), m.end()) for m in _NI_SAID_RE.finditer(a.text))
     if not spans:
         return None
     return Hit(spans=spans, detail="Found what looks like a National Insurance number.")
 
 
+_NI_WORDS = frozenset({"ni", "nino", "insurance"})
+_NI_SAID_RE = re.compile(r"(?<![a-z0-9])[a-z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[a-z](?![a-z0-9])")
 _SIX_DIGITS = re.compile(r"\d\s?\d\s?\d\s?\d\s?\d\s?\d")
 _LOCAL = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._%+-")
 # RESIDENCE_RE can only match when one of these words is in the post.

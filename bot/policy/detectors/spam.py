@@ -30,7 +30,7 @@ SPAM_WORDS = frozenset(
     "unsubscribe whatsapp telegram guaranteed congratulations urgent bonus reward rewards "
     "jackpot lottery trading trader mlm discount discounts deals cheap subscribers "
     "refund refunds winnings offer offers payouts presale paypal cialis hookups singles rebate "
-    "cashback nft".split()
+    "cashback nft memecoin staking cbd vapes gummies airdrops token".split()
 )
 SPAM_PHRASES = re.compile(
     r"(?<![a-z])(?:dm\s+me|message\s+me|inbox\s+me|click\s+(?:here|the\s+link|below)|"
@@ -93,7 +93,49 @@ SPAM_PHRASES = re.compile(
     r"price\s*:\s*(?:£|\$|€)\s?\d|join\s+(?:to\s+)?(?:our|my)\s+team|"
     r"(?:visit|check\s+out|read)\s+my\s+blog|"
     # Crypto "giveaways": "send 0.1 ETH, get 1 ETH back".
-    r"(?:send|get)\s+(?:me\s+|us\s+)?\d+(?:[.,]\d+)?\s?(?:eth|btc|bitcoin|usdt|sol|doge|bnb|xrp)(?:\s+back)?)(?![a-z])"
+    r"(?:send|get)\s+(?:me\s+|us\s+)?\d+(?:[.,]\d+)?\s?(?:eth|btc|bitcoin|usdt|sol|doge|bnb|xrp)(?:\s+back)?|"
+    # Round 7: offers spread over several words. Deadlines and scarcity ("this month only", "for
+    # the next hour only", "only 40 left", "limited places"), clearance sales, crypto tickers and
+    # doubling ("$TOWNCOIN", "send 0.1 get 0.2 back", "connect your wallet", "mint price"), free
+    # quotes and surveys, a compliment that turns into an advert ("nice post, btw ..."),
+    # "check my profile". A resident's "Christmas market this weekend only" is one phrase (2
+    # points): never spam alone.
+    r"(?:this|that)\s+(?:week|month|weekend)\s+only|(?:for\s+)?(?:the\s+)?next\s+(?:\d+\s+)?(?:hours?|minutes?)\s+only|"
+    r"only\s+\d+\s+(?:left|remaining|spots|places|available)|\d+\s+spots|limited\s+(?:places|spots|stock)|"
+    r"(?:warehouse\s+)?clearance(?:\s+sale)?!|warehouse\s+(?:clearance|closing)|closing\s+down\s+sale|"
+    r"\$[a-z]{3,10}(?![a-z])|(?:send|sent)\s+(?:me\s+)?\d+(?:[.,]\d+)?\s+(?:[a-z]+\s+)?(?:get|and\s+get|receive)\s+"
+    r"\d+(?:[.,]\d+)?|doubling\s+(?:all|any|every)|connect\s+your\s+wallet|mint\s+price|first\s+token|"
+    r"free\s+(?:quotes?|survey|no[-\s]obligation)|no[-\s]obligation|100%\s+funded|fully\s+funded\s+for|for\s+£0|"
+    r"(?:nice|great|good|lovely|interesting)\s+(?:post|article|update|thread|read)[!.,]*\s+(?:btw|by\s+the\s+way)|"
+    r"(?:chek|chk|chec)\s+out|check\s+(?:out\s+)?my\s+profile|something\s+special\s+for\s+you|"
+    r"(?:government|council)\s+is\s+giving\s+(?:out|away)|giving\s+out\s+(?:£|\$)\s?\d|apply\s+here|"
+    r"(?:qualif(?:y|ies)|(?:is|are)\s+eligible)\s+(?:for\s+(?:a\s+)?(?:£|\$|free)|this\s+(?:week|month)))(?![a-z])"
+)
+# A demand for money or credentials, as phishing writes it: a fee for a parcel, a fine or an
+# account about to be closed, "confirm ... with your password". With a link outside the trusted
+# sites this is phishing by itself (``phishing`` points); a warning that quotes it is not
+# (``warns_about_scams``), nor a link to the real service (gov.uk, the council's own site).
+PHISHING_RE = re.compile(
+    r"(?<![a-z])(?:(?:redelivery|re-delivery|delivery|customs|admin|processing|release|renewal|reactivation|"
+    r"verification|postage)\s+(?:fee|charge|payment)|"
+    r"parcel\s+(?:could\s+not|couldn'?t|can'?t|cannot|was\s+not|wasn'?t)\s+be\s+delivered|tried\s+to\s+deliver\s+your|"
+    r"your\s+parcel\s+is\s+(?:held|waiting|on\s+hold)|reschedule\s+(?:for|your\s+delivery)|"
+    r"(?:is|are|remains?)\s+(?:now\s+)?(?:unpaid|overdue)|"
+    r"(?:or\s+face|to\s+avoid|avoid)\s+(?:a\s+)?(?:(?:£|\$)\s?\d+\s+)?(?:fine|court\s+action|penalty|prosecution|"
+    r"legal\s+action|bailiffs|suspension|disconnection)|"
+    r"(?:will\s+be|has\s+been|is\s+being)\s+(?:suspended|removed|deleted|deactivated|closed|locked|disabled)\s+"
+    r"(?:in|within|tonight|today|unless)|unless\s+you\s+(?:confirm|verify|pay|update|log\s*in|click|appeal|respond)|"
+    r"(?:confirm|verify)\s+(?:your\s+)?(?:ownership|identity|account|details|password|login)|"
+    r"with\s+your\s+(?:password|bank\s+card|card\s+details|card|login|bank\s+details|pin)|"
+    r"(?:appeal|verify|pay|claim|reschedule)\s+here|"
+    r"your\s+(?:[a-z]+\s+){0,2}(?:permit|licence|subscription|account|membership|card|payment|parcel|handle|penalty|"
+    r"pcn|fine)\s+(?:has|is|was)\s+(?:been\s+)?(?:expired|unpaid|suspended|failed|overdue|reported|flagged|locked|"
+    r"on\s+hold)|pay\s+(?:the\s+)?(?:£|\$)\s?\d[\d.,]*\s+(?:[a-z]+\s+)?now)(?![a-z])"
+)
+PHISHING_WORDS = frozenset(
+    "fee charge payment parcel deliver reschedule unpaid overdue face avoid suspended removed deleted "
+    "deactivated closed locked disabled unless confirm verify password card login pin appeal pay claim "
+    "permit licence subscription account membership handle penalty pcn fine".split()
 )
 # Tried phrase by phrase, only the phrases whose strings are in the post (``bot.policy.prefilter``).
 _PHRASES = PREFILTER.alternatives(SPAM_PHRASES)
@@ -121,7 +163,9 @@ _PHRASE_TRIGGERS = frozenset(
     "confirm avoid pay renew shop order admin identified selected enter yours returns ask assistance "
     "funding best love unusual your follow sub subscribe sucscribe subscribing add listen watch my "
     "like l4l reach get got hit sorry gift txt reply national to costs cost extra easy fast quick "
-    "dollars usd bucks use price join read".split()
+    "dollars usd bucks use price join read this that next only limited clearance warehouse closing doubling "
+    "connect mint first no fully nice great good lovely interesting chek chk chec something government "
+    "council giving qualify qualifies eligible spots".split()
 )
 
 
@@ -145,12 +189,13 @@ def _glued_money(text: str) -> bool:  # "4000DOLLARS a month": one word, no trig
 DEFAULT_POINTS = {
     "shortener": 2, "spam_word": 1, "spam_phrase": 2, "same_text": 3, "new_account_link": 2,
     "many_links": 1, "classifier": 3, "lookalike": 2, "premium_number": 2, "referral_link": 2,
+    "phishing": 2, "phishing_link": 3,
 }
 # Signals that say "commercial or scam" by themselves: without one of these (or a
 # link outside the trusted sites) the same text from several accounts is a
 # petition or a shared question, and a new account's link to gov.uk is just a link.
 COMMERCIAL = frozenset({"shortener", "spam_word", "spam_phrase", "classifier", "lookalike",
-                        "premium_number", "referral_link"})
+                        "premium_number", "referral_link", "phishing", "phishing_link"})
 # An outside link whose name borrows an official or well-known name is a phishing sign
 # ("nhs-booking-uk.example", "southglos-payments.example", "secure-natwest-login.example").
 BORROWED_NAMES = re.compile(
@@ -183,7 +228,7 @@ WARNING_RE = re.compile(
     r"(?:click|reply|respond|give|send|call|ring|pay|open|enter)|(?:never|doesn'?t|does\s+not|won'?t|will\s+not)"
     r"\s+(?:texts?|emails?|asks?|calls?|rings?|phones?)|report(?:ed)?\s+(?:it|them|this|to))(?![a-z])")
 MAX_WORD_SIGNALS = 3
-WORDED = frozenset({"spam_word", "spam_phrase", "premium_number"})
+WORDED = frozenset({"spam_word", "spam_phrase", "premium_number", "phishing", "phishing_link"})
 
 
 def _untrusted_links(a: Analysis, params: dict[str, Any]) -> list:
@@ -214,6 +259,13 @@ def _signals(a: Analysis, params: dict[str, Any]) -> list[tuple[str, str]]:
         signals.append(("spam_word", f'the offer word "{word}"'))
     for phrase in _spam_phrases(a):
         signals.append(("spam_phrase", f'the phrase "{phrase}"'))
+    if not a.words.isdisjoint(PHISHING_WORDS) and (not a.gated or a.may_match(PHISHING_RE)):
+        demand = PHISHING_RE.search(a.text)
+        if demand is not None:
+            outside = any(not domain_matches(link.domain, OFFICIAL_DOMAINS) for link in untrusted)
+            signals.append(("phishing_link" if outside else "phishing",
+                            f'a demand for money or details ("{demand.group()}")'
+                            + (" with a link outside the trusted sites" if outside else "")))
     for number in premium_numbers(a.text)[:1] if "0" in a.text else ():
         signals.append(("premium_number", f"the premium-rate number {number}"))
     if params.get("use_classifier", True):
@@ -293,11 +345,63 @@ def spam(a: Analysis, params: dict[str, Any]) -> Hit | None:
     return Hit(spans=spans, detail=detail, score=min(1.0, total / 10))
 
 
-def off_topic_link(a: Analysis, params: dict[str, Any]) -> Hit | None:
-    """Links to sites that are neither trusted nor related to the thread."""
-    context = (a.item.context_text or "").lower()
-    if not a.links or not context:  # no thread to compare with: nothing is "off topic"
+# Posts with nothing to do with the thread, without a link (round 7): chit-chat put to
+# everyone ("what's everyone's opinion on pineapple on pizza?", "who else thinks the new Doctor
+# Who is rubbish?", "does anyone know a good dog groomer?", "can everyone send her a happy
+# birthday message?") and promotion of something unrelated ("selling a used PS5, £280 ono",
+# "personal trainer here, bootcamp ... message me to book", "my band plays the Fleece on
+# Friday"). Only in reply to a thread it shares no word with, and never when the post is about
+# the council's business (a road, the bins, the library, "the council"): "does anyone know if
+# the closure affects the bus?" under a road closure is on topic.
+OFF_TOPIC_RE = re.compile(
+    r"(?<![a-z])(?:what'?s\s+every(?:one|body)'?s\s+(?:opinion|view|take|favourite)|who\s+else\s+(?:thinks|reckons|loves|hates|"
+    r"watched|is\s+watching)|who'?s\s+(?:watching|going\s+to\s+win)|(?:has|have)\s+any(?:one|1|body)\s+(?:seen|watched|tried)|"
+    r"does\s+any(?:one|1|body)\s+(?:\w+\s+)?(?:watch|know\s+(?:a|any)\s+(?:good|decent|cheap)|recommend)|random\s+question|"
+    r"asking\s+for\s+a\s+friend|can\s+every(?:one|body)\s+(?:send|wish|give)|"
+    r"(?:selling|for\s+sale)(?:\s+[^.!?]{0,60}?)(?:£\s?\d|ono(?![a-z]))|£\s?\d+\s*ono(?![a-z])|"
+    r"message\s+me\s+to\s+(?:book|order|buy)|tickets\s+on\s+the\s+door|my\s+band(?:'s)?\s+(?:plays|is\s+playing|new)|"
+    r"[a-z]+\s+(?:trainer|coach|stylist|photographer)\s+here)"
+)
+OFF_TOPIC_WORDS = frozenset(
+    "what's whats who else who's whos has have does random asking can selling sale ono message tickets "
+    "band here".split()
+)
+# The council's business: a post naming one of these is about it, whatever the thread.
+COUNCIL_TOPIC = frozenset(
+    "council councils councillor councillors cllr clerk mayor town parish road roads street lane pavement "
+    "bins bin recycling parking park playground library toilets planning precept budget grant grants "
+    "allotment allotments hall meeting consultation closure closed bus buses flooding streetlight lights "
+    "litter fly-tipping potholes pothole verge hedge trees tree cemetery rec meeting meetings debate market "
+    "bypass inquiry timetable timetables kerb ward paper gazette".split()
+)
+
+
+def off_topic_post(a: Analysis, context: str) -> Hit | None:
+    """A post without a link that has nothing to do with the thread (see ``OFF_TOPIC_RE``)."""
+    if a.words.isdisjoint(OFF_TOPIC_WORDS) and "£" not in a.text:
         return None
+    if not a.words.isdisjoint(COUNCIL_TOPIC) or _shares_topic(a, context):
+        return None
+    marker = OFF_TOPIC_RE.search(a.text) if (not a.gated or a.may_match(OFF_TOPIC_RE)) else None
+    if marker is None:
+        return None
+    return Hit(spans=(a.span(marker.start(), marker.end()),),
+               detail=f'Nothing to do with the thread ("{marker.group()}").')
+
+
+def maybe_off_topic(a: Analysis, params: dict[str, Any]) -> bool:
+    return a.maybe_links or (bool(a.item.context_text) and (
+        not a.words.isdisjoint(OFF_TOPIC_WORDS) or "£" in a.text))
+
+
+def off_topic_link(a: Analysis, params: dict[str, Any]) -> Hit | None:
+    """Links to sites that are neither trusted nor related to the thread, and posts without a
+    link that have nothing to do with it (``off_topic_post``)."""
+    context = (a.item.context_text or "").lower()
+    if not context:  # no thread to compare with: nothing is "off topic"
+        return None
+    if not a.links:
+        return off_topic_post(a, context)
     council = a.ctx.council
     trusted = tuple(d.lower() for d in (*council.allowed_domains, *params.get("trusted_domains", ())))
     own = council.website.lower().split("//")[-1].split("/")[0].removeprefix("www.")
@@ -306,7 +410,9 @@ def off_topic_link(a: Analysis, params: dict[str, Any]) -> Hit | None:
         if not domain_matches(link.domain, trusted + ((own,) if own else ()))
         and link.domain not in context
     ]
-    if not unrelated or _shares_topic(a, context):
+    # A link about the council's business (the local paper on the precept row, the bus
+    # timetables, the Planning Portal) is on topic whatever the thread.
+    if not unrelated or _shares_topic(a, context) or not a.words.isdisjoint(COUNCIL_TOPIC):
         return None
     spans = tuple(link.span for link in unrelated if link.span is not None)
     domains = ", ".join(dict.fromkeys(link.domain for link in unrelated))
