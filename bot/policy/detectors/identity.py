@@ -116,13 +116,14 @@ def _impersonation(a: Analysis, params: dict[str, Any]) -> Hit | None:
         if any(len(o) >= 8 and o in name for o in officials):
             return Hit(detail=f'The name "{shown}" contains the council\'s own name or handle but is '
                               "not one of its official accounts.")
-        # "Thornbury Council", "Council of Thornbury": the town's name with "council", unless the
-        # name says it is a residents' group ("Thornbury Council Watch").
-        if group is None and any(k + "council" in name or "councilof" + k in name for k in keywords):
-            return Hit(detail=f'The name "{shown}" claims to be the council but is not one of its '
-                              "official accounts.")
     if _is_official(author.handle, tuple(council.personal_accounts)):
         return None  # a councillor's or officer's own account (council.personal_accounts)
+    # "Thornbury Council", "Council of Thornbury": the town's name with "council" (not
+    # "councillor"), unless the name says it is a residents' group ("Thornbury Council Watch").
+    if group is None and any(re.search(rf"{k}council(?!lor)|councilof{k}", name) for k in keywords
+                             for name in names):
+        return Hit(detail=f'The name "{shown}" claims to be the council but is not one of its '
+                          "official accounts.")
     role = _role_claim(author.display_name or "", author.handle, keywords)
     if role and group is None:
         return Hit(detail=f'The name "{shown}" presents itself as the {role} of the council. If it is '
