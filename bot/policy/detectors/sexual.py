@@ -41,7 +41,34 @@ SEXUAL_RE = re.compile(
     r"lick\s+my\s+(?:balls|arse|ass|cock|dick|knob|hole|crack|bum)|"
     r"(?:sleeps|slept|sleeping|shagging|shagged)\s+(?:with|round)\s+(?:half|every|all|the\s+whole)|"
     r"slept\s+(?:her|his)\s+way\s+(?:to|onto|up|into)|"
-    r"(?:good|great|a\s+(?:right\s+)?goer|dirty|filthy|wild|an\s+animal)\s+in\s+(?:bed|the\s+sack))(?![a-z])"
+    r"(?:good|great|a\s+(?:right\s+)?goer|dirty|filthy|wild|an\s+animal)\s+in\s+(?:bed|the\s+sack)|"
+    # round 7: a person's body described ("the lollipop lady's massive tits", "Cllr Smith's arse in
+    # those trousers", "got a body on her", "you in that tight skirt"), an act wanted with them ("I'd
+    # have her in the back of the town hall", "lick the new mayor all over", "get my hands all over",
+    # "on her knees under the desk", "show you what a real member looks like", "send me pics of your
+    # feet"); not "off her arse", "a pain in the arse", "send me pictures of the flooding"
+    r"(?:got|has|had|what)\s+a\s+(?:body|figure|rack|pair)\s+on\s+(?:her|him)|"
+    r"(?:you|her|him)\s+in\s+(?:that|those|your|her|his)\s+(?:tight|short|little|skimpy|sexy|low-cut)\s+"
+    r"(?:skirt|dress|top|jeans|trousers|leggings|shorts|outfit|blouse)|"
+    r"(?:i'?d|i\s+would|i'?ll|wanna|want\s+to|love\s+to)\s+(?:happily\s+|gladly\s+)?(?:have|do|take|ruin|wreck)\s+"
+    r"(?:her|him|you)\s+(?:in\s+the\s+back|on\s+the\s+(?:desk|table|floor)|over\s+the|against\s+the|from\s+behind|"
+    r"all\s+night|in\s+a\s+heartbeat|senseless|raw|\.|!)|"
+    r"lick\s+(?:the\s+)?(?:[a-z]+\s+){0,2}?(?:all\s+over|every\s+inch)|"
+    r"(?:get|put|run|got|have)\s+my\s+hands\s+all\s+over(?=\s*[,.!]|\s+(?:you|her|him|them)(?![a-z]))|"
+    r"on\s+(?:her|his|your)\s+knees\s+(?:under|behind)\s+(?:the|my|his|her)\s+desk|"
+    r"show\s+(?:you|her|him)\s+what\s+a\s+real\s+(?:man|member|woman)\s+(?:looks|feels|is)|"
+    r"(?:pics|pictures|photos|selfies)\s+of\s+(?:your|her|his)\s+(?:feet|body|legs|bum|arse|tits|boobs|chest|"
+    r"underwear|knickers|bra)|"
+    r"bent\s+over\s+and\s+(?:screaming|moaning|begging))(?![a-z])"
+    # after "'s" (a name's: no word boundary before it) or "her"/"his"
+    # (a name's body part; "her"/"his" only with a word that leers: "touching her boobs" in a
+    # discussion is not aimed)
+    r"|(?:'s\s+(?:(?:massive|big|huge|lovely|nice|perky|saggy|tight|juicy|great)\s+)?|(?<![a-z])(?:her|his)\s+"
+    r"(?:massive|big|huge|lovely|nice|perky|saggy|tight|juicy|great)\s+)"
+    r"(?:tits|titties|boobs|knockers|norks|cleavage|rack(?!\s+of))(?![a-z])"
+    r"|(?:'s|(?<![a-z])her|(?<![a-z])his)\s+(?:(?:massive|big|lovely|nice|perky|tight|juicy|peachy)\s+)?(?:arse|ass|bum|"
+    r"backside|behind)\s+in\s+(?:those|that|her|his|the|them)\s+(?:[a-z]+\s+)?(?:trousers|skirt|jeans|leggings|dress|"
+    r"shorts|tights|knickers|pants|uniform)(?![a-z])"
 )
 _TRIGGERS = frozenset(
     "shag shagging shagged seeing rogering bang banging dicking suck show send dick cock knob pics pic "
@@ -49,7 +76,10 @@ _TRIGGERS = frozenset(
     "sit sat blow blowjob blowjobs hand handjob wank wanking nudes naked picture photo whenever when "
     "know bollocks fill bend filthy slag slut easy gagging fuck shag bonk hump bang finger gives give "
     "head seen seeing naked nude get got getting gets likes like loves love lick sleeps slept sleeping "
-    "bed sack".split()
+    "bed sack "
+    "tits titties boobs knockers norks jugs baps rack cleavage arse ass bum backside behind body figure pair "
+    "skirt dress top outfit blouse have do ruin wreck all every hands knees real pictures photos selfies "
+    "bent".split()
 )
 # Sexual emoji (aubergine, peach, droplets, tongue, middle finger) aimed at someone.
 SEXUAL_EMOJI = ("\U0001F346", "\U0001F351", "\U0001F4A6", "\U0001F445", "\U0001F595")

@@ -10,6 +10,8 @@ Parameters (from the rules file):
   a clown"), or ``not`` (only when *not* aimed at anyone: general swearing);
 * ``third_person``: with ``near``, also count "he", "she", "they" (accusations);
 * ``aimed_severity``: raise the severity to this when aimed at a person;
+* ``only_words``: keep only the hits whose word (letters only, leetspeak read) starts with one
+  of these ("cunt" keeps "c u n t s" and "cunts"; "suck my" keeps "s.u.c.k my");
 * ``skip_reported`` (default true): leave out words the author reports or quotes
   to condemn ("my son was called a "spastic" on the bus"; ``bot.policy.speech``);
 * ``intensifiers_at_things`` (``civil``): with ``aimed: not``, leave out "fucking" used as
@@ -42,9 +44,14 @@ _BARE = frozenset({"fuck", "fck", "fuk", "fvck", "feck"})
 MILD_LISTS = frozenset({"profanity_mild", "insults_weak"})
 
 
+def _letters(word: str) -> str:
+    """A hit's word as letters only, leetspeak read ("c u n t s", "w@nkers" -> "cunts", "wankers")."""
+    return "".join(c for c in word.lower().translate(LEET) if c.isalpha())
+
+
 def _intensifier(a: Analysis, hit: LexHit) -> bool:
     """Is this hit "fucking" as an intensifier, or "fuck" in an exclamation?"""
-    word = "".join(c for c in hit.word.lower().translate(LEET) if c.isalpha())
+    word = _letters(hit.word)
     if _INTENSIFIER_RE.fullmatch(word):
         return True
     if word not in _BARE:
@@ -83,7 +90,10 @@ def word_list(a: Analysis, params: dict[str, Any]) -> Hit | None:
     skip_reported = bool(params.get("skip_reported", True))
     civil = (_swearing_at_things(a, hits)
              if aimed == "not" and params.get("intensifiers_at_things") == "civil" else set())
+    only = tuple(w.replace(" ", "") for w in params.get("only_words", ()) or ())
     for index, hit in enumerate(hits):
+        if only and not _letters(hit.word).startswith(only):
+            continue
         if skip_reported and a.reported(hit.start, hit.end):
             continue
         if index in civil:
