@@ -119,6 +119,14 @@ SPAM = [
     ("The government is giving out £400 grants to every household, apply here "
      "https://energy-grant-4u.example",
      "The community grants are open again, apply here: https://www.thornburytowncouncil.gov.uk/grants"),
+    ("gain 1000 followers fast, follow me and i follow everyone back within the hour",
+     "Follow us on Facebook for updates on the litter pick, we post the routes there."),
+    ("Daily football betting tips, 95% win rate, join our channel t.me/sure_tips_uk",
+     "Thornbury Town FC won 4-0 on Saturday, 100% record at home this season!"),
+    ("Hello dear, I need a kind person to help me transfer £4.5 million. Please reply to me.",
+     "The council holds £4.5 million in reserves according to the budget papers, please explain."),
+    ("Stream every Premier League match free in HD, no subscription! https://freefooty-hd.example",
+     "The Swan is showing every England match on the big screen this summer."),
     ("ETH airdrop live now, connect your wallet and receive 0.5 ETH free https://eth-drop.example",
      "Does anyone know if the wallet I lost by the war memorial has been handed in?"),
 ]
@@ -167,6 +175,18 @@ OFF_TOPIC = [
 def test_personal_data_caught_and_its_civil_look_alike_left_alone(breach, civil):
     assert Ground.PERSONAL_DATA in grounds(breach)
     assert civil_or_own(civil)
+
+
+@pytest.mark.parametrize(("own", "theirs"), [
+    ("lost my cat near the rec, txt me 07700 900371 if u see him pls",
+     "that's the bloke who took my cat, txt him 07700 900371 and tell him what you think"),
+    ("I should be glad to lend my photographs. I may be telephoned on 01632 960592 in the mornings.",
+     "She may be telephoned on 01632 960592 in the mornings, give her an earful."),
+])
+def test_a_residents_own_number_is_at_most_hidden_anothers_is_not(own, theirs):
+    mine = findings(own)
+    assert mine and civil_or_own(own)
+    assert any(f.ground is Ground.PERSONAL_DATA and f.severity is not Severity.LOW for f in findings(theirs))
 
 
 def test_the_authors_own_spelled_email_is_at_most_hidden():

@@ -56,8 +56,9 @@ UK_PHONE_RE = re.compile(
     r"(?<![\d+])(?:(?:\+|00)\s?44\s?(?:\(0\)\s?)?|\(?0[\s\-.)]{0,2})\d(?:[\s\-.()]{0,2}\d){8,9}(?![\d])"
 )
 OWN_CONTACT_RE = re.compile(
-    r"(?<![a-z])(?:(?:call|ring|phone|text|whatsapp|contact|reach|email|e-mail|message|bell)\s+"
-    r"(?:me|us)|me\s+(?:on|at)|(?:my|our)\s+(?:number|mobile|phone|landline|home\s+phone|whatsapp|"
+    r"(?<![a-z])(?:(?:call|ring|phone|fone|text|txt|tx|whatsapp|contact|reach|email|e-mail|message|msg|bell)\s+"
+    r"(?:me|us|me\s+on|us\s+on)|me\s+(?:on|at)|(?:i|we)\s+(?:may|can|could)\s+be\s+(?:tele)?(?:phoned|rung|called|"
+    r"contacted|reached|texted)|(?:my|our)\s+(?:number|mobile|phone|landline|home\s+phone|whatsapp|"
     r"work\s+phone|email|e-mail|email\s+address|address|contact\s+details|details|house|home)|"
     r"i'?m\s+(?:on|at)|i\s+am\s+(?:on|at)|we'?re\s+(?:on|at)|we\s+are\s+(?:on|at)|i\s+live\s+at|we\s+live\s+at|"
     r"you\s+can\s+(?:call|ring|reach|email|text|find)|i'?m\s+[a-z]+\s+(?:on|at)|"
@@ -67,7 +68,7 @@ OWN_CONTACT_RE = re.compile(
 # "..., text 07700 ...", "collections call Ken on ...": an imperative right before the
 # number, with no one else named in it ("call him on ..." is someone else's).
 IMPERATIVE_RE = re.compile(
-    r"(?:(?:^|[.!?,;:]|\s)\s*(?:please\s+)?(?:call|ring|text|phone|whatsapp|message|bell)\s+(?:[a-z]+\s+)?"
+    r"(?:(?:^|[.!?,;:]|\s)\s*(?:please\s+)?(?:call|ring|text|txt|phone|fone|whatsapp|message|bell)\s+(?:[a-z]+\s+)?"
     r"(?:on\s+)?|"
     # "Email sam@...", "or contact jo@...": a noun "email" is no imperative ("his email is ...").
     r"(?:^|[.!?,;:(]|\s(?:or|and|please|pls))\s*(?:e-?mail|contact)\s+(?!is\s|was\s)(?:[a-z]+\s+)?(?:at\s+|on\s+)?)$"

@@ -38,7 +38,7 @@ SPAM_PHRASES = re.compile(
     r"free\s+(?:gift|money|followers|trial|iphone|ipad|vouchers?|giveaway)|100%\s+free|"
     r"call\s+now|text\s+(?:stop|win|yes)|send\s+stop|you\s+have\s+(?:won|been\s+selected)|"
     r"double\s+your|financial\s+freedom|\d+\s?%\s+off|"
-    r"(?:£|\$|€)\s?\d[\d,]*(?:k|\s?per|\s?a\s+(?:day|week))|get\s+rich|passive\s+income|"
+    r"(?:£|\$|€)\s?\d[\d,]*k?(?:\s?per\s+(?:day|week|hour)|\s?a\s+(?:day|week))|get\s+rich|passive\s+income|"
     r"cheap\s+(?:meds|pills|followers)|buy\s+followers|"
     r"(?:check\s+out|visit|subscribe\s+to|sub\s+to|follow)\s+my\s+(?:channel|page|site|"
     r"website|shop|store|profile|videos?|music|account)|my\s+(?:youtube\s+)?channel|"
@@ -109,7 +109,20 @@ SPAM_PHRASES = re.compile(
     r"(?:nice|great|good|lovely|interesting)\s+(?:post|article|update|thread|read)[!.,]*\s+(?:btw|by\s+the\s+way)|"
     r"(?:chek|chk|chec)\s+out|check\s+(?:out\s+)?my\s+profile|something\s+special\s+for\s+you|"
     r"(?:government|council)\s+is\s+giving\s+(?:out|away)|giving\s+out\s+(?:£|\$)\s?\d|apply\s+here|"
-    r"(?:qualif(?:y|ies)|(?:is|are)\s+eligible)\s+(?:for\s+(?:a\s+)?(?:£|\$|free)|this\s+(?:week|month)))(?![a-z])"
+    r"(?:qualif(?:y|ies)|(?:is|are)\s+eligible)\s+(?:for\s+(?:a\s+)?(?:£|\$|free)|this\s+(?:week|month))|"
+    # follower farming, tips and streams, "business opportunities", advance-fee and crypto
+    # boasts, charged texts by the message: "gain 1000 followers", "I follow everyone back",
+    # "95% win rate", "stream every Premier League match free", "no experience needed",
+    # "transfer £4.5 million", "turned £200 into £14,000", "send any amount get 2x back",
+    # "(£1.50/msg)", "first 100 to comment", "check eligibility"
+    r"gain\s+\d+\s+(?:followers|subs|likes)|i\s+follow\s+(?:every(?:one|body)\s+)?back|like\s*for\s*like|likeforlike|"
+    r"like\s+my\s+(?:last\s+)?post|drop\s+(?:ur|your)\s+(?:handle|@)|let'?s\s+grow\s+together|"
+    r"\d+\s?%\s+win\s+rate|betting\s+tips|(?:stream|watch)\s+(?:every|all)\s+(?:premier\s+league\s+)?(?:matches|match|games)|"
+    r"free\s+in\s+hd|no\s+subscription|business\s+opportunity|no\s+experience\s+needed|"
+    r"transfer\s+(?:£|\$)\s?\d[\d.,]*\s*(?:million|m|bn)|turned\s+(?:£|\$)\s?\d[\d,.]*k?\s+into\s+(?:£|\$)|"
+    r"send\s+any\s+amount|(?:get|got)\s+(?:2x|3x|double)(?:\s+back)?|"
+    r"(?:£|\$)\s?\d+(?:\.\d{2})?\s?/\s?(?:msg|min|text|week|wk)|first\s+\d+\s+(?:people\s+)?to\s+(?:comment|reply|share|like|follow)|"
+    r"free\s+iphones|check\s+(?:your\s+)?eligibility|(?:hello|greetings)\s+dear)(?![a-z])"
 )
 # A demand for money or credentials, as phishing writes it: a fee for a parcel, a fine or an
 # account about to be closed, "confirm ... with your password". With a link outside the trusted
@@ -165,7 +178,8 @@ _PHRASE_TRIGGERS = frozenset(
     "like l4l reach get got hit sorry gift txt reply national to costs cost extra easy fast quick "
     "dollars usd bucks use price join read this that next only limited clearance warehouse closing doubling "
     "connect mint first no fully nice great good lovely interesting chek chk chec something government "
-    "council giving qualify qualifies eligible spots".split()
+    "council giving qualify qualifies eligible spots gain i likeforlike drop let's lets betting stream free "
+    "business transfer turned any got iphones hello greetings".split()
 )
 
 
@@ -179,6 +193,7 @@ def maybe_spam(a: Analysis, params: dict[str, Any]) -> bool:
         or (a.has_scorer and params.get("use_classifier", True))
         or not a.words.isdisjoint(_GATE_WORDS) or "$" in a.text or "%" in a.text
         or "09" in a.text or "087" in a.text or "084" in a.text or _glued_money(a.text)
+        or "£" in money_text(a)
     )
 
 
@@ -259,8 +274,8 @@ def _signals(a: Analysis, params: dict[str, Any]) -> list[tuple[str, str]]:
         signals.append(("spam_word", f'the offer word "{word}"'))
     for phrase in _spam_phrases(a):
         signals.append(("spam_phrase", f'the phrase "{phrase}"'))
-    if not a.words.isdisjoint(PHISHING_WORDS) and (not a.gated or a.may_match(PHISHING_RE)):
-        demand = PHISHING_RE.search(a.text)
+    if not a.words.isdisjoint(PHISHING_WORDS) and (not a.gated or a.may_match(PHISHING_RE, money_text(a))):
+        demand = PHISHING_RE.search(money_text(a))
         if demand is not None:
             outside = any(not domain_matches(link.domain, OFFICIAL_DOMAINS) for link in untrusted)
             signals.append(("phishing_link" if outside else "phishing",
@@ -308,14 +323,28 @@ def classifier_points(score: float, params: dict[str, Any]) -> int:
     return 0
 
 
+# Normalisation reads "£" as the letter "l" (a confusable: "£oser"), so "£35" arrives as "l35"
+# and the phrases' pound signs never matched. The phrases read the text with a pound sign back
+# before a digit ("l35" -> "£35"; the same length, so spans stay put).
+_POUND_RE = re.compile(r"(?<![a-z0-9])l(?=\s?\d)")
+
+
+def money_text(a: Analysis) -> str:
+    """The normalised text with "£" put back before amounts (see ``_POUND_RE``)."""
+    if "_money_text" not in a.__dict__:
+        a.__dict__["_money_text"] = _POUND_RE.sub("£", a.text) if a.has_digit else a.text
+    return a.__dict__["_money_text"]
+
+
 def _spam_phrases(a: Analysis) -> list[str]:
     """The distinct spam phrases in the post (looked for once per post)."""
     if "_spam_phrases" not in a.__dict__:
         found: list[str] = []
-        if (not a.gated or not a.words.isdisjoint(_PHRASE_TRIGGERS) or any(c in a.text for c in "£$€%")
+        text = money_text(a)
+        if (not a.gated or not a.words.isdisjoint(_PHRASE_TRIGGERS) or any(c in text for c in "£$€%")
                 or _glued_money(a.text)) \
-                and a.may_match(SPAM_PHRASES):
-            found = list(dict.fromkeys(m.group() for m in _PHRASES.finditer(a.text, a.bits_for(_PHRASES))))
+                and a.may_match(SPAM_PHRASES, text):
+            found = list(dict.fromkeys(m.group() for m in _PHRASES.finditer(text, a.bits_for(_PHRASES, text))))
         a.__dict__["_spam_phrases"] = found
     return a.__dict__["_spam_phrases"]
 
@@ -340,7 +369,8 @@ def spam(a: Analysis, params: dict[str, Any]) -> Hit | None:
         return None
     spans = tuple(link.span for link in a.links if link.span is not None)
     if _spam_phrases(a):
-        spans += tuple(a.span(m.start(), m.end()) for m in _PHRASES.finditer(a.text, a.bits_for(_PHRASES)))
+        text = money_text(a)
+        spans += tuple(a.span(m.start(), m.end()) for m in _PHRASES.finditer(text, a.bits_for(_PHRASES, text)))
     detail = "Signals: " + "; ".join(text for _, text in signals) + "."
     return Hit(spans=spans, detail=detail, score=min(1.0, total / 10))
 
@@ -358,7 +388,8 @@ OFF_TOPIC_RE = re.compile(
     r"watched|is\s+watching)|who'?s\s+(?:watching|going\s+to\s+win)|(?:has|have)\s+any(?:one|1|body)\s+(?:seen|watched|tried)|"
     r"does\s+any(?:one|1|body)\s+(?:\w+\s+)?(?:watch|know\s+(?:a|any)\s+(?:good|decent|cheap)|recommend)|random\s+question|"
     r"asking\s+for\s+a\s+friend|can\s+every(?:one|body)\s+(?:send|wish|give)|"
-    r"(?:selling|for\s+sale)(?:\s+[^.!?]{0,60}?)(?:£\s?\d|ono(?![a-z]))|£\s?\d+\s*ono(?![a-z])|"
+    r"(?:selling|for\s+sale)\s+(?:my|a|an|our|used|old|two|three|\d)(?:\s+[^.!?]{0,60}?)(?:£\s?\d+\s*(?:ono|each|or\s+near)|"
+    r"ono(?![a-z]))|£\s?\d+\s*ono(?![a-z])|"
     r"message\s+me\s+to\s+(?:book|order|buy)|tickets\s+on\s+the\s+door|my\s+band(?:'s)?\s+(?:plays|is\s+playing|new)|"
     r"[a-z]+\s+(?:trainer|coach|stylist|photographer)\s+here)"
 )
@@ -378,11 +409,12 @@ COUNCIL_TOPIC = frozenset(
 
 def off_topic_post(a: Analysis, context: str) -> Hit | None:
     """A post without a link that has nothing to do with the thread (see ``OFF_TOPIC_RE``)."""
-    if a.words.isdisjoint(OFF_TOPIC_WORDS) and "£" not in a.text:
+    if a.words.isdisjoint(OFF_TOPIC_WORDS) and "£" not in money_text(a):
         return None
     if not a.words.isdisjoint(COUNCIL_TOPIC) or _shares_topic(a, context):
         return None
-    marker = OFF_TOPIC_RE.search(a.text) if (not a.gated or a.may_match(OFF_TOPIC_RE)) else None
+    text = money_text(a)
+    marker = OFF_TOPIC_RE.search(text) if (not a.gated or a.may_match(OFF_TOPIC_RE, text)) else None
     if marker is None:
         return None
     return Hit(spans=(a.span(marker.start(), marker.end()),),
@@ -391,7 +423,7 @@ def off_topic_post(a: Analysis, context: str) -> Hit | None:
 
 def maybe_off_topic(a: Analysis, params: dict[str, Any]) -> bool:
     return a.maybe_links or (bool(a.item.context_text) and (
-        not a.words.isdisjoint(OFF_TOPIC_WORDS) or "£" in a.text))
+        not a.words.isdisjoint(OFF_TOPIC_WORDS) or "£" in money_text(a)))
 
 
 def off_topic_link(a: Analysis, params: dict[str, Any]) -> Hit | None:
