@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -167,6 +167,9 @@ class Analysis:
     """
 
     gated = True
+    # The findings of the rules that ran before the current one (the engine sets it; a second
+    # opinion reads it to leave a post to the ground another rule found).
+    findings: Sequence[Any] = ()
 
     def __init__(self, item: Item, ctx: EvalContext, lexicon: Lexicon,
                  scorer: Callable[[Normalised, frozenset[str]], dict[str, float]] | None = None):

@@ -181,6 +181,7 @@ class PolicyEngine:
         except Exception:  # each word-list rule will then report its own error
             plan = self._plan
         findings: list[Finding] = []
+        analysis.findings = findings  # the same list, growing: what the rules before found
         for rule, detect, gate, params, unless, only_with in plan:
             if unless and findings and any(f.ground in unless for f in findings):
                 continue
@@ -219,7 +220,7 @@ def _with_model_thresholds(rule: Rule, classifier: SecondOpinion | None) -> Rule
     the training part's out-of-fold scores); ``auto-high-recall`` the one reaching
     recall 0.85 there (more of the abuse, but about half the queue false alarms).
     """
-    keys = [k for k in ("threshold", "classifier_threshold", "group_threshold")
+    keys = [k for k in ("threshold", "classifier_threshold", "group_threshold", "insult_threshold")
             if rule.params.get(k) in AUTO_THRESHOLDS]
     if not keys:
         return rule
@@ -229,8 +230,11 @@ def _with_model_thresholds(rule: Rule, classifier: SecondOpinion | None) -> Rule
     for key in keys:
         # ``group_threshold: auto``: the head's threshold for posts naming a protected group
         # (``hate_group``); a model chosen without one gives the head's own threshold
-        name = head + ("_group" if key == "group_threshold" else "") + AUTO_THRESHOLDS[str(params[key])]
-        params[key] = float(chosen.get(name, chosen.get(head, 0.5)))
+        # ``insult_threshold: auto``: the ``insult_head``'s own threshold (the threat second opinion
+        # yields to the abuse second opinion at that rule's operating point)
+        base = str(params.get("insult_head", "offensive")) if key == "insult_threshold" else head
+        name = base + ("_group" if key == "group_threshold" else "") + AUTO_THRESHOLDS[str(params[key])]
+        params[key] = float(chosen.get(name, chosen.get(base, 0.5)))
     return replace(rule, params=params)
 
 

@@ -464,3 +464,43 @@ def structural_threat(text: str, people: tuple[str, ...],
         if alone is not None and target.search(masked, bits, lo, hi) is not None:
             return alone.span(), "veiled intimidation"
     return None
+
+
+# What the threat second opinion reads before it takes a post from another ground
+# (``bot.policy.detectors.statistical.abuse_classifier``, ``yield_without_harm``): a word of
+# violence, a weapon, an injury or death, or menace ("you'll regret it", "be careful", "a
+# visit", "tick tock"), or the target's family or home ("your kids", "his car"). The model's
+# threat head also rises on insults, sexual remarks and exclusion that carry none of these.
+VIOLENCE_WORDS = _inflections(
+    "kill murder stab shoot poison torch burn drown strangle throttle choke hang lynch batter thump punch "
+    "slash knife hurt harm injure maim cripple bury smash beat kick attack assault flog whip bomb firebomb "
+    "bleed behead slaughter suffocate smother kneecap pummel bludgeon rearrange wallop whack deck lamp "
+    "glass mow stone jump bust"
+) | frozenset(
+    "shot dead death deaths dying die dies died blood bullet bullets gun guns shotgun shotguns rifle rifles "
+    "knives blade blades machete machetes axe hammer bat bats brick bricks crowbar acid antifreeze "
+    "weedkiller petrol arson alight ablaze flames fire fires coffin grave graves hospital ambulance "
+    "wheelchair morgue broken broke bones violence violent beaten hung strung crossbow painful pain "
+    "lesson permanently "
+    # menace
+    "regret warning warned warn careful happen happens happened accident accidents visit safe alone "
+    "lonely dark watch watching routine tick tock coming volunteers pity".split()
+)
+_TARGETS_OWN_RE = re.compile(
+    r"(?<![a-z])(?:your|ur|yer|his|her|their|[a-z]+'s)\s+(?:[a-z]+\s+)?(?:wife|husband|partner|kids?|children|sons?|"
+    r"daughters?|lad|boy|girl|family|mum|dad|house|home|car|van|windows?|shop|garden|dog|cat|pets?)(?![a-z])"
+    r"(?!\s+(?:park|parks|parking|boot\s+sale))")
+# Intent, a condition or a wish: "I'll", "gonna", "if", "or else", "next time", "hope", "should".
+INTENT_WORDS = frozenset(
+    "will ll shall gonna going wanna if unless else next hope hoping wish pray should would d ought "
+    "deserve deserves before till until let lets someone somebody won wont then remember".split())
+
+
+def harm_cue(text: str, words: frozenset[str]) -> bool:
+    """Does the post carry a word of violence or menace, or name the target's family or home?"""
+    return not words.isdisjoint(VIOLENCE_WORDS) or _TARGETS_OWN_RE.search(text) is not None
+
+
+def intent_cue(words: frozenset[str]) -> bool:
+    """Does the post speak of what will, could or should happen (intent, a condition, a wish)?"""
+    return not words.isdisjoint(INTENT_WORDS)

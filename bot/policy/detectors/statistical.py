@@ -125,9 +125,49 @@ def abuse_classifier(a: Analysis, params: dict[str, Any]) -> Hit | None:
         threshold = min(threshold, float(params["group_threshold"]))
     if score is None or score < threshold:
         return None
+    if _yields(a, params):
+        return None
     return Hit(detail=f"The statistical second opinion rates it {score:.2f} out of 1 "
                       f"(no listed word matched; aimed at {a.target}); please judge it yourself.",
                score=score, severity_cap=Severity.LOW)
+
+
+def _yields(a: Analysis, params: dict[str, Any]) -> bool:
+    """Does a second opinion with ``yield_without_harm`` leave the post to another ground?
+
+    The threat head also rises on insults, sexual remarks and exclusion. In a post with no word
+    of violence or menace and no mention of the target's family or home
+    (``bot.policy.detectors.threats.harm_or_intent``), the model's threat score is read as
+    the abuse it is: when an earlier rule found one of the grounds listed in
+    ``yield_without_harm`` ("Cllr Brown you utter weapon": an insult; "Ship them all back":
+    exclusion), the finding is that rule's alone; when no rule found anything, the post speaks
+    of no intent, condition or wish and the ``insult_head`` score reaches ``insult_threshold``
+    (the abuse second opinion's, "auto" too), the abuse second opinion takes it
+    (harassment: "Bunch of tossers on that committee, the lot of you"). Threats without a harm
+    word keep their ground: "I know your routine now" (menace), "Your lad plays for the under
+    11s, doesn't he?" (the target's family), "Next time I won't brake" (intent).
+    """
+    if params.get("yield_without_group"):
+        grounds, intent = params["yield_without_group"], False
+        if a.groups or (a.may_match(PRONOUN_GROUP) and PRONOUN_GROUP.search(a.text)):
+            return False
+    elif params.get("yield_without_harm"):
+        from bot.policy.detectors.threats import harm_or_intent
+
+        grounds = params["yield_without_harm"]
+        harm, intent = harm_or_intent(a)
+        if harm:
+            return False
+    else:
+        return False
+    wanted = {str(g) for g in grounds}
+    if any(str(f.ground) in wanted for f in a.findings):
+        return True
+    insult_threshold = params.get("insult_threshold")
+    if insult_threshold is None or intent or a.findings:
+        return False
+    insult = a.scores.get(str(params.get("insult_head", "offensive")))
+    return insult is not None and insult >= float(insult_threshold)
 
 
 def manual(a: Analysis, params: dict[str, Any]) -> Hit | None:

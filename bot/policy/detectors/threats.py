@@ -21,6 +21,8 @@ from bot.policy.analysis import Analysis, Hit
 from bot.policy.detectors.harm import (
     HARM_WORDS,
     VEILED_WORDS,
+    harm_cue,
+    intent_cue,
     structural_threat,
     structure_mask,
     structure_needs,
@@ -206,6 +208,14 @@ def _view(a: Analysis) -> tuple[str, frozenset[str]]:
                 text, words = decoded, frozenset(WORD_RE.findall(decoded))
         cached = a.__dict__["_threat_view"] = (text, words)
     return cached
+
+
+def harm_or_intent(a: Analysis) -> tuple[bool, bool]:
+    """(a word of violence or menace, or the target's family or home; intent, a condition or a
+    wish) in the post, leetspeak decoded ("k!lling"): ``bot.policy.detectors.harm.harm_cue``,
+    ``intent_cue``."""
+    text, words = _view(a)
+    return harm_cue(text, words), intent_cue(words)
 
 
 def maybe_threat(a: Analysis, params: dict[str, Any]) -> bool:
