@@ -20,7 +20,7 @@ REPORT_WORDS = (
     r"screaming|chanted|chanting|said|saying|says|wrote|written|writing|sprayed|spray\s*painted|painted|"
     r"scrawled|graffiti|texted|messaged|sent|notes?|letters?|leaflets?|stickers?|phrase|word|words|"
     r"slur|slurs|term|comments?|told|heard|hear|shout|yell|abuse|abused|names?|referred\s+to\s+as|"
-    r"described\s+as|labelled|branded|things\s+like)"
+    r"described\s+as|labelled|branded|things\s+like|(?:messages|posts|replies|tweets|e-?mails|threats)\s+(?:like|saying))"
 )
 _REPORT_BEFORE = re.compile(rf"(?<![a-z]){REPORT_WORDS}(?![a-z])")
 # What others posted to someone: "people telling the clerk to '...'", "keep replying to her with
@@ -45,6 +45,14 @@ _CALLED_RE = re.compile(
 )
 
 
+# After the quotation: what it is ("the same '...' message to anyone who...") or a verdict on it
+# ("'You'll regret this' is not feedback"): abuse the author shows to condemn it.
+_CONDEMNED_AFTER = re.compile(
+    r"[\s'\"\u2019\u201d.,!?]*(?:(?:messages?|posts?|replies|tweets?|e-?mails?|dms?)(?![a-z])|"
+    r"(?:(?:is|was)\s+not|isn'?t|wasn'?t)\s+(?:feedback|acceptable|ok|okay|debate|criticism|free\s+speech|banter|"
+    r"a\s+joke|funny|on)(?![a-z]))")
+
+
 def quoted_ranges(text: str) -> list[tuple[int, int]]:
     """(start, end) of the inside of each quotation whose lead-in reports or condemns it."""
     if not any(q in text for q in "\"“‘'"):
@@ -55,6 +63,7 @@ def quoted_ranges(text: str) -> list[tuple[int, int]]:
         lead_in = text[max(0, m.start() - 60): m.start()]
         after = text[m.end(): m.end() + 40]
         if (_REPORT_BEFORE.search(lead_in) or _REPORT_BEFORE.search(after)
+                or _CONDEMNED_AFTER.match(text, m.end()) is not None
                 or _others_posted(text, max(0, m.start() - 60), m.start())):
             ranges.append((m.start(group), m.end(group)))
     return ranges

@@ -10,6 +10,14 @@ catch. The second opinions run on given scores (no model), with the shipped rule
   or home, or intent keep the threat ground.
 - The hate second opinion yields without a group: in a post that names no group, the ground an
   earlier rule found is the finding, and an insult is the abuse second opinion's.
+- Civil kinds the threat rules read as threats: the council's vehicles or the council itself as
+  "you" ("I know where you park your gritter lorry", "I know where you live, Thornbury Town
+  Council"), the split reflexive ("before someone hurts them selves"), a quotation condemned or
+  described as a message others sent ("'You'll regret this' is not feedback").
+- Civil kinds the second opinions' target guard now stops: the only person is the author's own
+  family, friend or neighbour, or the insult is said of their pet; a derogation of a group
+  denied or support for its needs, with no form of hate in the post; a civic or natural
+  consequence the council is warned of, with no word of harm.
 """
 
 from __future__ import annotations
@@ -126,3 +134,65 @@ rules:
     MODEL.now = HIGH
     assert {f.ground for f in judge(engine, "Cllr Brown, you're a useless plonker.").findings} == {
         Ground.HARASSMENT, Ground.THREAT}
+
+
+RULES = load_engine(classifier=False)
+
+# (breach, civil look-alike), rules only: the breach is a threat, the look-alike nothing.
+THREAT_RULES = [
+    ("I know where you park your car, Cllr Brown.",
+     "I know where you park your gritter lorry, it's behind the depot and hasn't moved all week."),
+    ("I know where you live, Cllr Brown.",
+     "I know where you live, Thornbury Town Council: Castle Street, and I'll be there on Tuesday with my question."),
+    ("Fix the swings or someone will hurt them, I swear.",
+     "The swings are broken again and my daughter's hand got cut, fix them before someone hurts them selves."),
+    ("You'll regret this, Cllr Brown.", "'You'll regret this' is not feedback, it's intimidation. Stop it."),
+    ("My message to the clerk: 'you'll get what's coming'.",
+     "Someone is sending the same 'you'll get what's coming' message to everyone who backs the scheme. Block them."),
+    ("You'll regret this, clerk.", "The clerk keeps getting messages like 'you'll regret this'. Pack it in."),
+]
+
+
+@pytest.mark.parametrize(("breach", "civil"), THREAT_RULES)
+def test_threat_rules_keep_the_breach_and_leave_the_look_alike(breach, civil):
+    assert Ground.THREAT in {f.ground for f in judge(RULES, breach).findings}, breach
+    assert judge(RULES, civil).findings == (), civil
+
+
+# (breach, civil look-alike, scores): every head given high; the breach is flagged on the
+# expected ground, the look-alike not at all.
+GUARD = [
+    ("Cllr Smith will have to be dragged to the quiz night, she'll grumble.",
+     "I'll have to drag my neighbour to the quiz night, she'll grumble all the way.", Ground.THREAT),
+    ("You are a complete moron, watch your kids near the pond.",
+     "Our cat is a complete moron and fell in the pond. She's fine, but watch your kids near it.", Ground.HARASSMENT),
+    ("Immigrants are not all thieves, but most of them are.",
+     "Disabled people are not a burden. Accessible toilets are a basic need.", Ground.HATE),
+    ("Disabled residents have waited long enough, time they were moved out of town.",
+     "Disabled residents have waited long enough for a Changing Places toilet.", Ground.HATE),
+    ("Pensioners are the problem with parking, every one of them.",
+     "Pensioners aren't the problem with parking, the school run is.", Ground.HATE),
+    ("Trans people are welcome to the new toilets, perverts the lot of them.",
+     "Trans people are welcome at the youth club's new drop-in.", Ground.HATE),
+    ("If the council won't fix the fence, we'll sort you out ourselves.",
+     "If the council won't fix the fence, we'll do it ourselves and send you the bill.", Ground.THREAT),
+    ("If you cut the Saturday collection you'll have a brick through your window.",
+     "If you cut the Saturday collection you'll have foxes in every bin in town.", Ground.THREAT),
+    ("If you close the library we'll make sure you regret it.",
+     "If you close the library we'll take you to court.", Ground.THREAT),
+]
+
+
+@pytest.mark.parametrize(("breach", "civil", "ground"), GUARD)
+def test_the_guard_stops_the_civil_kind_and_keeps_the_breach(breach, civil, ground):
+    assert ground in grounds(breach, threat=0.95, hate=0.9, offensive=0.9), breach
+    assert grounds(civil, threat=0.95, hate=0.9, offensive=0.9) == set(), civil
+
+
+def test_the_oof_guard_mirrors_the_engine():
+    """``scripts/transformer_oof.guard_flags`` (the thresholds' choice) reads the same guard."""
+    from scripts.transformer_oof import guard_flags
+
+    texts = [civil for _, civil, _ in GUARD] + [breach for breach, _, _ in GUARD]
+    expected = [False] * len(GUARD) + [True] * len(GUARD)
+    assert guard_flags(texts, head="offensive") == expected

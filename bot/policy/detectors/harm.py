@@ -177,7 +177,8 @@ _OWNED = (
     r"missus|mrs|other\s+half|nan|gran|grandad|grandma|ponies|pets|puppy|spaniel|terrier)"
 )
 _TARGET = (
-    r"you|u|ya|yer|youse|him|her|them|the\s+lot\s+of\s+(?:you|them)|you\s+lot|"
+    # "before someone hurts them selves": the split reflexive is no one else
+    r"(?:you|u|ya|yer|youse|him|her|them)(?!\s+(?:self|selves)(?![a-z]))|the\s+lot\s+of\s+(?:you|them)|you\s+lot|"
     r"(?:all|every\s+(?:one|last\s+one|single\s+one))\s+of\s+(?:you|them)|whoever\s+[a-z]+|anyone\s+who\s+[a-z]+|"
     r"(?:the|that|this|our|every|the\s+next|a\s+few)\s+(?:clerk|mayor|councillors?|cllrs?|officers?|chair(?:man|woman)?|"
     r"driver|groundsman|staff|warden)|councillors?|cllrs?|clerk|mayor|"
@@ -211,6 +212,12 @@ _WISH = (
     r"(?:i'?d|i\s+would|we'?d)\s+(?:love|like)\s+to\s+see|too\s+good\s+for|look\s+(?:good|better)\s+with|"
     r"the\s+sooner|nobody\s+will\s+be\s+sorry|one\s+of\s+these\s+(?:days|nights|mornings|evenings)"
 )
+# The council's vehicles, or the council itself addressed as "you", are no person to intimidate:
+# "I know where you park your gritter lorry", "I know where you live, Thornbury Town Council".
+COUNCIL_VEHICLES = (r"(?:your|the|its|their)\s+(?:[a-z]+\s+)?(?:gritters?|lorr(?:y|ies)|trucks?|wagons?|buses|"
+                    r"tractors?|mowers?|sweepers?|diggers?|fleet|skips?|trailers?|vehicles)(?![a-z])")
+COUNCIL_ADDRESSED = (r"[,:;\s]+(?:the\s+)?(?:[a-z]+\s+){0,2}?(?:town|parish|district|county|city|borough)\s+"
+                     r"council(?![a-z])")
 _VEILED = (
     r"(?:shame|pity|awful|terrible|sad)\s+(?:if|about)|accidents?\s+(?:happen|can\s+happen)|funny\s+how|"
     r"(?:be|being|wants?\s+to\s+be|better\s+be)\s+careful|careful\s+who|better\s+hope|you'?d\s+better|"
@@ -280,7 +287,8 @@ _VEILED_ALONE = (
     r"make\s+(?:you|u|ya|him|her)\s+(?:disappear|vanish)(?![a-z])|"
     r"(?:next\s+time|when|once|the\s+day)\s+(?:i|we)\s+(?:see|catch|get|find|meet|run\s+into|bump\s+into)\s+"
     r"[^.!?]{0,40}?(?:regret|be\s+sorry|wish\s+(?:you|he|she)\s+(?:hadn'?t|never))|"
-    r"(?:i|we)\s+know\s+(?:where|what\s+time|which|when)\s+(?:you|u|your|he|she|his|her|they)(?!\s*'?re\s+coming\s+from)|"
+    r"(?:i|we)\s+know\s+(?:where|what\s+time|which|when)\s+(?:you|u|your|he|she|his|her|they)(?!\s*'?re\s+coming\s+from)"
+    rf"(?!\s+(?:park|parks)\s+{COUNCIL_VEHICLES})(?!\s+[a-z]+{COUNCIL_ADDRESSED})|"
     r"(?:i|we)\s+know\s+(?:you|u|he|she|they)\s+(?:work|works|live|lives|walk|walks|park|parks|drive|drives|"
     r"finish|finishes|leave|leaves|lock\s+up|locks\s+up)\s+(?:at|on|in|from|round|past|the|every|alone|"
     r"late|early|by)|"

@@ -19,6 +19,8 @@ from typing import Any
 
 from bot.policy.analysis import Analysis, Hit
 from bot.policy.detectors.harm import (
+    COUNCIL_ADDRESSED,
+    COUNCIL_VEHICLES,
     HARM_WORDS,
     VEILED_WORDS,
     harm_cue,
@@ -63,6 +65,10 @@ _NOT_AFTER = (
     # a team or quiz side: "we'll kill them on Saturday", "batter them in the derby"
     r"|" + SPORT_AFTER + ")"
 )
+
+# "I know where you park your gritter lorry", "I know where you live, Thornbury Town Council":
+# the council's vehicles, or the council addressed as "you", are no person to intimidate.
+_NOT_THE_COUNCILS = rf"(?!(?<=park)\s+{COUNCIL_VEHICLES})(?!{COUNCIL_ADDRESSED})"
 
 # Words of the "I'll", "we're going to", "time to" part, as WORD_RE splits them.
 INTENT_WORDS = (
@@ -149,7 +155,10 @@ PATTERNS: tuple[tuple[frozenset[str], tuple[frozenset[str], ...], re.Pattern[str
             "live lives work works sleep school address park",
             "know found have got",
             r"(?<![a-z])(?:i|we|they)\s+(?:know|found\s+out|have\s+found)\s+where\s+(?:you|u|he|"
-            r"she|they|your\s+[a-z]+)\s+(?:live|lives|work|works|sleep|go\s+to\s+school|park)"
+            r"she|they|your\s+[a-z]+)\s+(?:live|lives|work|works|sleep|go\s+to\s+school|park)(?![a-z])"
+            # the council's vehicles, not a person's ("where you park your gritter lorry"), and the
+            # council itself addressed ("I know where you live, Thornbury Town Council: the Town Hall")
+            + _NOT_THE_COUNCILS +
             r"|(?:know|have|got|found)\s+(?:your|ur)\s+(?:home\s+)?address",
             "intimidation about where someone lives or works",
         ),
