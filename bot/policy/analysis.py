@@ -170,6 +170,7 @@ class Analysis:
     # The findings of the rules that ran before the current one (the engine sets it; a second
     # opinion reads it to leave a post to the ground another rule found).
     findings: Sequence[Any] = ()
+    opinion_rules: frozenset[str] = frozenset()  # the ids of the second-opinion rules among them
 
     def __init__(self, item: Item, ctx: EvalContext, lexicon: Lexicon,
                  scorer: Callable[[Normalised, frozenset[str]], dict[str, float]] | None = None):

@@ -66,6 +66,7 @@ class PolicyEngine:
             for rule in self.rules
         ]
         self._scorer = self._scores if classifier is not None else None
+        self._opinion_rules = frozenset(r.id for r in self.rules if r.detector == "classifier")
         # Findings of these rules consulted the model: they carry its SHA-256 (the spam
         # rule's may be another file's: the transformer tier reads the standard spam head).
         spam_sha = getattr(classifier, "spam_sha256", None) if classifier is not None else None
@@ -182,6 +183,7 @@ class PolicyEngine:
             plan = self._plan
         findings: list[Finding] = []
         analysis.findings = findings  # the same list, growing: what the rules before found
+        analysis.opinion_rules = self._opinion_rules
         for rule, detect, gate, params, unless, only_with in plan:
             if unless and findings and any(f.ground in unless for f in findings):
                 continue

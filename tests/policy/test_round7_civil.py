@@ -97,7 +97,11 @@ def test_threat_opinion_yields_to_another_ground_without_a_harm_word(text, expec
 
 @pytest.mark.parametrize(("text", "rule"), INSULT_OR_THREAT)
 def test_an_insult_alone_is_the_abuse_opinions_and_a_veiled_threat_keeps_its_ground(text, rule):
-    assert rules_fired(text) == [rule]
+    fired = rules_fired(text)
+    if rule == "abuse_second_opinion":
+        assert fired == [rule]
+    else:  # the abuse second opinion may find it too (it runs first); the threat ground stays
+        assert rule in fired and set(fired) <= {rule, "abuse_second_opinion"}
 
 
 def test_the_insult_yield_needs_the_abuse_score():
@@ -118,7 +122,11 @@ HATE_WITHOUT_GROUP = [
 
 @pytest.mark.parametrize(("text", "expected"), HATE_WITHOUT_GROUP)
 def test_hate_opinion_needs_a_group_to_take_the_post(text, expected):
-    assert grounds(text, hate=0.9, offensive=0.9) == expected
+    got = grounds(text, hate=0.9, offensive=0.9)
+    if Ground.HATE in expected:  # the abuse second opinion (it runs first) may find it too
+        assert Ground.HATE in got and got <= {Ground.HATE, Ground.HARASSMENT}
+    else:
+        assert got == expected
 
 
 def test_a_rules_file_without_the_yield_keeps_the_old_behaviour(tmp_path):

@@ -212,6 +212,7 @@ def test_an_insult_the_threat_head_scores_is_harassment_too():
              "The bins were late again on Elm Road."]
     found = [{f.rule_id for f in fs}
              for fs in full.evaluate_batch([(text_item(t, i), example_context()) for i, t in enumerate(posts)])]
-    assert {"abuse_second_opinion", "threat_second_opinion"} <= found[0]
+    # harassment; no harm word, so the threat second opinion yields (yield_without_harm, test_round7_civil.py)
+    assert "abuse_second_opinion" in found[0] and "threat_second_opinion" not in found[0]
     assert "abuse_second_opinion" not in found[1] and "threat_second_opinion" not in found[1]  # a rule's threat
     assert found[2] == set()  # no target: neither second opinion

@@ -256,10 +256,11 @@ def _yields(a: Analysis, params: dict[str, Any]) -> bool:
     else:
         return False
     wanted = {str(g) for g in grounds}
-    if any(str(f.ground) in wanted for f in a.findings):
+    found = [f for f in a.findings if f.rule_id not in a.opinion_rules]  # the rules' findings, not the models'
+    if any(str(f.ground) in wanted for f in found):
         return True
     insult_threshold = params.get("insult_threshold")
-    if insult_threshold is None or intent or a.findings:
+    if insult_threshold is None or intent or found:
         return False
     insult = a.scores.get(str(params.get("insult_head", "offensive")))
     return insult is not None and insult >= float(insult_threshold)
