@@ -2,7 +2,7 @@
 """Every finding the engine gives on a fixed set of posts, one JSON line per post and tier.
 
     MODBOT_DATASETS=/work/shared/datasets .venv/bin/python scripts/dump_findings.py OUT.jsonl \
-        [--tiers rules,standard,transformer] [--limit N]
+        [--tiers rules,standard,transformer] [--limit N] [--batch N]
 
 An output-equality harness for changes that must not change a single finding
 (speed work, refactoring): dump before and after, then ``cmp`` the two files (also
@@ -25,6 +25,7 @@ import random
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -34,7 +35,7 @@ TIERS = ("rules", "standard", "transformer")
 BLIND = (".heldout.yaml", ".fresh4.yaml", ".fresh5.yaml")
 
 
-def posts() -> list[tuple[str, object, object]]:
+def posts() -> list[tuple[str, Any, Any]]:
     """(source, item, context) for every post of the fixed set, in a fixed order."""
     from bot.policy.datasets import LOADERS, load_split
     from bot.policy.evaluation import example_context, text_item
@@ -81,6 +82,9 @@ def main() -> int:
     parser.add_argument("out", type=Path)
     parser.add_argument("--tiers", default=",".join(TIERS))
     parser.add_argument("--limit", type=int, default=0, help="first N posts only (quick checks)")
+    parser.add_argument("--batch", type=int, default=0,
+                        help="evaluate N posts a call with evaluate_batch, as the core does a poll's "
+                             "items (default: evaluate, one post a call)")
     args = parser.parse_args()
     tiers = [t for t in args.tiers.split(",") if t]
     unknown = set(tiers) - set(TIERS)
@@ -93,8 +97,14 @@ def main() -> int:
         for tier in tiers:
             engine = engine_for(tier)
             cpu = time.process_time()
-            for number, (source, item, ctx) in enumerate(chosen):
-                findings = engine.evaluate(item, ctx)
+            if args.batch:
+                results = []
+                for start in range(0, len(chosen), args.batch):
+                    results.extend(engine.evaluate_batch([(item, ctx) for _, item, ctx
+                                                          in chosen[start:start + args.batch]]))
+            else:
+                results = [engine.evaluate(item, ctx) for _, item, ctx in chosen]
+            for number, ((source, _, _), findings) in enumerate(zip(chosen, results, strict=True)):
                 fh.write(json.dumps([tier, number, source, [finding_record(f) for f in findings]],
                                     ensure_ascii=False, sort_keys=True) + "\n")
             print(f"{tier}: {len(chosen)} posts, {time.process_time() - cpu:.1f} CPU s", file=sys.stderr)

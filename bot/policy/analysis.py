@@ -173,11 +173,13 @@ class Analysis:
     opinion_rules: frozenset[str] = frozenset()  # the ids of the second-opinion rules among them
 
     def __init__(self, item: Item, ctx: EvalContext, lexicon: Lexicon,
-                 scorer: Callable[[Normalised, frozenset[str]], dict[str, float]] | None = None):
+                 scorer: Callable[[Normalised, frozenset[str]], dict[str, float]] | None = None,
+                 bounder: Callable[[Normalised, frozenset[str]], dict[str, float]] | None = None):
         self.item = item
         self.ctx = ctx
         self.lexicon = lexicon
         self._scorer = scorer
+        self._bounder = bounder
         self.norm: Normalised = normalise(item.text or "")
         self.text = self.norm.text
 
@@ -270,6 +272,20 @@ class Analysis:
     @lazy
     def scores(self) -> dict[str, float]:
         return self._scorer(self.norm, self.words) if self._scorer else {}
+
+    def score_bound(self, head: str) -> float | None:
+        """A number that ``scores[head]`` cannot exceed, known without running the model
+        (the transformer tier's spam score, a mean with the cheap standard spam head, is at
+        most (1 + that head's score) / 2); ``None`` when there is none, or once the model
+        has run (then read ``scores``). A detector that needs the score only above some
+        level reads this first, so a post no rule needs the model for never runs it."""
+        if self._bounder is None or "scores" in self.__dict__:
+            return None
+        return self._bounds.get(head)
+
+    @lazy
+    def _bounds(self) -> dict[str, float]:
+        return self._bounder(self.norm, self.words) if self._bounder else {}
 
     @lazy
     def links(self) -> tuple[Link, ...]:

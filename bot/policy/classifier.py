@@ -123,6 +123,8 @@ class Classifier:
                  Head(names[1], float(doc["heads"][names[1]]["bias"])))
         return cls(weights, heads, doc.get("meta", {}), hashlib.sha256(raw).hexdigest(), tuple(only))
 
+    scores_alone = True  # a post's scores never depend on the others of a call
+
     def scores_batch(self, texts: list[str]) -> list[dict[str, float]]:
         """``scores`` for each text (the transformer tier batches; this one has no need)."""
         return [self.scores(t) for t in texts]

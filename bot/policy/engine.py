@@ -9,8 +9,10 @@ one ``Finding`` per rule that fired. A rule that raises is logged and becomes a
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from bot.council_policy import CouncilPolicy, neutral_policy
 from bot.domain import ActionKind, Finding, Ground, Item, Platform, Severity
@@ -25,6 +27,7 @@ from bot.settings import CouncilSettings, Settings
 
 log = logging.getLogger(__name__)
 DEFAULT_REPEAT_WINDOW_DAYS = 90
+Scorer = Callable[[Normalised, frozenset[str]], dict[str, float]]
 CLASSIFIER_NEVER = frozenset({ActionKind.BLOCK, ActionKind.REPORT, ActionKind.DOMAIN_BLOCK,
                               ActionKind.REMOVE_FOLLOWER})
 
@@ -67,6 +70,10 @@ class PolicyEngine:
         ]
         self._scorer = self._scores if classifier is not None else None
         self._opinion_rules = frozenset(r.id for r in self.rules if r.detector == "classifier")
+        # A second opinion with a cheap part (the transformer tier's standard spam head):
+        # each post's scores are then asked for through ``_PostScores``, which runs the
+        # model only if a rule still needs it once the cheap part's bounds are known.
+        self._bounded = callable(getattr(classifier, "bounds", None))
         # Findings of these rules consulted the model: they carry its SHA-256 (the spam
         # rule's may be another file's: the transformer tier reads the standard spam head).
         spam_sha = getattr(classifier, "spam_sha256", None) if classifier is not None else None
@@ -132,13 +139,22 @@ class PolicyEngine:
         return self._stamp(self._run(item, ctx)[0])
 
     def evaluate_batch(self, pairs: list[tuple[Item, EvalContext]]) -> list[list[Finding]]:
-        """``evaluate`` for a whole poll's items, the model scoring them in one batch.
+        """``evaluate`` for a whole poll's items.
 
-        If batch scoring fails, each item is evaluated on its own (a failing model
-        then becomes a ``rule_error`` finding per item, as in ``evaluate``).
+        When the second opinion scores each post on its own (``scores_alone``: the standard
+        tier, and the transformer tier at its default ``batch_size`` 1), each item is simply
+        evaluated, so the model runs only for the posts a rule needs it for, with the same
+        scores as in one batch. Otherwise the model scores them in one batch first; if that
+        fails, each item is evaluated on its own (a failing model then becomes a
+        ``rule_error`` finding per item, as in ``evaluate``).
         """
-        if self.classifier is None or len(pairs) < 2:
+        if self.classifier is None or len(pairs) < 2 or getattr(self.classifier, "scores_alone", False):
             return [self.evaluate(item, ctx) for item, ctx in pairs]
+        return self._evaluate_scored_first(pairs)
+
+    def _evaluate_scored_first(self, pairs: list[tuple[Item, EvalContext]]) -> list[list[Finding]]:
+        """The items' scores from one ``scores_batch`` call, then the rules on each."""
+        assert self.classifier is not None
         try:
             texts = [self.classifier_text(normalise(item.text or "")) for item, _ in pairs]
             scores = self.classifier.scores_batch(texts)
@@ -170,9 +186,15 @@ class PolicyEngine:
 
     def _run(self, item: Item, ctx: EvalContext,
              preset: dict[str, float] | None = None) -> tuple[list[Finding], Analysis | None]:
-        scorer = self._scorer if preset is None else (lambda norm, words: preset)
+        scorer: Scorer | None = self._scorer
+        bounder: Scorer | None = None
+        if preset is not None:
+            scorer = lambda norm, words: preset  # noqa: E731
+        elif self._bounded:
+            post = _PostScores(self.classifier_text, self.classifier)
+            scorer, bounder = post.scores, post.bounds
         try:
-            analysis = Analysis(item, ctx, self.lexicon, scorer)
+            analysis = Analysis(item, ctx, self.lexicon, scorer, bounder)
             analysis.gated = self.gates
         except Exception:
             log.exception("could not prepare item %s for the rules", item.remote_id)
@@ -201,6 +223,32 @@ class PolicyEngine:
             if hit is not None:
                 findings.append(_finding(rule, hit, item, ctx))
         return findings, analysis
+
+
+class _PostScores:
+    """One post's second opinion, asked for by its ``Analysis``: ``bounds`` from the
+    classifier's cheap part (``Analysis.score_bound``), ``scores`` with the model, reusing
+    the cheap part's result and the classifier text, each worked out once."""
+
+    __slots__ = ("classifier_text", "classifier", "text", "cheap")
+
+    def __init__(self, classifier_text: Callable[[Normalised, frozenset[str]], str], classifier: Any):
+        self.classifier_text = classifier_text
+        self.classifier = classifier  # with ``bounds(text)`` and ``scores(text, cheap)``
+        self.text: str | None = None
+        self.cheap: Any = None
+
+    def _text(self, norm: Normalised, words: frozenset[str]) -> str:
+        if self.text is None:
+            self.text = self.classifier_text(norm, words)
+        return self.text
+
+    def bounds(self, norm: Normalised, words: frozenset[str]) -> dict[str, float]:
+        bounds, self.cheap = self.classifier.bounds(self._text(norm, words))
+        return bounds
+
+    def scores(self, norm: Normalised, words: frozenset[str]) -> dict[str, float]:
+        return self.classifier.scores(self._text(norm, words), self.cheap)
 
 
 AUTO_THRESHOLDS = {"auto": "", "auto-high-recall": "_high_recall"}

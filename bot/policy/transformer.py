@@ -139,6 +139,13 @@ class TransformerClassifier:
                                        providers=["CPUExecutionProvider"])
         return cls(session, tokenizer, manifest, sha256_bytes(model_bytes), batch_size)
 
+    @property
+    def scores_alone(self) -> bool:
+        """True when each post runs on its own (``batch_size`` 1), so its scores do not
+        depend on the other posts of a call: the engine may then score a poll's posts one
+        at a time, and only those a rule needs the model for."""
+        return self.batch_size == 1
+
     def scores(self, classifier_text: str) -> dict[str, float]:
         """Scores per head for one post's classifier text."""
         return self.scores_batch([classifier_text])[0]

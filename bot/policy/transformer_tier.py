@@ -83,15 +83,31 @@ class WithStandardSpam:
         self.meta = {**transformer.meta, "thresholds": thresholds, "spam_model": mode,
                      "spam_model_sha256": spam.sha256}
 
-    def scores(self, classifier_text: str) -> dict[str, float]:
-        return self.scores_batch([classifier_text])[0]
+    @property
+    def scores_alone(self) -> bool:
+        """True when each post is scored on its own (see ``TransformerClassifier``)."""
+        return bool(getattr(self.transformer, "scores_alone", False))
 
-    def scores_batch(self, classifier_texts: Sequence[str]) -> list[dict[str, float]]:
+    def bounds(self, classifier_text: str) -> tuple[dict[str, float], float]:
+        """What is known of the scores without running the encoder: an upper bound of
+        ``spam`` (with ``both`` the mean with an encoder score of at most 1, its head being
+        a sigmoid; with ``standard`` the score itself), and the standard spam score it came
+        from, to pass to ``scores`` so that it is not worked out twice."""
+        standard = self.spam.scores(classifier_text)["spam"]
+        return {"spam": (1.0 + standard) / 2 if self.mode == "both" else standard}, standard
+
+    def scores(self, classifier_text: str, standard: float | None = None) -> dict[str, float]:
+        return self.scores_batch([classifier_text], None if standard is None else [standard])[0]
+
+    def scores_batch(self, classifier_texts: Sequence[str],
+                     standard: Sequence[float] | None = None) -> list[dict[str, float]]:
+        """Scores per post; ``standard``: the standard spam scores of the texts, if known."""
+        if standard is None:
+            standard = [self.spam.scores(text)["spam"] for text in classifier_texts]
         out = []
-        for s, text in zip(self.transformer.scores_batch(classifier_texts), classifier_texts, strict=True):
-            standard = self.spam.scores(text)["spam"]
-            spam = (s["spam"] + standard) / 2 if self.mode == "both" else standard
-            out.append({**s, "spam_transformer": s["spam"], "spam_standard": standard, "spam": spam})
+        for s, cheap in zip(self.transformer.scores_batch(classifier_texts), standard, strict=True):
+            spam = (s["spam"] + cheap) / 2 if self.mode == "both" else cheap
+            out.append({**s, "spam_transformer": s["spam"], "spam_standard": cheap, "spam": spam})
         return out
 
 

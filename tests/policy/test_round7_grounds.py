@@ -200,7 +200,7 @@ def test_the_gates_hide_none_of_these_forms():
 def _with_scores(scores: dict[str, float]):
     full = load_engine()
     assert full.classifier is not None
-    full.classifier.scores_batch = lambda texts: [dict(scores) for _ in texts]
+    full.classifier.scores_batch = lambda texts, standard=None: [dict(scores) for _ in texts]
     return full
 
 

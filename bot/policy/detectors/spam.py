@@ -11,6 +11,7 @@ points.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -283,7 +284,7 @@ def _signals(a: Analysis, params: dict[str, Any]) -> list[tuple[str, str]]:
                             + (" with a link outside the trusted sites" if outside else "")))
     for number in premium_numbers(a.text)[:1] if "0" in a.text else ():
         signals.append(("premium_number", f"the premium-rate number {number}"))
-    if params.get("use_classifier", True):
+    if params.get("use_classifier", True) and _score_may_count(a, params, signals):
         points = classifier_points(a.scores.get("spam", 0.0), params)
         if points >= 3 and a.links and not a.ctx.same_text_authors and not any(
                 not domain_matches(link.domain, OFFICIAL_DOMAINS) for link in untrusted):
@@ -308,6 +309,28 @@ def _signals(a: Analysis, params: dict[str, Any]) -> list[tuple[str, str]]:
     if len(untrusted) >= int(params.get("many_links", 3)):
         signals.append(("many_links", f"{len(untrusted)} links"))
     return signals
+
+
+def lowest_counting_score(params: dict[str, Any], worded: bool) -> float:
+    """The lowest statistical spam score that can add a signal in ``_signals``: one earning
+    any points when the post has an offer word, a phrase or a charged number (``worded``),
+    else one earning 3 or more (a middling score adds up only with those). A lower bound:
+    every level earning enough points counts, reachable or not."""
+    levels = [(float(params.get("classifier_threshold", 0.9)),
+               int({**DEFAULT_POINTS, **params.get("points", {})}["classifier"]))]
+    levels += [(float(tier[0]), int(tier[1])) for tier in params.get("classifier_tiers", ())]
+    need = 1 if worded else 3
+    return min((level for level, points in levels if points >= need), default=math.inf)
+
+
+def _score_may_count(a: Analysis, params: dict[str, Any], signals: list[tuple[str, str]]) -> bool:
+    """False when the spam score cannot add a signal whatever the model says: its bound
+    (``Analysis.score_bound``, known without running the model) is below the lowest
+    score that counts. Then the model is not run for the spam rule (the findings are the
+    same: ``classifier_points`` gives 0, or a middling score that counts only with an
+    offer word, a phrase or a charged number, of which the post has none)."""
+    bound = a.score_bound("spam")
+    return bound is None or bound >= lowest_counting_score(params, any(k in WORDED for k, _ in signals))
 
 
 def classifier_points(score: float, params: dict[str, Any]) -> int:
